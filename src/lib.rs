@@ -1,0 +1,14 @@
+//! falco-triage: every exec judged inside Falco.
+//!
+//! One event flows top to bottom: an adapter (the Falco plugin in [`plugin`], or the
+//! `falco-triage` command) builds [`facts::ExecFacts`] and a [`analysis::Lineage`], the
+//! [`analysis`] runs the detectors over them and scores a [`analysis::Verdict`], and
+//! [`report`] renders it (summary line, evidence, JSON, text). The core (facts, analysis,
+//! knowledge, report) knows nothing of FFI, Falco or the command line.
+
+pub mod analysis;
+pub mod facts;
+pub mod knowledge;
+pub mod report;
+
+pub mod plugin;

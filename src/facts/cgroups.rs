@@ -1,0 +1,202 @@
+//! Container runtime and id from the `cgroups` parameter of an exec event.
+//!
+//! The parameter is `subsys=path\0subsys=path\0...` (one entry per cgroup v1 hierarchy, or
+//! the unified v2 path). Runtimes leave their container id, 64 hex characters, in one path
+//! component, either bare (cgroupfs driver: `/docker/<id>`, `/kubepods/.../pod<uid>/<id>`) or
+//! wrapped in a systemd scope (`docker-<id>.scope`, `cri-containerd-<id>.scope`,
+//! `crio-<id>.scope`, `libpod-<id>.scope`).
+//!
+//! Not here: talking to runtimes, names or images (that is the container plugin's job), and
+//! no guessing: an unrecognised layout is "no container", never a made-up id.
+
+use super::{ContainerInfo, ContainerRuntime};
+
+/// Scope prefixes of the systemd cgroup driver, longest first where one prefixes another.
+const SCOPE_PREFIXES: &[(&str, ContainerRuntime)] = &[
+    ("cri-containerd-", ContainerRuntime::Containerd),
+    ("crio-conmon-", ContainerRuntime::CriO),
+    ("crio-", ContainerRuntime::CriO),
+    ("libpod-conmon-", ContainerRuntime::Podman),
+    ("libpod-", ContainerRuntime::Podman),
+    ("docker-", ContainerRuntime::Docker),
+];
+
+/// The container the cgroups place the process in, or `None` on the host.
+pub fn container_from_cgroups(cgroups: &[u8]) -> Option<ContainerInfo> {
+    super::decode::split_nul(cgroups)
+        .filter_map(|entry| {
+            let entry = std::str::from_utf8(entry).ok()?;
+            // `cpuset=/docker/..`; tolerate a bare path too.
+            let path = entry.split_once('=').map_or(entry, |(_, p)| p);
+            container_from_path(path)
+        })
+        .next()
+}
+
+/// The container a single cgroup path belongs to.
+pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
+    let components: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+    // The innermost id wins: nested runtimes (docker in kubepods) name the container last.
+    for (i, component) in components.iter().enumerate().rev() {
+        if let Some(scope) = component.strip_suffix(".scope") {
+            for (prefix, runtime) in SCOPE_PREFIXES {
+                if let Some(id) = scope.strip_prefix(prefix).and_then(short_id) {
+                    return Some(ContainerInfo {
+                        runtime: *runtime,
+                        short_id: id,
+                    });
+                }
+            }
+            continue;
+        }
+        let Some(id) = short_id(component) else {
+            continue;
+        };
+        let parents = &components[..i];
+        let runtime = if parents.iter().any(|p| p.starts_with("kubepods")) {
+            ContainerRuntime::Kubepods
+        } else if parents.iter().any(|p| *p == "docker") {
+            ContainerRuntime::Docker
+        } else {
+            // A bare id under an unknown parent: could be anything, claim nothing.
+            continue;
+        };
+        return Some(ContainerInfo {
+            runtime,
+            short_id: id,
+        });
+    }
+    None
+}
+
+/// The 12-character short id of a full 64-hex container id.
+fn short_id(s: &str) -> Option<String> {
+    let full = s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    full.then(|| s[..12].to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ContainerRuntime::*;
+
+    const ID: &str = "3f5e1e9a4b2c7d8e9f00112233445566778899aabbccddeeff00112233445566";
+
+    fn runtime_of(path: &str) -> Option<(ContainerRuntime, String)> {
+        container_from_path(path).map(|c| (c.runtime, c.short_id))
+    }
+
+    fn expect(path: &str, runtime: ContainerRuntime) {
+        assert_eq!(
+            runtime_of(path),
+            Some((runtime, "3f5e1e9a4b2c".to_string())),
+            "{path}"
+        );
+    }
+
+    #[test]
+    fn docker_layouts() {
+        expect(&format!("/docker/{ID}"), Docker);
+        expect(&format!("/system.slice/docker-{ID}.scope"), Docker);
+        // Docker under a kubelet with the systemd driver: the scope names the runtime.
+        expect(
+            &format!("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0a1b.slice/docker-{ID}.scope"),
+            Docker,
+        );
+    }
+
+    #[test]
+    fn containerd_layouts() {
+        expect(
+            &format!("/system.slice/cri-containerd-{ID}.scope"),
+            Containerd,
+        );
+        expect(
+            &format!("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1c2d3e4f_5a6b_7c8d_9e0f_a1b2c3d4e5f6.slice/cri-containerd-{ID}.scope"),
+            Containerd,
+        );
+    }
+
+    #[test]
+    fn crio_layouts() {
+        expect(
+            &format!("/kubepods.slice/kubepods-pod1.slice/crio-{ID}.scope"),
+            CriO,
+        );
+        expect(
+            &format!("/kubepods.slice/kubepods-pod1.slice/crio-conmon-{ID}.scope"),
+            CriO,
+        );
+    }
+
+    #[test]
+    fn podman_layouts() {
+        expect(&format!("/machine.slice/libpod-{ID}.scope"), Podman);
+        expect(
+            &format!("/machine.slice/libpod-{ID}.scope/container"),
+            Podman,
+        );
+        expect(
+            &format!("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-{ID}.scope/container"),
+            Podman,
+        );
+        expect(&format!("/machine.slice/libpod-conmon-{ID}.scope"), Podman);
+    }
+
+    #[test]
+    fn plain_kubepods_cannot_name_the_runtime() {
+        expect(
+            &format!("/kubepods/besteffort/pod1c2d3e4f-5a6b-7c8d-9e0f-a1b2c3d4e5f6/{ID}"),
+            Kubepods,
+        );
+        expect(
+            &format!("/kubepods/pod1c2d3e4f-5a6b-7c8d-9e0f-a1b2c3d4e5f6/{ID}"),
+            Kubepods,
+        );
+    }
+
+    #[test]
+    fn host_paths_are_not_containers() {
+        for path in [
+            "/",
+            "",
+            "/user.slice/user-1000.slice/session-3.scope",
+            "/system.slice/sshd.service",
+            "/init.scope",
+            "/kubepods.slice/kubepods-besteffort.slice", // the pod slice itself, no container
+            &format!("/system.slice/docker-{}.scope", &ID[..63]), // 63 hex: not an id
+            &format!("/system.slice/docker-{}g.scope", &ID[..63]), // not hex
+            &format!("/somewhere/{ID}"),                 // bare id, unknown parent
+        ] {
+            assert_eq!(runtime_of(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn cgroup_parameter_v1_and_v2() {
+        let v1 = format!("cpuset=/\0cpu=/docker/{ID}\0memory=/docker/{ID}\0");
+        let c = container_from_cgroups(v1.as_bytes()).expect("v1 docker");
+        assert_eq!((c.runtime, c.short_id.as_str()), (Docker, "3f5e1e9a4b2c"));
+
+        let v2 = format!("cpuset=/system.slice/docker-{ID}.scope\0");
+        assert_eq!(
+            container_from_cgroups(v2.as_bytes()).map(|c| c.runtime),
+            Some(Docker)
+        );
+
+        let host =
+            b"cpuset=/\0cpu=/user.slice\0memory=/user.slice/user-1000.slice/session-2.scope\0";
+        assert_eq!(container_from_cgroups(host), None);
+        assert_eq!(container_from_cgroups(b""), None);
+        assert_eq!(container_from_cgroups(b"\xff\xfe=\0"), None);
+    }
+
+    #[test]
+    fn upper_case_ids_are_normalised() {
+        let upper = ID.to_ascii_uppercase();
+        assert_eq!(
+            runtime_of(&format!("/docker/{upper}")),
+            Some((Docker, "3f5e1e9a4b2c".to_string()))
+        );
+    }
+}

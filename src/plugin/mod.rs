@@ -113,6 +113,8 @@ impl ExtractPlugin for TriagePlugin {
 thread_local! {
     /// Test hook: makes the next extractor on this thread panic inside the guard.
     pub(crate) static PANIC_IN_EXTRACTOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Test probe: the lineage of the last event analysed on this thread.
+    pub(crate) static LAST_LINEAGE: std::cell::RefCell<Option<Lineage>> = const { std::cell::RefCell::new(None) };
 }
 
 impl TriagePlugin {
@@ -178,6 +180,8 @@ impl TriagePlugin {
         };
         self.counters.lineage_reads += walk.reads;
         let lineage: Lineage = walk.lineage;
+        #[cfg(test)]
+        LAST_LINEAGE.with(|l| *l.borrow_mut() = Some(lineage.clone()));
         let verdict = analysis::analyze(&facts, &lineage);
         self.counters.events_analysed += 1;
 

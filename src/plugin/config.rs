@@ -188,13 +188,20 @@ mod tests {
 
     #[test]
     fn empty_forms_give_defaults() {
-        let defaults = Settings { limits: DecodeLimits::default(), lineage_depth: 5 };
+        let defaults = Settings {
+            limits: DecodeLimits::default(),
+            lineage_depth: 5,
+        };
         assert_eq!(parse("null"), Ok(defaults));
         assert_eq!(parse("{}"), Ok(defaults));
         assert_eq!(parse(" { } "), Ok(defaults));
         // The table's defaults are the core's defaults.
         let d = DecodeLimits::default();
-        let default_of = |n: &str| KEYS.iter().find(|k| k.name == n).map(|k| k.default as usize);
+        let default_of = |n: &str| {
+            KEYS.iter()
+                .find(|k| k.name == n)
+                .map(|k| k.default as usize)
+        };
         assert_eq!(default_of("max_args"), Some(d.max_args));
         assert_eq!(default_of("max_args_bytes"), Some(d.max_args_bytes));
         assert_eq!(default_of("max_env"), Some(d.max_env));
@@ -213,13 +220,19 @@ mod tests {
     #[test]
     fn bad_configs_name_the_key() {
         let err = parse(r#"{"max_argz": 10}"#).unwrap_err();
-        assert!(err.contains("`max_argz`") && err.contains("max_args"), "{err}");
+        assert!(
+            err.contains("`max_argz`") && err.contains("max_args"),
+            "{err}"
+        );
         let err = parse(r#"{"max_args": "10"}"#).unwrap_err();
         assert!(err.contains("`max_args`"), "{err}");
         let err = parse(r#"{"max_env": -1}"#).unwrap_err();
         assert!(err.contains("`max_env`"), "{err}");
         let err = parse(r#"{"lineage_depth": 17}"#).unwrap_err();
-        assert!(err.contains("`lineage_depth`") && err.contains("16"), "{err}");
+        assert!(
+            err.contains("`lineage_depth`") && err.contains("16"),
+            "{err}"
+        );
         let err = parse(r#"{"max_args": 0}"#).unwrap_err();
         assert!(err.contains("`max_args`"), "{err}");
         let err = parse(r#"[1]"#).unwrap_err();
@@ -237,6 +250,9 @@ mod tests {
             assert_eq!(prop["maximum"], json!(key.max), "{}", key.name);
             assert!((key.min..=key.max).contains(&key.default), "{}", key.name);
         }
-        assert_eq!(schema["properties"].as_object().map(|p| p.len()), Some(KEYS.len()));
+        assert_eq!(
+            schema["properties"].as_object().map(|p| p.len()),
+            Some(KEYS.len())
+        );
     }
 }

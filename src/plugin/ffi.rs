@@ -47,7 +47,13 @@ mod tests {
     #[test]
     fn panics_become_errors() {
         assert_eq!(catch_panic(|| 7), Ok(7));
-        assert_eq!(catch_panic(|| -> u8 { panic!("boom {}", 1) }), Err("boom 1".to_string()));
-        assert_eq!(catch_panic(|| -> u8 { panic!("static") }), Err("static".to_string()));
+        assert_eq!(
+            catch_panic(|| -> u8 { panic!("boom {}", 1) }),
+            Err("boom 1".to_string())
+        );
+        assert_eq!(
+            catch_panic(|| -> u8 { panic!("static") }),
+            Err("static".to_string())
+        );
     }
 }

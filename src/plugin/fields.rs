@@ -108,7 +108,9 @@ type Req<'c, 'e, 'r, 't> = ExtractRequest<'c, 'e, 'r, 't, TriagePlugin>;
 /// Extractors: each a one-liner over [`Triaged`].
 impl TriagePlugin {
     fn extract_exe_origin(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_triage(&req, |t| Ok(t.facts.exe_origin().map(|o| cstring(o.as_str()))))
+        self.with_triage(&req, |t| {
+            Ok(t.facts.exe_origin().map(|o| cstring(o.as_str())))
+        })
     }
 
     fn extract_exe_flags(&mut self, req: Req) -> Result<Vec<CString>> {
@@ -120,7 +122,12 @@ impl TriagePlugin {
     }
 
     fn extract_container_runtime(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_triage(&req, |t| Ok(t.facts.container.as_ref().map(|c| cstring(c.runtime.as_str()))))
+        self.with_triage(&req, |t| {
+            Ok(t.facts
+                .container
+                .as_ref()
+                .map(|c| cstring(c.runtime.as_str())))
+        })
     }
 
     fn extract_container_id(&mut self, req: Req) -> Result<Option<CString>> {
@@ -152,15 +159,21 @@ impl TriagePlugin {
     }
 
     fn extract_signals(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.verdict.hits.iter().map(|h| h.signal.id))))
+        self.with_triage(&req, |t| {
+            Ok(cstrings(t.verdict.hits.iter().map(|h| h.signal.id)))
+        })
     }
 
     fn extract_techniques(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.verdict.techniques.iter().map(|x| x.id))))
+        self.with_triage(&req, |t| {
+            Ok(cstrings(t.verdict.techniques.iter().map(|x| x.id)))
+        })
     }
 
     fn extract_tactics(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.verdict.tactics.iter().map(|x| x.id))))
+        self.with_triage(&req, |t| {
+            Ok(cstrings(t.verdict.tactics.iter().map(|x| x.id)))
+        })
     }
 
     fn extract_summary(&mut self, req: Req) -> Result<CString> {
@@ -168,15 +181,21 @@ impl TriagePlugin {
     }
 
     fn extract_mitigation(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_triage(&req, |t| Ok(t.verdict.mitigations.first().map(|m| cstring(m.text))))
+        self.with_triage(&req, |t| {
+            Ok(t.verdict.mitigations.first().map(|m| cstring(m.text)))
+        })
     }
 
     fn extract_mitigations(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.verdict.mitigations.iter().map(|m| m.text))))
+        self.with_triage(&req, |t| {
+            Ok(cstrings(t.verdict.mitigations.iter().map(|m| m.text)))
+        })
     }
 
     fn extract_evidence(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.verdict.evidence.iter().map(String::as_str))))
+        self.with_triage(&req, |t| {
+            Ok(cstrings(t.verdict.evidence.iter().map(String::as_str)))
+        })
     }
 
     fn extract_test_activity(&mut self, req: Req) -> Result<bool> {
@@ -189,7 +208,9 @@ impl TriagePlugin {
                 Some(json) => json.clone(),
                 None => {
                     let value = report::json_report(&t.facts, &t.lineage, &t.verdict);
-                    t.report_json.insert(cstring(serde_json::to_string(&value)?)).clone()
+                    t.report_json
+                        .insert(cstring(serde_json::to_string(&value)?))
+                        .clone()
                 }
             };
             Ok(json)
@@ -201,7 +222,12 @@ impl TriagePlugin {
             if !t.lineage.known {
                 return Ok(None);
             }
-            let own = t.facts.comm.as_deref().or(t.facts.executable_name()).unwrap_or("?");
+            let own = t
+                .facts
+                .comm
+                .as_deref()
+                .or(t.facts.executable_name())
+                .unwrap_or("?");
             let chain: Vec<String> = t
                 .lineage
                 .ancestors
@@ -217,7 +243,11 @@ impl TriagePlugin {
 
     fn extract_ancestors(&mut self, req: Req) -> Result<Vec<CString>> {
         self.with_triage(&req, |t| {
-            Ok(t.lineage.ancestors.iter().map(|a| cstring(report::escape(&a.comm, MAX_COMM_CHARS))).collect())
+            Ok(t.lineage
+                .ancestors
+                .iter()
+                .map(|a| cstring(report::escape(&a.comm, MAX_COMM_CHARS)))
+                .collect())
         })
     }
 }
@@ -227,7 +257,9 @@ impl TriagePlugin {
 fn container_id(t: &Triaged) -> Option<String> {
     match t.table_container_id.as_deref() {
         Some("host") => None,
-        Some(id) if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) => Some(id[..12].to_string()),
+        Some(id) if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Some(id[..12].to_string())
+        }
         Some(id) => Some(id.to_string()),
         None => t.facts.container.as_ref().map(|c| c.short_id.clone()),
     }

@@ -113,10 +113,14 @@ impl ThreadTable {
         let mut seen = vec![tid];
         while walk.lineage.ancestors.len() < depth {
             // ptid 0 (the kernel) and -1 (unknown) have no entry worth reading.
-            let Some(parent) = next.filter(|p| *p > 0 && !seen.contains(p)) else { break };
+            let Some(parent) = next.filter(|p| *p > 0 && !seen.contains(p)) else {
+                break;
+            };
             seen.push(parent);
             walk.reads += 1;
-            let Some(row) = self.read_row(reader, parent) else { break };
+            let Some(row) = self.read_row(reader, parent) else {
+                break;
+            };
             walk.lineage.ancestors.push(row.ancestor);
             if row.pid == Some(1) || row.vpid == Some(1) {
                 break;
@@ -134,14 +138,22 @@ impl ThreadTable {
         if comm == "<NA>" {
             return None;
         }
-        let exe_path = self.exe_path.as_ref().and_then(|f| string(entry.read_field(reader, f).ok()));
+        let exe_path = self
+            .exe_path
+            .as_ref()
+            .and_then(|f| string(entry.read_field(reader, f).ok()));
         let exe = exe_path.or_else(|| string(entry.read_field(reader, &self.exe).ok()));
         let args = self
             .args
             .as_ref()
             .map(|(table_field, value_field)| {
-                let Ok(args) = entry.read_field(reader, table_field) else { return Vec::new() };
-                let size = args.get_size(reader).unwrap_or(0).min(MAX_ANCESTOR_ARGS + 1);
+                let Ok(args) = entry.read_field(reader, table_field) else {
+                    return Vec::new();
+                };
+                let size = args
+                    .get_size(reader)
+                    .unwrap_or(0)
+                    .min(MAX_ANCESTOR_ARGS + 1);
                 let values: Vec<Vec<u8>> = (0..size as u64)
                     .map_while(|i| {
                         let arg = args.get_entry(reader, &i).ok()?;
@@ -149,7 +161,12 @@ impl ThreadTable {
                         Some(value.to_bytes().to_vec())
                     })
                     .collect();
-                bounded_lossy(values.iter().map(Vec::as_slice), MAX_ANCESTOR_ARGS, MAX_ANCESTOR_ARGS_BYTES).0
+                bounded_lossy(
+                    values.iter().map(Vec::as_slice),
+                    MAX_ANCESTOR_ARGS,
+                    MAX_ANCESTOR_ARGS_BYTES,
+                )
+                .0
             })
             .unwrap_or_default();
         Some(Row {

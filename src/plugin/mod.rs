@@ -64,7 +64,7 @@ impl Plugin for TriagePlugin {
     const NAME: &'static CStr = c"triage";
     const PLUGIN_VERSION: &'static CStr = version();
     const DESCRIPTION: &'static CStr = c"Triages every exec inline: risk, severity, MITRE ATT&CK, a one-line summary and true mitigation hints as triage.* fields";
-    const CONTACT: &'static CStr = c"https://github.com/falco-triage/falco-triage";
+    const CONTACT: &'static CStr = c"falco-triage maintainers (see README)";
     type ConfigType = Json<Config>;
 
     fn new(input: Option<&TablesInput>, Json(config): Self::ConfigType) -> anyhow::Result<Self> {

@@ -186,10 +186,15 @@ pub fn encode_exec(ev: &ExecEvent) -> io::Result<Vec<u8>> {
     if ev.trusted_exepath.contains('\0') {
         return Err(invalid("trusted_exepath contains a NUL byte"));
     }
+    // falco_event panics on a parameter longer than its u16 length, so check them all first.
     for (name, len) in [
+        ("argv[0]", exe.as_bytes_with_nul().len()),
         ("args", args.len()),
+        ("cwd", cwd.as_bytes_with_nul().len()),
+        ("comm", comm.as_bytes_with_nul().len()),
         ("cgroups", cgroups.len()),
         ("env", env.len()),
+        ("trusted_exepath", ev.trusted_exepath.len() + 1),
     ] {
         if len > usize::from(u16::MAX) {
             return Err(invalid(format!(

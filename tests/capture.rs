@@ -62,12 +62,14 @@ struct ReadProc {
     exe_lower_layer: bool,
 }
 
+/// (cpuid, ts, tid, event type, parameters)
+type ReadEvent = (u16, u64, i64, u16, Vec<Vec<u8>>);
+
 #[derive(Debug, Default)]
 struct Parsed {
     machine_hostname: String,
     procs: Vec<ReadProc>,
-    /// (cpuid, ts, tid, event type, parameters)
-    events: Vec<(u16, u64, i64, u16, Vec<Vec<u8>>)>,
+    events: Vec<ReadEvent>,
 }
 
 /// Blocks, lengths, padding, trailers, then each block's body.

@@ -342,3 +342,32 @@ fn golden_capture_is_stable() {
     }
     parse(&bytes);
 }
+
+#[test]
+fn falco_event_decodes_what_the_writer_encodes() {
+    // The plugin's own view: the typed execve exit event parsed back by falco_event.
+    use falco_event::events::{Event, RawEvent};
+    use falco_event_schema::events::PPME_SYSCALL_EXECVE_19_X;
+    for want in &all_scenarios().execs {
+        let raw_bytes = falco_triage::capture::encode_exec(want).unwrap();
+        let raw = RawEvent::from(&raw_bytes).unwrap();
+        let ev: Event<PPME_SYSCALL_EXECVE_19_X> = raw.load().unwrap();
+        assert_eq!(ev.metadata.ts, want.ts);
+        let p = ev.params;
+        assert_eq!(p.exe.unwrap().to_str().unwrap(), want.argv[0]);
+        // A zero-length parameter (no arguments) decodes as absent.
+        assert_eq!(
+            p.args.unwrap_or(&[]),
+            nul_joined(&want.argv[1..]).as_slice()
+        );
+        assert_eq!(p.ptid.unwrap().0, want.ptid);
+        assert_eq!(p.flags.unwrap().bits(), want.flags);
+        assert_eq!(p.cap_effective, Some(want.cap_effective));
+        assert_eq!(p.uid.unwrap().0, want.uid);
+        assert_eq!(
+            p.trusted_exepath.unwrap().as_bytes(),
+            want.trusted_exepath.as_bytes()
+        );
+        assert_eq!(p.gid.unwrap().0, want.gid);
+    }
+}

@@ -7,6 +7,8 @@
 //! knowledge, report) knows nothing of FFI, Falco or the command line.
 
 pub mod analysis;
+pub mod capture;
+pub mod cli;
 pub mod facts;
 pub mod knowledge;
 pub mod report;

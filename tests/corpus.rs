@@ -493,25 +493,31 @@ fn analysis_meets_quality_bar() {
             100.0 * n as f64 / d as f64
         }
     };
-    println!(
+    // One print, so the report is not interleaved with the other tests' output.
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
         "corpus: {} scenarios, {} techniques",
         corpus.len(),
         by_technique.len()
     );
-    println!(
+    let _ = writeln!(
+        report,
         "recall (risk >= {PAGE_RISK} and technique reported): {mal_ok}/{mal} = {:.1}% (paged at all: {mal_paged}/{mal} = {:.1}%)",
         pct(mal_ok, mal),
         pct(mal_paged, mal)
     );
-    println!(
+    let _ = writeln!(
+        report,
         "false-positive rate (benign risk >= {PAGE_RISK}): {ben_paged}/{ben} = {:.1}%",
         pct(ben_paged, ben)
     );
-    println!("test activity recognised: {test_ok}/{test}");
-    println!("per technique (passed/scenarios):");
+    let _ = writeln!(report, "test activity recognised: {test_ok}/{test}");
+    let _ = writeln!(report, "per technique (passed/scenarios):");
     for (t, (n, ok)) in &by_technique {
-        println!("  {t:<10} {ok}/{n}");
+        let _ = writeln!(report, "  {t:<10} {ok}/{n}");
     }
+    print!("{report}");
 
     assert!(
         failures.is_empty(),

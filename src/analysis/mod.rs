@@ -118,7 +118,9 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
         detect(&cx, &mut found);
     }
     // Strongest first; the sort is stable, so equal weights keep detector order.
-    found.hits.sort_by(|a, b| b.signal.weight.cmp(&a.signal.weight));
+    found
+        .hits
+        .sort_by(|a, b| b.signal.weight.cmp(&a.signal.weight));
     let risk = scoring::risk(&cx, &found);
     let category = found
         .hits

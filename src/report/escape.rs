@@ -94,7 +94,10 @@ mod tests {
     fn controls_become_visible() {
         assert_eq!(escape("a\nb\tc\r", 100), "a\\nb\\tc\\r");
         assert_eq!(escape("\x1b[31mred\x1b[0m", 100), "\\x1b[31mred\\x1b[0m");
-        assert_eq!(escape("x\u{7f}\u{85}\u{202e}y", 100), "x\\x7f\\u{0085}\\u{202e}y");
+        assert_eq!(
+            escape("x\u{7f}\u{85}\u{202e}y", 100),
+            "x\\x7f\\u{0085}\\u{202e}y"
+        );
         assert_eq!(escape("plain ascii", 100), "plain ascii");
     }
 

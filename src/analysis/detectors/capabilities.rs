@@ -6,15 +6,27 @@ use super::{Ctx, Findings};
 use crate::knowledge::signals;
 
 /// (capability number, name) from linux/capability.h.
-const DANGEROUS: &[(u32, &str)] = &[(21, "CAP_SYS_ADMIN"), (16, "CAP_SYS_MODULE"), (19, "CAP_SYS_PTRACE"), (2, "CAP_DAC_READ_SEARCH"), (39, "CAP_BPF"), (17, "CAP_SYS_RAWIO")];
+const DANGEROUS: &[(u32, &str)] = &[
+    (21, "CAP_SYS_ADMIN"),
+    (16, "CAP_SYS_MODULE"),
+    (19, "CAP_SYS_PTRACE"),
+    (2, "CAP_DAC_READ_SEARCH"),
+    (39, "CAP_BPF"),
+    (17, "CAP_SYS_RAWIO"),
+];
 
 /// Names of the dangerous capabilities in an effective set.
 pub fn dangerous_caps(effective: u64) -> impl Iterator<Item = &'static str> {
-    DANGEROUS.iter().filter(move |(n, _)| effective & (1u64 << n) != 0).map(|(_, name)| *name)
+    DANGEROUS
+        .iter()
+        .filter(move |(n, _)| effective & (1u64 << n) != 0)
+        .map(|(_, name)| *name)
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
-    let Some(eff) = cx.facts.caps.effective else { return };
+    let Some(eff) = cx.facts.caps.effective else {
+        return;
+    };
     if !cx.in_container || dangerous_caps(eff).next().is_none() {
         return;
     }
@@ -22,7 +34,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     let all = eff.count_ones() >= 38;
     out.hit(
         signals::DANGEROUS_CAPABILITIES,
-        if all { "the container runs privileged (all capabilities)".to_string() } else { format!("the container holds {}", names.join(", ")) },
+        if all {
+            "the container runs privileged (all capabilities)".to_string()
+        } else {
+            format!("the container holds {}", names.join(", "))
+        },
     );
 }
 
@@ -36,7 +52,10 @@ mod tests {
     fn fires_with_sys_admin_in_container() {
         let mut f = in_container(facts(&["sh"]));
         f.caps.effective = Some(1 << 21);
-        assert_eq!(run_with(detect, &f, &Lineage::default()).0, ["dangerous_capabilities"]);
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["dangerous_capabilities"]
+        );
     }
 
     #[test]

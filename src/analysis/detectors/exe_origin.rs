@@ -9,14 +9,24 @@ use crate::knowledge::signals;
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let path = cx.exe_path;
-    if cx.flag(ExeFlags::FROM_MEMFD) || path.starts_with("memfd:") || path.starts_with("/proc/self/fd/") || path.starts_with("/dev/fd/") {
-        out.hit(signals::EXE_MEMFD, format!("{path} runs from an anonymous memfd (EXE_FROM_MEMFD): nothing on disk"));
+    if cx.flag(ExeFlags::FROM_MEMFD)
+        || path.starts_with("memfd:")
+        || path.starts_with("/proc/self/fd/")
+        || path.starts_with("/dev/fd/")
+    {
+        out.hit(
+            signals::EXE_MEMFD,
+            format!("{path} runs from an anonymous memfd (EXE_FROM_MEMFD): nothing on disk"),
+        );
     }
     if cx.flag(ExeFlags::UPPER_LAYER) {
         out.hit(signals::EXE_DRIFT, format!("{path} is not in the image: written to the container's writable layer (EXE_UPPER_LAYER)"));
     }
     if cx.flag(ExeFlags::WRITABLE) && cx.facts.uid.is_some_and(|u| u != 0) {
-        out.hit(signals::WRITABLE_EXE_NON_ROOT, format!("{path} is writable by the non-root user running it (EXE_WRITABLE)"));
+        out.hit(
+            signals::WRITABLE_EXE_NON_ROOT,
+            format!("{path} is writable by the non-root user running it (EXE_WRITABLE)"),
+        );
     }
 }
 
@@ -38,7 +48,10 @@ mod tests {
     fn fires_on_drift_memfd_and_nonroot_writable() {
         assert_eq!(with_flags(ExeFlags::UPPER_LAYER, 0), ["exe_drift"]);
         assert_eq!(with_flags(ExeFlags::FROM_MEMFD, 0), ["exe_memfd"]);
-        assert_eq!(with_flags(ExeFlags::WRITABLE | ExeFlags::LOWER_LAYER, 1000), ["writable_exe_non_root"]);
+        assert_eq!(
+            with_flags(ExeFlags::WRITABLE | ExeFlags::LOWER_LAYER, 1000),
+            ["writable_exe_non_root"]
+        );
     }
 
     #[test]

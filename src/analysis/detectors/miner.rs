@@ -5,18 +5,38 @@ use super::{basename, class_of, is_inert_for_keywords, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 const MARKERS: &[&str] = &[
-    "stratum+tcp", "stratum+ssl", "stratum+tls", "stratum2+tcp", "supportxmr.com", "moneroocean.stream", "nanopool.org", "minexmr.com",
-    "2miners.com", "f2pool.com", "hashvault.pro", "c3pool.com", "xmrpool.eu", "herominers.com", "unmineable.com", "nicehash.com",
-    "--donate-level", "--randomx", "cryptonight",
+    "stratum+tcp",
+    "stratum+ssl",
+    "stratum+tls",
+    "stratum2+tcp",
+    "supportxmr.com",
+    "moneroocean.stream",
+    "nanopool.org",
+    "minexmr.com",
+    "2miners.com",
+    "f2pool.com",
+    "hashvault.pro",
+    "c3pool.com",
+    "xmrpool.eu",
+    "herominers.com",
+    "unmineable.com",
+    "nicehash.com",
+    "--donate-level",
+    "--randomx",
+    "cryptonight",
 ];
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if class_of(cx.exe_name) == Some(ToolClass::Miner) {
-        out.hit(signals::CRYPTO_MINER, format!("known miner binary {}", cx.exe_path));
+        out.hit(
+            signals::CRYPTO_MINER,
+            format!("known miner binary {}", cx.exe_path),
+        );
     }
     for c in cx.commands() {
         let p = c.program();
-        if class_of(p) == Some(ToolClass::Miner) || class_of(basename(p)) == Some(ToolClass::Miner) {
+        if class_of(p) == Some(ToolClass::Miner) || class_of(basename(p)) == Some(ToolClass::Miner)
+        {
             out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
         }
         let Some(m) = c.argv.iter().skip(1).find_map(|a| {
@@ -26,7 +46,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             continue;
         };
         if is_inert_for_keywords(p) {
-            out.note(format!("{m:?} appears only as an argument of {p}: no mining"));
+            out.note(format!(
+                "{m:?} appears only as an argument of {p}: no mining"
+            ));
         } else {
             out.hit(signals::CRYPTO_MINER, format!("{p} with {m}"));
         }
@@ -40,13 +62,32 @@ mod tests {
 
     #[test]
     fn fires_on_miners() {
-        assert_eq!(run(detect, &["/tmp/.x/kswapd0", "-o", "stratum+tcp://pool.example:3333", "-u", "w"]), ["crypto_miner"]);
-        assert_eq!(run(detect, &["xmrig", "--donate-level", "1"]), ["crypto_miner"]);
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "/tmp/.x/kswapd0",
+                    "-o",
+                    "stratum+tcp://pool.example:3333",
+                    "-u",
+                    "w"
+                ]
+            ),
+            ["crypto_miner"]
+        );
+        assert_eq!(
+            run(detect, &["xmrig", "--donate-level", "1"]),
+            ["crypto_miner"]
+        );
     }
 
     #[test]
     fn quiet_on_echoed_stratum() {
-        let (ids, notes) = run_with(detect, &facts(&["echo", "-o stratum+tcp"]), &crate::analysis::Lineage::default());
+        let (ids, notes) = run_with(
+            detect,
+            &facts(&["echo", "-o stratum+tcp"]),
+            &crate::analysis::Lineage::default(),
+        );
         assert!(ids.is_empty());
         assert!(notes[0].contains("only as an argument of echo"));
     }

@@ -21,6 +21,7 @@ pub mod decode;
 pub mod destruction;
 pub mod download_exec;
 pub mod dynamic_linker;
+pub mod elevation;
 pub mod exe_origin;
 pub mod indicator_removal;
 pub mod interpreter;
@@ -67,6 +68,7 @@ pub static DETECTORS: &[Detector] = &[
     package_manager::detect,
     persistence::detect,
     permissions::detect,
+    elevation::detect,
     kernel_module::detect,
     ptrace::detect,
     capabilities::detect,
@@ -87,7 +89,10 @@ impl Findings {
     /// Record a hit; a signal that already fired keeps its first evidence.
     pub fn hit(&mut self, signal: &'static Signal, evidence: impl Into<String>) {
         if !self.has(signal) {
-            self.hits.push(SignalHit { signal, evidence: evidence.into() });
+            self.hits.push(SignalHit {
+                signal,
+                evidence: evidence.into(),
+            });
         }
     }
 
@@ -191,6 +196,55 @@ impl<'a> Ctx<'a> {
             .find(|c| class_of(c) != Some(ToolClass::Shell))
     }
 
+    /// The `-c` script of the exec when it is a shell, split or not (for patterns that only
+    /// exist in the raw text, such as obfuscation).
+    pub fn script_text(&self) -> Option<&'a str> {
+        let first = self.cmd.commands.first()?;
+        if class_of(first.program()) != Some(ToolClass::Shell) {
+            return None;
+        }
+        let i = first.argv.iter().position(|a| is_dash_c(a))?;
+        first.argv.get(i + 1).map(String::as_str)
+    }
+
+    /// Program classes of everything the command line runs: every parsed command, and the
+    /// first word of an unsplit `sh -c` script.
+    pub fn runs_class(&self, pred: impl Fn(Option<ToolClass>) -> bool) -> Option<&'a str> {
+        if let Some(c) = self
+            .cmd
+            .commands
+            .iter()
+            .find(|c| pred(class_of(c.program())))
+        {
+            return Some(c.program());
+        }
+        let first = self.unsplit_script()?.split_whitespace().next()?;
+        let name = basename(first);
+        pred(class_of(name)).then_some(name)
+    }
+
+    /// True when the exec comes from a person at a terminal on the host (sshd, a desktop
+    /// terminal, sudo), with no server, network tool, scheduler or interpreter in the chain:
+    /// dual-use tools (tcpdump, nmap, useradd, dd) are then an administrator's work.
+    pub fn interactive_admin_on_host(&self) -> bool {
+        if self.in_container || !self.tty || self.lineage.ancestors.is_empty() {
+            return false;
+        }
+        self.ancestor_comms().all(|c| {
+            !matches!(
+                class_of(c),
+                Some(
+                    ToolClass::WebServer
+                        | ToolClass::AppServer
+                        | ToolClass::DbServer
+                        | ToolClass::Netcat
+                        | ToolClass::Scheduler
+                        | ToolClass::Interpreter
+                )
+            ) && c != "node"
+        })
+    }
+
     /// The `-c` script of a shell exec that the parser did not split into commands (a parser
     /// limit was hit, or a parser without `sh -c` support). Detectors use it only for a few
     /// unambiguous substrings; the split commands are always preferred.
@@ -207,9 +261,33 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Paths an unsplit `sh -c` script redirects output to (`> /etc/x`, `>>/root/.ssh/k`).
+/// A fallback for when the parser did not split the script; the parsed redirects are preferred.
+pub fn script_write_targets<'a>(cx: &Ctx<'a>) -> impl Iterator<Item = &'a str> {
+    let script = cx.unsplit_script().unwrap_or("");
+    script.match_indices('>').filter_map(move |(i, _)| {
+        let rest = script[i + 1..]
+            .trim_start_matches('>')
+            .trim_start_matches('|');
+        if rest.starts_with('&') {
+            return None;
+        }
+        let rest = rest.trim_start();
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '\'' | '"' | ')'))
+            .unwrap_or(rest.len());
+        let t = &rest[..end];
+        (!t.is_empty()).then_some(t)
+    })
+}
+
 /// `-c`, or a short-option cluster containing `c` (`-ec`, `-lc`).
 fn is_dash_c(a: &str) -> bool {
-    a.len() >= 2 && a.starts_with('-') && !a.starts_with("--") && a[1..].bytes().all(|b| b.is_ascii_alphabetic()) && a.contains('c')
+    a.len() >= 2
+        && a.starts_with('-')
+        && !a.starts_with("--")
+        && a[1..].bytes().all(|b| b.is_ascii_alphabetic())
+        && a.contains('c')
 }
 
 /// Basename of a path (`/usr/bin/nc` -> `nc`).
@@ -219,6 +297,8 @@ pub fn basename(path: &str) -> &str {
 
 /// Tool class of a program name; login shells (`-bash`) count as their shell.
 pub fn class_of(name: &str) -> Option<ToolClass> {
+    // Process titles such as `npm install` keep the program as their first word.
+    let name = name.split(' ').next().unwrap_or(name);
     tool_class(name.strip_prefix('-').unwrap_or(name))
 }
 
@@ -228,13 +308,29 @@ pub fn is_shell(name: &str) -> bool {
 
 /// Programs that only print their arguments: a keyword in their argv is data, not behaviour.
 pub fn is_printer(name: &str) -> bool {
-    matches!(name, "echo" | "printf" | "true" | "false" | ":" | "test" | "[")
+    matches!(
+        name,
+        "echo" | "printf" | "true" | "false" | ":" | "test" | "["
+    )
 }
 
 /// Printers plus pattern searchers: for *keywords* (not file paths), an argument of grep is a
 /// pattern, not a behaviour.
 pub fn is_inert_for_keywords(name: &str) -> bool {
-    is_printer(name) || matches!(name, "grep" | "egrep" | "fgrep" | "rg" | "ag" | "which" | "type" | "man" | "whatis" | "apropos")
+    is_printer(name)
+        || matches!(
+            name,
+            "grep"
+                | "egrep"
+                | "fgrep"
+                | "rg"
+                | "ag"
+                | "which"
+                | "type"
+                | "man"
+                | "whatis"
+                | "apropos"
+        )
 }
 
 /// Arguments after argv[0].
@@ -245,14 +341,20 @@ pub fn args(c: &SimpleCommand) -> &[String] {
 /// True when `c` has one of the options (exact match, or `--opt=value`).
 pub fn has_opt(c: &SimpleCommand, opts: &[&str]) -> bool {
     args(c).iter().any(|a| {
-        opts.iter().any(|o| a == o || (o.starts_with("--") && a.strip_prefix(o).is_some_and(|r| r.starts_with('='))))
+        opts.iter().any(|o| {
+            a == o || (o.starts_with("--") && a.strip_prefix(o).is_some_and(|r| r.starts_with('=')))
+        })
     })
 }
 
 /// True when a short-option cluster (`-lvnp`) contains the letter.
 pub fn has_short(c: &SimpleCommand, letter: u8) -> bool {
     args(c).iter().any(|a| {
-        a.len() >= 2 && a.starts_with('-') && !a.starts_with("--") && a[1..].bytes().all(|b| b.is_ascii_alphanumeric()) && a.as_bytes()[1..].contains(&letter)
+        a.len() >= 2
+            && a.starts_with('-')
+            && !a.starts_with("--")
+            && a[1..].bytes().all(|b| b.is_ascii_alphanumeric())
+            && a.as_bytes()[1..].contains(&letter)
     })
 }
 
@@ -281,7 +383,13 @@ pub fn opt_value<'a>(c: &'a SimpleCommand, opts: &[&str]) -> Option<&'a str> {
 /// Only version/help options: a tool asked about itself does nothing.
 pub fn version_query_only(c: &SimpleCommand) -> bool {
     let a = args(c);
-    !a.is_empty() && a.iter().all(|x| matches!(x.as_str(), "-V" | "-v" | "--version" | "-h" | "--help" | "version" | "-version"))
+    !a.is_empty()
+        && a.iter().all(|x| {
+            matches!(
+                x.as_str(),
+                "-V" | "-v" | "--version" | "-h" | "--help" | "version" | "-version"
+            )
+        })
 }
 
 /// argv joined by spaces (raw; the report escapes it).
@@ -293,7 +401,12 @@ pub fn join(c: &SimpleCommand) -> String {
 pub fn written_targets(c: &SimpleCommand) -> impl Iterator<Item = &str> {
     c.redirects
         .iter()
-        .filter(|r| matches!(r.op, RedirectOp::Out | RedirectOp::Append | RedirectOp::ReadWrite))
+        .filter(|r| {
+            matches!(
+                r.op,
+                RedirectOp::Out | RedirectOp::Append | RedirectOp::ReadWrite
+            )
+        })
         .map(|r| r.target.as_str())
 }
 
@@ -305,9 +418,17 @@ pub fn writes_path(c: &SimpleCommand, pred: impl Fn(&str) -> bool) -> bool {
     }
     match c.program() {
         "tee" | "truncate" => args(c).iter().any(|a| !a.starts_with('-') && pred(a)),
-        "cp" | "mv" | "install" | "ln" | "rsync" => args(c).iter().filter(|a| !a.starts_with('-')).last().is_some_and(|a| pred(a)),
-        "dd" => args(c).iter().any(|a| a.strip_prefix("of=").is_some_and(&pred)),
-        "sed" | "perl" => args(c).iter().any(|a| a.starts_with("-i")) && args(c).iter().any(|a| pred(a)),
+        "cp" | "mv" | "install" | "ln" | "rsync" => args(c)
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .last()
+            .is_some_and(|a| pred(a)),
+        "dd" => args(c)
+            .iter()
+            .any(|a| a.strip_prefix("of=").is_some_and(&pred)),
+        "sed" | "perl" => {
+            args(c).iter().any(|a| a.starts_with("-i")) && args(c).iter().any(|a| pred(a))
+        }
         _ => false,
     }
 }
@@ -319,11 +440,14 @@ pub fn piped_into(cmds: &[SimpleCommand], i: usize) -> Option<&SimpleCommand> {
 
 /// Paths anyone can write, where droppers stage payloads.
 pub fn in_writable_dir(path: &str) -> bool {
-    ["/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"].iter().any(|d| path.starts_with(d))
+    ["/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"]
+        .iter()
+        .any(|d| path.starts_with(d))
 }
 
 pub fn exe_origin_flags(facts: &ExecFacts) -> u32 {
-    facts.exe_flags.map_or(0, |f| f.0) & (ExeFlags::UPPER_LAYER | ExeFlags::LOWER_LAYER | ExeFlags::FROM_MEMFD)
+    facts.exe_flags.map_or(0, |f| f.0)
+        & (ExeFlags::UPPER_LAYER | ExeFlags::LOWER_LAYER | ExeFlags::FROM_MEMFD)
 }
 
 #[cfg(test)]
@@ -344,12 +468,19 @@ pub(crate) mod testutil {
     }
 
     pub fn in_container(mut f: ExecFacts) -> ExecFacts {
-        f.container = Some(ContainerInfo { runtime: crate::facts::ContainerRuntime::Docker, short_id: "1d45a96b1daa".into() });
+        f.container = Some(ContainerInfo {
+            runtime: crate::facts::ContainerRuntime::Docker,
+            short_id: "1d45a96b1daa".into(),
+        });
         f
     }
 
     /// Run one detector; return the ids of the signals it fired and its notes.
-    pub fn run_with(d: Detector, facts: &ExecFacts, lineage: &Lineage) -> (Vec<&'static str>, Vec<String>) {
+    pub fn run_with(
+        d: Detector,
+        facts: &ExecFacts,
+        lineage: &Lineage,
+    ) -> (Vec<&'static str>, Vec<String>) {
         let cmd = parse_exec(&facts.argv);
         let cx = Ctx::new(facts, lineage, &cmd);
         let mut out = Findings::default();

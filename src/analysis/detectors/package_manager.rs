@@ -9,7 +9,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         return;
     }
     for c in cx.commands() {
-        if matches!(class_of(c.program()), Some(ToolClass::PackageManager | ToolClass::LanguagePackageManager)) {
+        if matches!(
+            class_of(c.program()),
+            Some(ToolClass::PackageManager | ToolClass::LanguagePackageManager)
+        ) {
             out.hit(signals::PACKAGE_MANAGER_IN_CONTAINER, super::join(c));
         }
     }
@@ -24,7 +27,10 @@ mod tests {
     #[test]
     fn fires_in_container() {
         let f = in_container(facts(&["apt-get", "install", "-y", "nmap"]));
-        assert_eq!(run_with(detect, &f, &Lineage::default()).0, ["package_manager_in_container"]);
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["package_manager_in_container"]
+        );
     }
 
     #[test]

@@ -17,8 +17,15 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             continue;
         }
         let a = args(c);
-        let Some(mode) = a.iter().find(|x| !x.starts_with('-')) else { continue };
-        let target = a.iter().filter(|x| !x.starts_with('-')).nth(1).map(String::as_str).unwrap_or("");
+        let Some(mode) = a.iter().find(|x| !x.starts_with('-')) else {
+            continue;
+        };
+        let target = a
+            .iter()
+            .filter(|x| !x.starts_with('-'))
+            .nth(1)
+            .map(String::as_str)
+            .unwrap_or("");
         if is_setid(mode) {
             out.hit(signals::SETUID_BIT_SET, format!("chmod {mode} {target}"));
         } else if is_exec_mode(mode) || mode == "777" || mode == "o+w" || mode == "a+w" {
@@ -34,9 +41,18 @@ mod tests {
 
     #[test]
     fn fires_on_setuid_and_exec_bits() {
-        assert_eq!(run(detect, &["chmod", "u+s", "/tmp/bash"]), ["setuid_bit_set"]);
-        assert_eq!(run(detect, &["chmod", "4755", "/tmp/sh"]), ["setuid_bit_set"]);
-        assert_eq!(run(detect, &["chmod", "+x", "/tmp/x"]), ["permissive_chmod"]);
+        assert_eq!(
+            run(detect, &["chmod", "u+s", "/tmp/bash"]),
+            ["setuid_bit_set"]
+        );
+        assert_eq!(
+            run(detect, &["chmod", "4755", "/tmp/sh"]),
+            ["setuid_bit_set"]
+        );
+        assert_eq!(
+            run(detect, &["chmod", "+x", "/tmp/x"]),
+            ["permissive_chmod"]
+        );
     }
 
     #[test]

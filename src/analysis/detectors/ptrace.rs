@@ -9,7 +9,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if class_of(c.program()) != Some(ToolClass::Debugger) {
             continue;
         }
-        let attach = has_opt(c, &["-p", "--pid", "--attach"]) || args(c).iter().any(|a| a.starts_with("-p") && a[2..].bytes().all(|b| b.is_ascii_digit()) && a.len() > 2);
+        let attach = has_opt(c, &["-p", "--pid", "--attach"])
+            || args(c).iter().any(|a| {
+                a.starts_with("-p") && a[2..].bytes().all(|b| b.is_ascii_digit()) && a.len() > 2
+            });
         if attach {
             out.hit(signals::PTRACE_ATTACH, super::join(c));
         }
@@ -23,7 +26,20 @@ mod tests {
 
     #[test]
     fn fires_on_attach() {
-        assert_eq!(run(detect, &["gdb", "-p", "1234", "-batch", "-ex", "call dlopen(\"/tmp/x.so\",2)"]), ["ptrace_attach"]);
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "gdb",
+                    "-p",
+                    "1234",
+                    "-batch",
+                    "-ex",
+                    "call dlopen(\"/tmp/x.so\",2)"
+                ]
+            ),
+            ["ptrace_attach"]
+        );
         assert_eq!(run(detect, &["strace", "-p", "1"]), ["ptrace_attach"]);
     }
 

@@ -68,6 +68,16 @@ const CLUSTER_APIS: &[&str] = &[
 ];
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
+    if cx.in_container
+        && cx
+            .unsplit_script()
+            .is_some_and(|s| s.contains("release_agent") || s.contains("notify_on_release"))
+    {
+        out.hit(
+            signals::CONTAINER_ESCAPE,
+            "cgroup release_agent escape set up in the sh -c script".to_string(),
+        );
+    }
     if cx.in_container {
         let raw = cx
             .commands()

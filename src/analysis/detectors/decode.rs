@@ -68,7 +68,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
     if let Some(s) = cx.unsplit_script() {
-        let dec = s.contains("base64 -d") || s.contains("base64 --decode") || s.contains("xxd -r");
+        let dec = s.contains("base64 -d")
+            || s.contains("base64 --decode")
+            || s.contains("xxd -r")
+            || s.contains("openssl enc -d")
+            || s.contains("openssl base64 -d");
         if dec
             && ["| sh", "|sh", "| bash", "|bash", "| python", "|python"]
                 .iter()

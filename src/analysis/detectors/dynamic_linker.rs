@@ -42,6 +42,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             );
         }
     }
+    if super::script_write_targets(cx).any(|t| t == PRELOAD_FILE) {
+        out.hit(
+            signals::LD_SO_PRELOAD_WRITE,
+            format!("the sh -c script writes {PRELOAD_FILE}"),
+        );
+    }
     for c in cx.commands() {
         if writes_path(c, |p| p == PRELOAD_FILE) {
             out.hit(

@@ -47,7 +47,16 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .ancestor_comms()
             .take_while(|c| *c != server)
             .all(is_shell);
-        if direct_or_via_shell && !in_pkg_install && (toolish || strong) {
+        // File browsing from a web server's shell is what web shells do; sendmail or
+        // rotatelogs from it is configuration.
+        let browse = |w: &str| matches!(w, "ls" | "cd" | "pwd" | "find" | "cat" | "dir");
+        let browsing = matches!(class_of(server), Some(ToolClass::WebServer))
+            && (cx.commands().iter().skip(1).any(|c| browse(c.program()))
+                || cx
+                    .unsplit_script()
+                    .and_then(|s| s.split_whitespace().next())
+                    .is_some_and(browse));
+        if direct_or_via_shell && !in_pkg_install && (toolish || strong || browsing) {
             out.hit(
                 signals::SERVER_SPAWNED_SHELL,
                 format!("{server} started {p}"),

@@ -55,6 +55,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         && super::class_of(shown) != Some(crate::knowledge::ToolClass::Netcat)
         && super::class_of(exe) != Some(crate::knowledge::ToolClass::Netcat)
         && !super::is_shell(shown)
+        && shown != "busybox"
+        && exe != "busybox"
     {
         out.hit(
             signals::RENAMED_UTILITY,

@@ -117,27 +117,34 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             }
             _ => true,
         };
-        let dest = super::opt_value(
-            c,
-            &[
-                "-o",
-                "-O",
-                "--output",
-                "--output-document",
-                "-P",
-                "--directory-prefix",
-            ],
-        )
-        .or_else(|| {
-            if matches!(p, "scp" | "rsync") {
-                a.iter()
-                    .filter(|x| !x.starts_with('-'))
-                    .last()
-                    .map(String::as_str)
-            } else {
-                None
-            }
+        let dest = if matches!(p, "scp" | "rsync") {
+            a.iter()
+                .filter(|x| !x.starts_with('-'))
+                .last()
+                .map(String::as_str)
+        } else {
+            super::opt_value(
+                c,
+                &[
+                    "-o",
+                    "-O",
+                    "--output",
+                    "--output-document",
+                    "-P",
+                    "--directory-prefix",
+                ],
+            )
+        };
+        // Archives and packages into /tmp are how installers work; droppers fetch executables.
+        let archive = dest.is_some_and(|d| {
+            [
+                ".tgz", ".tar.gz", ".tar.xz", ".zip", ".deb", ".rpm", ".whl", ".jar", ".iso",
+                ".tar",
+            ]
+            .iter()
+            .any(|x| d.ends_with(x))
         });
+        let dest = dest.filter(|_| !archive);
         let legacy_get = matches!(p, "tftp" | "ftp" | "lftp")
             && (has_opt(c, &["-g", "get"]) || a.iter().any(|x| x == "get" || x == "-g"));
         if fetches && !local_only && (dest.is_some_and(staging) || legacy_get) {

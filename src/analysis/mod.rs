@@ -120,7 +120,7 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     // Strongest first; the sort is stable, so equal weights keep detector order.
     found
         .hits
-        .sort_by(|a, b| b.signal.weight.cmp(&a.signal.weight));
+        .sort_by_key(|h| std::cmp::Reverse(h.signal.weight));
     let risk = scoring::risk(&cx, &found);
     let category = found
         .hits

@@ -77,7 +77,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 
     // A command run by a shell that a network tool serves (`nc -e sh` -> sh -> id).
     let mut up = cx.ancestor_comms().take(4);
-    if let (Some(first), true) = (up.next(), true) {
+    if let Some(first) = up.next() {
         if is_shell(first) {
             if let Some(nc) = up
                 .find(|c| !is_shell(c))

@@ -420,8 +420,7 @@ pub fn writes_path(c: &SimpleCommand, pred: impl Fn(&str) -> bool) -> bool {
         "tee" | "truncate" => args(c).iter().any(|a| !a.starts_with('-') && pred(a)),
         "cp" | "mv" | "install" | "ln" | "rsync" => args(c)
             .iter()
-            .filter(|a| !a.starts_with('-'))
-            .last()
+            .rfind(|a| !a.starts_with('-'))
             .is_some_and(|a| pred(a)),
         "dd" => args(c)
             .iter()

@@ -68,8 +68,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     && has_opt(c, &["-F", "--form", "-d", "--data", "--data-binary"]));
         let remote_dest = matches!(p, "scp" | "rsync" | "sftp")
             && a.iter()
-                .filter(|x| !x.starts_with('-'))
-                .last()
+                .rfind(|x| !x.starts_with('-'))
                 .is_some_and(|d| d.contains(':') && !d.contains("://"));
         let remote_src = matches!(p, "scp" | "rsync")
             && a.iter()
@@ -118,10 +117,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             _ => true,
         };
         let dest = if matches!(p, "scp" | "rsync") {
-            a.iter()
-                .filter(|x| !x.starts_with('-'))
-                .last()
-                .map(String::as_str)
+            a.iter().rfind(|x| !x.starts_with('-')).map(String::as_str)
         } else {
             super::opt_value(
                 c,

@@ -7,11 +7,9 @@
 use crate::knowledge::{Mitigation, Signal};
 use serde_json::{json, Value};
 
-/// Every signal the analysis knows.
-// TODO(knowledge merge): return the generated table (`crate::knowledge::SIGNALS` or its
-// accessor) once the knowledge helper's work lands; until then the catalog is empty.
+/// Every signal the analysis knows, in table order.
 pub fn knowledge_signals() -> Vec<&'static Signal> {
-    Vec::new()
+    crate::knowledge::SIGNALS.iter().collect()
 }
 
 /// The mitigations the signals reference, deduplicated by id, in first-seen order.

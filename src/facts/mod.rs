@@ -19,7 +19,12 @@ pub struct DecodeLimits {
 
 impl Default for DecodeLimits {
     fn default() -> Self {
-        DecodeLimits { max_args: 256, max_args_bytes: 16 * 1024, max_env: 256, max_env_bytes: 16 * 1024 }
+        DecodeLimits {
+            max_args: 256,
+            max_args_bytes: 16 * 1024,
+            max_env: 256,
+            max_env_bytes: 16 * 1024,
+        }
     }
 }
 

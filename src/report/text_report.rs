@@ -50,12 +50,7 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
     }
     match &facts.container {
         Some(c) => {
-            let _ = writeln!(
-                o,
-                "- Where: container {} ({:?})",
-                escape(&c.short_id, 16),
-                c.runtime
-            );
+            let _ = writeln!(o, "- Where: {}", super::container_place(c));
         }
         None => {
             let _ = writeln!(

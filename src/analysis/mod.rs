@@ -30,8 +30,13 @@ pub struct Lineage {
 impl Lineage {
     /// Lineage from comms only, nearest first (command line `--parent`, `proc.aname[N]`).
     pub fn from_comms<I: IntoIterator<Item = S>, S: Into<String>>(comms: I) -> Self {
-        let ancestors: Vec<Ancestor> =
-            comms.into_iter().map(|c| Ancestor { comm: c.into(), ..Default::default() }).collect();
+        let ancestors: Vec<Ancestor> = comms
+            .into_iter()
+            .map(|c| Ancestor {
+                comm: c.into(),
+                ..Default::default()
+            })
+            .collect();
         let known = !ancestors.is_empty();
         Lineage { ancestors, known }
     }

@@ -68,7 +68,10 @@ pub struct SimpleCommand {
 impl SimpleCommand {
     /// Basename of argv[0] (`/usr/bin/nc` -> `nc`), or "" when argv is empty.
     pub fn program(&self) -> &str {
-        self.argv.first().map(|p| p.rsplit('/').next().unwrap_or(p)).unwrap_or("")
+        self.argv
+            .first()
+            .map(|p| p.rsplit('/').next().unwrap_or(p))
+            .unwrap_or("")
     }
 }
 

@@ -8,7 +8,10 @@ use crate::facts::ExecFacts;
 /// before it reaches a summary, evidence, a log line or JSON.
 // CONTRACT STUB: replaced by the real implementation.
 pub fn escape(s: &str, max_chars: usize) -> String {
-    s.chars().filter(|c| !c.is_control()).take(max_chars).collect()
+    s.chars()
+        .filter(|c| !c.is_control())
+        .take(max_chars)
+        .collect()
 }
 
 /// The `triage.report` object: risk, severity, category, signals, mitre {techniques,

@@ -214,6 +214,8 @@ pub struct Sample {
     pub name: &'static str,
     /// Whether the exec is an attack (for the mix's proportions; not a label to test on).
     pub malicious: bool,
+    /// The event's parameters, to rebuild it with other thread ids.
+    pub spec: ExecEvent,
     pub event: Vec<u8>,
     pub facts: ExecFacts,
     pub lineage: Lineage,
@@ -280,13 +282,15 @@ fn sample_with_facts(
     facts: ExecFacts,
     lineage: Lineage,
 ) -> Sample {
-    let event = event.to_bytes();
+    let spec = event;
+    let event = spec.to_bytes();
     let mut full = decode(&event, &DecodeLimits::default()).unwrap_or_default();
     full.argv = facts.argv;
     full.argv_truncated = false;
     Sample {
         name,
         malicious,
+        spec,
         event,
         facts: full,
         lineage,
@@ -300,11 +304,13 @@ fn sample(
     lineage: Lineage,
     limits: &DecodeLimits,
 ) -> Sample {
-    let event = event.to_bytes();
+    let spec = event;
+    let event = spec.to_bytes();
     let facts = decode(&event, limits).unwrap_or_default();
     Sample {
         name,
         malicious,
+        spec,
         event,
         facts,
         lineage,

@@ -1,0 +1,3 @@
+//! The `falco-triage` command line: one module per subcommand.
+
+pub mod bench;

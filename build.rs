@@ -1,1 +1,766 @@
-fn main() {}
+//! Checks the knowledge data (`src/knowledge/data/*.toml`) and generates
+//! `$OUT_DIR/knowledge.rs`: static tables of tactics, techniques, mitigations and signals, one
+//! named static per signal/technique/mitigation, the tool-class lookup and the real-knob lists.
+//!
+//! The build fails, naming the file and the entry, on anything a reviewer would reject:
+//! duplicate or dangling ids, malformed ATT&CK ids, tags not in Sigma spelling or not matching
+//! the techniques, weights out of range or out of their level's band, unknown levels or
+//! categories, empty text, and mitigations using a Docker flag or Kubernetes key that does not
+//! exist (or one of the known inventions).
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+const DATA: &str = "src/knowledge/data";
+
+/// Categories a signal may belong to (the verdict's `category`).
+const CATEGORIES: &[&str] = &[
+    "reverse_shell",
+    "obfuscation",
+    "download_execute",
+    "drift",
+    "fileless",
+    "suspicious_location",
+    "tampering_risk",
+    "masquerading",
+    "library_injection",
+    "privilege_escalation",
+    "credential_access",
+    "defense_evasion",
+    "destruction",
+    "discovery",
+    "network_scanning",
+    "sniffing",
+    "network_tool",
+    "file_transfer",
+    "cryptomining",
+    "container_admin",
+    "container_escape",
+    "package_management",
+    "persistence",
+    "permission_change",
+    "kernel_module",
+    "tunneling",
+    "privileged_container",
+    "web_exploitation",
+    "supply_chain",
+    "interactive_shell",
+    "test_activity",
+];
+
+/// Sigma levels and the weight band each allows.
+const LEVELS: &[(&str, u8, u8)] = &[
+    ("informational", 0, 19),
+    ("low", 20, 39),
+    ("medium", 40, 59),
+    ("high", 60, 79),
+    ("critical", 80, 100),
+];
+
+/// Tool classes and the `ToolClass` variant each maps to (declared in src/knowledge/mod.rs).
+const TOOL_CLASSES: &[(&str, &str)] = &[
+    ("shell", "Shell"),
+    ("netcat", "Netcat"),
+    ("interpreter", "Interpreter"),
+    ("downloader", "Downloader"),
+    ("transfer", "Transfer"),
+    ("recon", "Recon"),
+    ("scanner", "Scanner"),
+    ("dns_tool", "DnsTool"),
+    ("sniffer", "Sniffer"),
+    ("package_manager", "PackageManager"),
+    ("language_package_manager", "LanguagePackageManager"),
+    ("container_admin", "ContainerAdmin"),
+    ("container_runtime", "ContainerRuntime"),
+    ("miner", "Miner"),
+    ("credential", "Credential"),
+    ("tunnel", "Tunnel"),
+    ("debugger", "Debugger"),
+    ("user_admin", "UserAdmin"),
+    ("kernel_module", "KernelModule"),
+    ("decoder", "Decoder"),
+    ("escape", "Escape"),
+    ("web_server", "WebServer"),
+    ("app_server", "AppServer"),
+    ("db_server", "DbServer"),
+    ("scheduler", "Scheduler"),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TacticsFile {
+    tactic: Vec<TacticRec>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TacticRec {
+    id: String,
+    name: String,
+    falco_tag: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TechniquesFile {
+    attack_version: String,
+    technique: Vec<TechniqueRec>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TechniqueRec {
+    id: String,
+    name: String,
+    tactics: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MitigationsFile {
+    mitigation: Vec<MitigationRec>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MitigationRec {
+    id: String,
+    text: String,
+    docker: Option<String>,
+    kubernetes: Option<String>,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignalsFile {
+    signal: Vec<SignalRec>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignalRec {
+    id: String,
+    title: String,
+    description: String,
+    category: String,
+    level: String,
+    weight: i64,
+    tags: Vec<String>,
+    techniques: Vec<String>,
+    falsepositives: Vec<String>,
+    references: Vec<String>,
+    mitigations: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolsFile {
+    classes: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KnobsFile {
+    docker: Vec<DockerKnob>,
+    security_opt: Vec<SecurityOptKnob>,
+    kubernetes: Vec<KubernetesKnob>,
+    inventions: Inventions,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DockerKnob {
+    flag: String,
+    source: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecurityOptKnob {
+    value: String,
+    source: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KubernetesKnob {
+    key: String,
+    path: String,
+    source: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Inventions {
+    strings: Vec<String>,
+}
+
+/// Collects every problem so one build run reports them all.
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn add(&mut self, file: &str, entry: &str, what: impl std::fmt::Display) {
+        self.0
+            .push(format!("{DATA}/{file}: entry `{entry}`: {what}"));
+    }
+}
+
+fn load<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str) -> T {
+    let path = dir.join(file);
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("knowledge data: cannot read {}: {e}", path.display()));
+    toml::from_str(&text)
+        .unwrap_or_else(|e| panic!("knowledge data: {DATA}/{file} is not valid: {e}"))
+}
+
+fn is_technique_id(id: &str) -> bool {
+    let (main, sub) = match id.split_once('.') {
+        Some((m, s)) => (m, Some(s)),
+        None => (id, None),
+    };
+    let main_ok =
+        main.len() == 5 && main.starts_with('T') && main[1..].bytes().all(|b| b.is_ascii_digit());
+    let sub_ok = sub.is_none_or(|s| s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()));
+    main_ok && sub_ok
+}
+
+fn is_tactic_id(id: &str) -> bool {
+    id.len() == 6 && id.starts_with("TA") && id[2..].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_snake_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && id.as_bytes()[0].is_ascii_lowercase()
+}
+
+/// Sigma tactic tag: `attack.` + lowercase name with spaces as hyphens.
+fn sigma_tactic_tag(name: &str) -> String {
+    format!("attack.{}", name.to_ascii_lowercase().replace(' ', "-"))
+}
+
+/// `--flag` names used in a Docker form (`--tmpfs /tmp:..` -> `--tmpfs`), plus the
+/// `--security-opt` values (`seccomp=<p>` -> `seccomp`). Kept identical to the runtime test
+/// in src/knowledge/mod.rs.
+fn docker_flags(form: &str) -> (Vec<String>, Vec<String>) {
+    let tokens: Vec<&str> = form
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .collect();
+    let mut flags = Vec::new();
+    let mut opts = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let t = t.trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']');
+        if let Some(rest) = t.strip_prefix("--") {
+            let name = rest.split('=').next().unwrap_or("");
+            flags.push(format!("--{name}"));
+            if name == "security-opt" {
+                let value = match rest.split_once('=') {
+                    Some((_, v)) => Some(v),
+                    None => tokens.get(i + 1).copied(),
+                };
+                if let Some(v) = value {
+                    opts.push(v.split(['=', ':']).next().unwrap_or("").to_string());
+                }
+            }
+        }
+    }
+    (flags, opts)
+}
+
+/// Keys (`word:`) used in a Kubernetes form.
+fn kubernetes_keys(form: &str) -> Vec<String> {
+    form.split(|c: char| c.is_whitespace() || c == '{' || c == ',' || c == '(')
+        .filter_map(|t| t.strip_suffix(':'))
+        .filter(|k| !k.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn main() {
+    let dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join(DATA);
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let tactics: TacticsFile = load(&dir, "tactics.toml");
+    let techniques: TechniquesFile = load(&dir, "techniques.toml");
+    let mitigations: MitigationsFile = load(&dir, "mitigations.toml");
+    let signals: SignalsFile = load(&dir, "signals.toml");
+    let tools: ToolsFile = load(&dir, "tools.toml");
+    let knobs: KnobsFile = load(&dir, "knobs.toml");
+    let mut p = Problems(Vec::new());
+
+    // Tactics.
+    let mut tactic_index = HashMap::new();
+    for (i, t) in tactics.tactic.iter().enumerate() {
+        if !is_tactic_id(&t.id) {
+            p.add("tactics.toml", &t.id, "malformed tactic id (want TA0000)");
+        }
+        if t.name.trim().is_empty() {
+            p.add("tactics.toml", &t.id, "empty name");
+        }
+        if !t.falco_tag.starts_with("mitre_") {
+            p.add("tactics.toml", &t.id, "falco_tag must start with mitre_");
+        }
+        if tactic_index.insert(t.id.clone(), i).is_some() {
+            p.add("tactics.toml", &t.id, "duplicate id");
+        }
+    }
+
+    // Techniques.
+    let version = &techniques.attack_version;
+    if !(version.split('.').count() == 2
+        && version
+            .split('.')
+            .all(|x| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit())))
+    {
+        p.add(
+            "techniques.toml",
+            "attack_version",
+            "want MAJOR.MINOR, e.g. 16.1",
+        );
+    }
+    let mut technique_index = HashMap::new();
+    for (i, t) in techniques.technique.iter().enumerate() {
+        if !is_technique_id(&t.id) {
+            p.add(
+                "techniques.toml",
+                &t.id,
+                "malformed technique id (want T1234 or T1234.001)",
+            );
+        }
+        if t.name.trim().is_empty() {
+            p.add("techniques.toml", &t.id, "empty name");
+        }
+        if t.tactics.is_empty() {
+            p.add("techniques.toml", &t.id, "no tactics");
+        }
+        for ta in &t.tactics {
+            if !tactic_index.contains_key(ta) {
+                p.add(
+                    "techniques.toml",
+                    &t.id,
+                    format!("unknown tactic `{ta}` (not in tactics.toml)"),
+                );
+            }
+        }
+        if technique_index.insert(t.id.clone(), i).is_some() {
+            p.add("techniques.toml", &t.id, "duplicate id");
+        }
+    }
+
+    // Knobs.
+    let real_flags: HashSet<&str> = knobs.docker.iter().map(|k| k.flag.as_str()).collect();
+    let real_opts: HashSet<&str> = knobs
+        .security_opt
+        .iter()
+        .map(|k| k.value.as_str())
+        .collect();
+    let real_keys: HashSet<&str> = knobs.kubernetes.iter().map(|k| k.key.as_str()).collect();
+    for k in &knobs.docker {
+        if !k.flag.starts_with("--") || k.source.trim().is_empty() {
+            p.add(
+                "knobs.toml",
+                &k.flag,
+                "docker flag must start with -- and have a source",
+            );
+        }
+    }
+    for k in &knobs.security_opt {
+        if k.source.trim().is_empty() {
+            p.add("knobs.toml", &k.value, "empty source");
+        }
+    }
+    for k in &knobs.kubernetes {
+        if k.source.trim().is_empty() || k.path.trim().is_empty() {
+            p.add("knobs.toml", &k.key, "empty path or source");
+        }
+    }
+    for inv in &knobs.inventions.strings {
+        let (flags, opts) = docker_flags(inv);
+        let real = flags.iter().all(|f| real_flags.contains(f.as_str()))
+            && opts.iter().all(|o| real_opts.contains(o.as_str()));
+        if real {
+            p.add(
+                "knobs.toml",
+                inv,
+                "an invention that the real-knob list would accept: fix the list",
+            );
+        }
+    }
+
+    // Mitigations.
+    let mut mitigation_index = HashMap::new();
+    for (i, m) in mitigations.mitigation.iter().enumerate() {
+        let f = "mitigations.toml";
+        if !is_snake_id(&m.id) {
+            p.add(f, &m.id, "id must be snake_case");
+        }
+        if m.text.trim().is_empty() {
+            p.add(f, &m.id, "empty text");
+        }
+        if m.source.trim().is_empty() {
+            p.add(f, &m.id, "empty source");
+        }
+        if mitigation_index.insert(m.id.clone(), i).is_some() {
+            p.add(f, &m.id, "duplicate id");
+        }
+        for field in [Some(&m.text), m.docker.as_ref(), m.kubernetes.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            for inv in &knobs.inventions.strings {
+                if field.contains(inv.as_str()) {
+                    p.add(f, &m.id, format!("uses the invented knob `{inv}`"));
+                }
+            }
+        }
+        if let Some(d) = &m.docker {
+            let (flags, opts) = docker_flags(d);
+            for fl in flags {
+                if !real_flags.contains(fl.as_str()) {
+                    p.add(f, &m.id, format!("Docker flag `{fl}` is not in knobs.toml"));
+                }
+            }
+            for o in opts {
+                if !real_opts.contains(o.as_str()) {
+                    p.add(
+                        f,
+                        &m.id,
+                        format!("`--security-opt {o}` is not a real security option"),
+                    );
+                }
+            }
+        }
+        if let Some(k) = &m.kubernetes {
+            for key in kubernetes_keys(k) {
+                if !real_keys.contains(key.as_str()) {
+                    p.add(
+                        f,
+                        &m.id,
+                        format!("Kubernetes key `{key}` is not in knobs.toml"),
+                    );
+                }
+            }
+        }
+    }
+
+    // Signals.
+    let level_band: HashMap<&str, (u8, u8)> =
+        LEVELS.iter().map(|(l, a, b)| (*l, (*a, *b))).collect();
+    let mut signal_ids = HashSet::new();
+    for s in &signals.signal {
+        let f = "signals.toml";
+        let e = s.id.as_str();
+        if !is_snake_id(e) {
+            p.add(f, e, "id must be snake_case");
+        }
+        if !signal_ids.insert(e) {
+            p.add(f, e, "duplicate id");
+        }
+        if s.title.trim().is_empty() || s.description.trim().is_empty() {
+            p.add(f, e, "empty title or description");
+        }
+        if s.references.is_empty() || s.references.iter().any(|r| r.trim().is_empty()) {
+            p.add(f, e, "needs at least one non-empty reference");
+        }
+        if s.falsepositives.iter().any(|x| x.trim().is_empty()) {
+            p.add(f, e, "empty falsepositive entry");
+        }
+        if !CATEGORIES.contains(&s.category.as_str()) {
+            p.add(f, e, format!("unknown category `{}`", s.category));
+        }
+        match level_band.get(s.level.as_str()) {
+            None => p.add(
+                f,
+                e,
+                format!(
+                    "unknown level `{}` (informational, low, medium, high, critical)",
+                    s.level
+                ),
+            ),
+            Some(&(lo, hi)) => {
+                if !(0..=100).contains(&s.weight) {
+                    p.add(f, e, format!("weight {} out of 0..=100", s.weight));
+                } else if s.weight < i64::from(lo) || s.weight > i64::from(hi) {
+                    p.add(
+                        f,
+                        e,
+                        format!(
+                            "weight {} outside the `{}` band {lo}..={hi}",
+                            s.weight, s.level
+                        ),
+                    );
+                }
+            }
+        }
+        if s.mitigations.is_empty() {
+            p.add(f, e, "needs at least one mitigation");
+        }
+        for m in &s.mitigations {
+            if !mitigation_index.contains_key(m) {
+                p.add(f, e, format!("unknown mitigation `{m}`"));
+            }
+        }
+        // Tags: Sigma spelling, and exactly the techniques and their tactics.
+        let mut want_tags = BTreeSet::new();
+        let mut allowed_tactic_tags = BTreeSet::new();
+        for t in &s.techniques {
+            match technique_index.get(t) {
+                None => p.add(f, e, format!("unknown technique `{t}`")),
+                Some(&ti) => {
+                    want_tags.insert(format!("attack.{}", t.to_ascii_lowercase()));
+                    for ta in &techniques.technique[ti].tactics {
+                        if let Some(&tai) = tactic_index.get(ta) {
+                            allowed_tactic_tags.insert(sigma_tactic_tag(&tactics.tactic[tai].name));
+                        }
+                    }
+                }
+            }
+        }
+        let mut seen_tags = BTreeSet::new();
+        for tag in &s.tags {
+            if !seen_tags.insert(tag.clone()) {
+                p.add(f, e, format!("duplicate tag `{tag}`"));
+            }
+            let Some(rest) = tag.strip_prefix("attack.") else {
+                p.add(
+                    f,
+                    e,
+                    format!("tag `{tag}` is not in Sigma spelling (attack.*)"),
+                );
+                continue;
+            };
+            if rest.starts_with('t') && rest.len() > 1 && rest.as_bytes()[1].is_ascii_digit() {
+                if !want_tags.contains(tag) {
+                    p.add(
+                        f,
+                        e,
+                        format!("tag `{tag}` does not match the signal's techniques"),
+                    );
+                }
+            } else if !rest.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                p.add(
+                    f,
+                    e,
+                    format!("tag `{tag}` is not in Sigma spelling (lowercase, hyphens)"),
+                );
+            } else if !allowed_tactic_tags.contains(tag) {
+                p.add(
+                    f,
+                    e,
+                    format!("tactic tag `{tag}` is not a tactic of the signal's techniques"),
+                );
+            }
+        }
+        for w in &want_tags {
+            if !seen_tags.contains(w) {
+                p.add(f, e, format!("missing tag `{w}` for a listed technique"));
+            }
+        }
+    }
+
+    // Tools.
+    let class_variant: HashMap<&str, &str> = TOOL_CLASSES.iter().copied().collect();
+    let mut tool_names: BTreeMap<&str, &str> = BTreeMap::new();
+    for (class, names) in &tools.classes {
+        if !class_variant.contains_key(class.as_str()) {
+            p.add(
+                "tools.toml",
+                class,
+                "unknown tool class (see TOOL_CLASSES in build.rs)",
+            );
+            continue;
+        }
+        for n in names {
+            if n.is_empty()
+                || n.contains('/')
+                || n.bytes()
+                    .any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace())
+            {
+                p.add("tools.toml", n, "tool names are lowercase basenames");
+            }
+            if let Some(prev) = tool_names.insert(n, class) {
+                p.add(
+                    "tools.toml",
+                    n,
+                    format!("listed in both `{prev}` and `{class}`"),
+                );
+            }
+        }
+    }
+
+    if !p.0.is_empty() {
+        panic!("knowledge data is invalid:\n  {}", p.0.join("\n  "));
+    }
+
+    // Generate.
+    let mut o = String::new();
+    let w = &mut o;
+    writeln!(
+        w,
+        "// @generated by build.rs from {DATA}/*.toml. Do not edit."
+    )
+    .ok();
+    writeln!(
+        w,
+        "/// The ATT&CK Enterprise release the technique names and tactics are pinned to."
+    )
+    .ok();
+    writeln!(w, "pub const ATTACK_VERSION: &str = {:?};", version).ok();
+
+    writeln!(
+        w,
+        "/// Every tactic, in file order.\npub static TACTICS: [Tactic; {}] = [",
+        tactics.tactic.len()
+    )
+    .ok();
+    for t in &tactics.tactic {
+        writeln!(
+            w,
+            "    Tactic {{ id: {:?}, name: {:?}, falco_tag: {:?} }},",
+            t.id, t.name, t.falco_tag
+        )
+        .ok();
+    }
+    writeln!(w, "];").ok();
+
+    writeln!(
+        w,
+        "/// Every technique, in file order.\npub static TECHNIQUES: [Technique; {}] = [",
+        techniques.technique.len()
+    )
+    .ok();
+    for t in &techniques.technique {
+        let refs: Vec<String> = t
+            .tactics
+            .iter()
+            .map(|ta| format!("&TACTICS[{}]", tactic_index[ta]))
+            .collect();
+        writeln!(
+            w,
+            "    Technique {{ id: {:?}, name: {:?}, tactics: &[{}] }},",
+            t.id,
+            t.name,
+            refs.join(", ")
+        )
+        .ok();
+    }
+    writeln!(w, "];").ok();
+
+    writeln!(
+        w,
+        "/// Every mitigation, most effective first.\npub static MITIGATIONS: [Mitigation; {}] = [",
+        mitigations.mitigation.len()
+    )
+    .ok();
+    for m in &mitigations.mitigation {
+        writeln!(
+            w,
+            "    Mitigation {{ id: {:?}, text: {:?}, docker: {:?}, kubernetes: {:?}, source: {:?} }},",
+            m.id, m.text, m.docker, m.kubernetes, m.source
+        )
+        .ok();
+    }
+    writeln!(w, "];").ok();
+
+    writeln!(
+        w,
+        "/// Every signal, in file order.\npub static SIGNALS: [Signal; {}] = [",
+        signals.signal.len()
+    )
+    .ok();
+    for s in &signals.signal {
+        let techs: Vec<String> = s
+            .techniques
+            .iter()
+            .map(|t| format!("&TECHNIQUES[{}]", technique_index[t]))
+            .collect();
+        let mits: Vec<String> = s
+            .mitigations
+            .iter()
+            .map(|m| format!("&MITIGATIONS[{}]", mitigation_index[m]))
+            .collect();
+        writeln!(
+            w,
+            "    Signal {{ id: {:?}, title: {:?}, description: {:?}, category: {:?}, level: {:?}, weight: {}, tags: &{:?}, techniques: &[{}], falsepositives: &{:?}, references: &{:?}, mitigations: &[{}] }},",
+            s.id, s.title, s.description, s.category, s.level, s.weight, s.tags, techs.join(", "), s.falsepositives, s.references, mits.join(", ")
+        )
+        .ok();
+    }
+    writeln!(w, "];").ok();
+
+    writeln!(w, "/// One named static per signal, so detectors refer to signals by compile-checked names.\npub mod signals {{\n    use super::{{Signal, SIGNALS}};").ok();
+    for (i, s) in signals.signal.iter().enumerate() {
+        writeln!(
+            w,
+            "    #[doc = {:?}]\n    pub static {}: &Signal = &SIGNALS[{i}];",
+            s.title,
+            s.id.to_ascii_uppercase()
+        )
+        .ok();
+    }
+    writeln!(w, "}}").ok();
+
+    writeln!(w, "/// One named static per mitigation.\npub mod mitigations {{\n    use super::{{Mitigation, MITIGATIONS}};").ok();
+    for (i, m) in mitigations.mitigation.iter().enumerate() {
+        writeln!(
+            w,
+            "    pub static {}: &Mitigation = &MITIGATIONS[{i}];",
+            m.id.to_ascii_uppercase()
+        )
+        .ok();
+    }
+    writeln!(w, "}}").ok();
+
+    writeln!(w, "/// One named static per technique (`T1059_004`).\npub mod techniques {{\n    use super::{{Technique, TECHNIQUES}};").ok();
+    for (i, t) in techniques.technique.iter().enumerate() {
+        writeln!(
+            w,
+            "    #[doc = {:?}]\n    pub static {}: &Technique = &TECHNIQUES[{i}];",
+            t.name,
+            t.id.replace('.', "_")
+        )
+        .ok();
+    }
+    writeln!(w, "}}").ok();
+
+    writeln!(
+        w,
+        "/// The real hardening knobs and the known inventions (knobs.toml).\npub mod knobs {{"
+    )
+    .ok();
+    let flags: Vec<&str> = knobs.docker.iter().map(|k| k.flag.as_str()).collect();
+    let opts: Vec<&str> = knobs
+        .security_opt
+        .iter()
+        .map(|k| k.value.as_str())
+        .collect();
+    let keys: Vec<&str> = knobs.kubernetes.iter().map(|k| k.key.as_str()).collect();
+    writeln!(w, "    pub static DOCKER_FLAGS: &[&str] = &{flags:?};").ok();
+    writeln!(
+        w,
+        "    pub static SECURITY_OPT_VALUES: &[&str] = &{opts:?};"
+    )
+    .ok();
+    writeln!(w, "    pub static KUBERNETES_KEYS: &[&str] = &{keys:?};").ok();
+    writeln!(
+        w,
+        "    pub static INVENTIONS: &[&str] = &{:?};",
+        knobs.inventions.strings
+    )
+    .ok();
+    writeln!(w, "}}").ok();
+
+    writeln!(w, "/// The class of a program basename, exactly as listed in tools.toml.\npub fn tool_class_exact(name: &str) -> Option<ToolClass> {{\n    match name {{").ok();
+    for (n, c) in &tool_names {
+        writeln!(
+            w,
+            "        {:?} => Some(ToolClass::{}),",
+            n, class_variant[c]
+        )
+        .ok();
+    }
+    writeln!(w, "        _ => None,\n    }}\n}}").ok();
+
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("knowledge.rs");
+    std::fs::write(&out, o).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}

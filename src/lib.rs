@@ -9,6 +9,7 @@
 pub mod analysis;
 #[doc(hidden)]
 pub mod bench_corpus;
+pub mod capture;
 pub mod cli;
 pub mod facts;
 pub mod knowledge;

@@ -8,6 +8,8 @@
 use crate::facts::ExecFacts;
 use crate::knowledge::{Mitigation, Signal, Tactic, Technique};
 
+pub mod detectors;
+pub mod scoring;
 pub mod shell;
 
 /// One ancestor of the exec'ing process, as far as the caller knows it.
@@ -105,19 +107,42 @@ pub struct Verdict {
 }
 
 /// Judge one exec. Pure and deterministic: the same facts and lineage give the same verdict.
-// CONTRACT STUB: replaced by the real pipeline (detectors, scoring).
+///
+/// The command line is parsed once and shared by every detector; detectors allocate only when
+/// they fire.
 pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
-    let _ = (facts, lineage);
+    let cmd = shell::parse_exec(&facts.argv);
+    let cx = detectors::Ctx::new(facts, lineage, &cmd);
+    let mut found = detectors::Findings::default();
+    for detect in detectors::DETECTORS {
+        detect(&cx, &mut found);
+    }
+    // Strongest first; the sort is stable, so equal weights keep detector order.
+    found
+        .hits
+        .sort_by_key(|h| std::cmp::Reverse(h.signal.weight));
+    let risk = scoring::risk(&cx, &found);
+    let category = found
+        .hits
+        .iter()
+        .find(|h| h.signal.weight > 0)
+        .or(found.hits.first())
+        .map_or("benign", |h| h.signal.category);
+    let techniques = scoring::techniques(&found);
+    let tactics = scoring::tactics(&techniques);
+    let mitigations = scoring::mitigations(&found);
+    let summary = crate::report::summary::summary_line(&cx, &found, category);
+    let evidence = crate::report::evidence::evidence_lines(&cx, &found);
     Verdict {
-        risk: 0,
-        severity: Severity::Informational,
-        category: "benign",
-        hits: Vec::new(),
-        techniques: Vec::new(),
-        tactics: Vec::new(),
-        mitigations: Vec::new(),
-        summary: String::new(),
-        evidence: Vec::new(),
-        test_activity: false,
+        risk,
+        severity: scoring::severity_for(risk),
+        category,
+        test_activity: found.test_activity,
+        hits: found.hits,
+        techniques,
+        tactics,
+        mitigations,
+        summary,
+        evidence,
     }
 }

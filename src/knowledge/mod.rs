@@ -1,6 +1,76 @@
 //! Typed access to the knowledge tables that `build.rs` generates from `data/*.toml`.
 //!
-//! Nothing is parsed at run time: the tables are `static` and checked at build time.
+//! Nothing is parsed at run time: the tables are `static` and checked at build time. The data
+//! lives in `src/knowledge/data/` (tactics, techniques, mitigations, signals, tools, knobs);
+//! `build.rs` refuses dangling references, malformed ids, wrong Sigma tags and mitigations that
+//! name a Docker flag or Kubernetes field that does not exist.
+//!
+//! Not here: deciding anything. Detectors in `analysis::detectors` use these tables.
+
+mod generated {
+    use super::{Mitigation, Signal, Tactic, Technique, ToolClass};
+    include!(concat!(env!("OUT_DIR"), "/knowledge.rs"));
+}
+pub use generated::{
+    knobs, mitigations, signals, techniques, tool_class_exact, ATTACK_VERSION, MITIGATIONS,
+    SIGNALS, TACTICS, TECHNIQUES,
+};
+
+/// What kind of program a basename is (tools.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ToolClass {
+    Shell,
+    Netcat,
+    Interpreter,
+    Downloader,
+    Transfer,
+    Recon,
+    Scanner,
+    DnsTool,
+    Sniffer,
+    PackageManager,
+    LanguagePackageManager,
+    ContainerAdmin,
+    ContainerRuntime,
+    Miner,
+    Credential,
+    Tunnel,
+    Debugger,
+    UserAdmin,
+    KernelModule,
+    Decoder,
+    Escape,
+    WebServer,
+    AppServer,
+    DbServer,
+    Scheduler,
+}
+
+/// The class of a program basename; versioned names (`python3.11`, `php-fpm8.2`, `pip3.12`)
+/// fall back to the name without the trailing version.
+pub fn tool_class(name: &str) -> Option<ToolClass> {
+    if let Some(c) = tool_class_exact(name) {
+        return Some(c);
+    }
+    let stripped = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.' || c == '-');
+    if stripped.len() != name.len() && !stripped.is_empty() {
+        return tool_class_exact(stripped);
+    }
+    None
+}
+
+/// Position of a mitigation in the priority order (0 = most effective).
+pub fn mitigation_rank(m: &Mitigation) -> usize {
+    MITIGATIONS
+        .iter()
+        .position(|x| x.id == m.id)
+        .unwrap_or(usize::MAX)
+}
+
+/// Look a signal up by id (for the command line and tests; detectors use [`signals`]).
+pub fn signal_by_id(id: &str) -> Option<&'static Signal> {
+    SIGNALS.iter().find(|s| s.id == id)
+}
 
 /// An ATT&CK tactic.
 #[derive(Debug, PartialEq, Eq)]
@@ -54,4 +124,155 @@ pub struct Signal {
     pub falsepositives: &'static [&'static str],
     pub references: &'static [&'static str],
     pub mitigations: &'static [&'static Mitigation],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Same extraction as build.rs: `--flag` names and `--security-opt` values.
+    fn docker_flags(form: &str) -> (Vec<String>, Vec<String>) {
+        let tokens: Vec<&str> = form
+            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+            .collect();
+        let mut flags = Vec::new();
+        let mut opts = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let t = t.trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']');
+            if let Some(rest) = t.strip_prefix("--") {
+                let name = rest.split('=').next().unwrap_or("");
+                flags.push(format!("--{name}"));
+                if name == "security-opt" {
+                    let value = match rest.split_once('=') {
+                        Some((_, v)) => Some(v),
+                        None => tokens.get(i + 1).copied(),
+                    };
+                    if let Some(v) = value {
+                        opts.push(v.split(['=', ':']).next().unwrap_or("").to_string());
+                    }
+                }
+            }
+        }
+        (flags, opts)
+    }
+
+    #[test]
+    fn every_docker_flag_in_mitigations_is_real() {
+        let mut seen = 0;
+        for m in MITIGATIONS.iter() {
+            if let Some(d) = m.docker {
+                let (flags, opts) = docker_flags(d);
+                for f in flags {
+                    seen += 1;
+                    assert!(
+                        knobs::DOCKER_FLAGS.contains(&f.as_str()),
+                        "{}: {f} is not a real Docker flag",
+                        m.id
+                    );
+                }
+                for o in opts {
+                    assert!(
+                        knobs::SECURITY_OPT_VALUES.contains(&o.as_str()),
+                        "{}: --security-opt {o}",
+                        m.id
+                    );
+                }
+            }
+        }
+        assert!(seen >= 8, "the mitigations should name the real flags");
+    }
+
+    #[test]
+    fn every_kubernetes_key_in_mitigations_is_real() {
+        for m in MITIGATIONS.iter() {
+            if let Some(k) = m.kubernetes {
+                for key in k
+                    .split(|c: char| c.is_whitespace() || c == '{' || c == ',' || c == '(')
+                    .filter_map(|t| t.strip_suffix(':'))
+                {
+                    assert!(
+                        knobs::KUBERNETES_KEYS.contains(&key),
+                        "{}: Kubernetes key {key}",
+                        m.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn inventions_never_appear_and_are_rejected_by_the_real_list() {
+        for m in MITIGATIONS.iter() {
+            for field in [Some(m.text), m.docker, m.kubernetes, Some(m.source)]
+                .into_iter()
+                .flatten()
+            {
+                for inv in knobs::INVENTIONS {
+                    assert!(
+                        !field.contains(inv),
+                        "{} contains the invention {inv}",
+                        m.id
+                    );
+                }
+            }
+        }
+        for inv in knobs::INVENTIONS {
+            let (flags, opts) = docker_flags(inv);
+            let accepted = flags
+                .iter()
+                .all(|f| knobs::DOCKER_FLAGS.contains(&f.as_str()))
+                && opts
+                    .iter()
+                    .all(|o| knobs::SECURITY_OPT_VALUES.contains(&o.as_str()));
+            assert!(!accepted, "{inv} would pass as real");
+        }
+        assert!(knobs::INVENTIONS.contains(&"--securityOpt"));
+    }
+
+    #[test]
+    fn seed_hints_exist() {
+        let all: String = MITIGATIONS
+            .iter()
+            .filter_map(|m| m.docker)
+            .collect::<Vec<_>>()
+            .join(" ");
+        for want in [
+            "--cap-drop ALL",
+            "--read-only --tmpfs /tmp:rw,noexec,nosuid,size=64m",
+            "--security-opt no-new-privileges",
+            "--user 10001:10001",
+            "--network none",
+        ] {
+            assert!(all.contains(want), "missing {want}");
+        }
+    }
+
+    #[test]
+    fn tables_link_up() {
+        assert_eq!(signals::NETCAT_EXEC_OPTION.id, "netcat_exec_option");
+        assert!(signals::NETCAT_EXEC_OPTION
+            .techniques
+            .iter()
+            .any(|t| t.id == "T1059.004"));
+        assert_eq!(techniques::T1059_004.tactics[0].id, "TA0002");
+        assert_eq!(ATTACK_VERSION, "16.1");
+        for s in SIGNALS.iter() {
+            assert!(s.weight <= 100);
+            for t in s.techniques {
+                assert!(s
+                    .tags
+                    .contains(&format!("attack.{}", t.id.to_ascii_lowercase()).as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn tool_lookup() {
+        assert_eq!(tool_class("nc"), Some(ToolClass::Netcat));
+        assert_eq!(tool_class("nc.openbsd"), Some(ToolClass::Netcat));
+        assert_eq!(tool_class("python3.11"), Some(ToolClass::Interpreter));
+        assert_eq!(tool_class("php-fpm8.2"), Some(ToolClass::WebServer));
+        assert_eq!(tool_class("ls"), None);
+        assert_eq!(tool_class(""), None);
+    }
 }

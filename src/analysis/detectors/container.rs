@@ -1,0 +1,277 @@
+//! Containers and the host boundary: container administration tools run inside a container
+//! (kubectl, docker, crictl, ctr), containers started from inside one, and escape attempts
+//! (nsenter into PID 1, chroot into the host filesystem, the runtime socket, privileged or
+//! host-mounted containers, mounting host devices, debugfs, unshare).
+
+use super::{args, class_of, has_opt, Ctx, Findings};
+use crate::knowledge::{signals, ToolClass};
+
+const SOCKETS: &[&str] = &[
+    "docker.sock",
+    "containerd.sock",
+    "crio.sock",
+    "podman.sock",
+    "dockershim.sock",
+];
+const HOST_ROOTS: &[&str] = &[
+    "/host",
+    "/proc/1/root",
+    "/mnt/host",
+    "/hostfs",
+    "/rootfs",
+    "/node",
+];
+
+/// The subcommand, skipping global options and their values (`-H unix:///..`, `-n ns`).
+fn verb_of(a: &[String]) -> &str {
+    let mut skip = false;
+    for x in a {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if matches!(
+            x.as_str(),
+            "-H" | "--host"
+                | "-n"
+                | "--namespace"
+                | "--context"
+                | "--kubeconfig"
+                | "-s"
+                | "--server"
+                | "--token"
+                | "-r"
+                | "--runtime-endpoint"
+                | "--address"
+                | "-a"
+                | "-c"
+                | "--config"
+        ) {
+            skip = true;
+            continue;
+        }
+        if !x.starts_with('-') {
+            return x;
+        }
+    }
+    ""
+}
+
+const CLUSTER_APIS: &[&str] = &[
+    ":10250/",
+    ":10255/",
+    "kubernetes.default",
+    "/api/v1/",
+    "/apis/",
+    "/containers/json",
+    "/var/run/secrets/kubernetes.io/serviceaccount/token",
+];
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    if cx.in_container
+        && cx
+            .unsplit_script()
+            .is_some_and(|s| s.contains("release_agent") || s.contains("notify_on_release"))
+    {
+        out.hit(
+            signals::CONTAINER_ESCAPE,
+            "cgroup release_agent escape set up in the sh -c script".to_string(),
+        );
+    }
+    if cx.in_container {
+        let raw = cx
+            .commands()
+            .iter()
+            .filter(|c| !super::is_printer(c.program()))
+            .flat_map(|c| c.argv.iter().skip(1).map(String::as_str))
+            .chain(cx.unsplit_script());
+        let network = cx
+            .runs_class(|k| matches!(k, Some(ToolClass::Downloader | ToolClass::Netcat)))
+            .is_some();
+        for a in raw {
+            if let Some(k) = CLUSTER_APIS.iter().find(|k| a.contains(*k)) {
+                if network
+                    || cx
+                        .unsplit_script()
+                        .is_some_and(|s| s.contains("curl") || s.contains("wget"))
+                {
+                    out.hit(
+                        signals::CLUSTER_API_QUERY,
+                        format!("query of the cluster or runtime API ({k})"),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+    for c in cx.commands() {
+        let p = c.program();
+        let a = args(c);
+        if class_of(p) == Some(ToolClass::ContainerAdmin) && cx.in_container {
+            let verb = verb_of(a);
+            if matches!(verb, "run" | "create" | "apply" | "runp" | "start") {
+                out.hit(signals::CONTAINER_DEPLOY, super::join(c));
+            } else if matches!(
+                verb,
+                "build"
+                    | "buildx"
+                    | "push"
+                    | "pull"
+                    | "login"
+                    | "tag"
+                    | "version"
+                    | "info"
+                    | "images"
+                    | "manifest"
+            ) {
+                out.note(format!(
+                    "{p} {verb} is image building or housekeeping, not cluster control"
+                ));
+            } else {
+                out.hit(signals::CONTAINER_ADMIN_TOOL, super::join(c));
+            }
+            let privileged = a.iter().any(|x| {
+                x == "--privileged"
+                    || x == "--pid=host"
+                    || x.starts_with("/:/")
+                    || x.starts_with("-v/:/")
+            }) || a
+                .windows(2)
+                .any(|w| (w[0] == "-v" || w[0] == "--volume") && w[1].starts_with("/:"));
+            if privileged {
+                out.hit(
+                    signals::CONTAINER_ESCAPE,
+                    format!(
+                        "{p} starts a privileged or host-mounted container: {}",
+                        super::join(c)
+                    ),
+                );
+            }
+        }
+        if let Some(s) = c
+            .argv
+            .iter()
+            .chain(c.redirects.iter().map(|r| &r.target))
+            .find(|x| SOCKETS.iter().any(|s| x.contains(s)))
+        {
+            if !super::is_printer(p) && (cx.in_container || p != "docker") {
+                out.hit(
+                    signals::CONTAINER_ESCAPE,
+                    format!("{p} talks to the container runtime socket ({s})"),
+                );
+            }
+        }
+        match p {
+            "nsenter" => {
+                let pid1 = a
+                    .windows(2)
+                    .any(|w| matches!(w[0].as_str(), "-t" | "--target") && w[1] == "1")
+                    || a.iter().any(|x| x == "--target=1" || x == "-t1");
+                if pid1 && cx.in_container {
+                    out.hit(
+                        signals::CONTAINER_ESCAPE,
+                        format!("nsenter into PID 1's namespaces: {}", super::join(c)),
+                    );
+                } else if cx.in_container {
+                    out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, super::join(c));
+                }
+            }
+            "chroot" => {
+                if let Some(root) = a.iter().find(|x| !x.starts_with('-')) {
+                    if HOST_ROOTS
+                        .iter()
+                        .any(|h| root == h || root.starts_with(&format!("{h}/")))
+                    {
+                        out.hit(
+                            signals::CONTAINER_ESCAPE,
+                            format!("chroot into the host filesystem ({root})"),
+                        );
+                    }
+                }
+            }
+            "unshare" | "debugfs" | "pivot_root" if cx.in_container => {
+                out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, super::join(c));
+            }
+            "mount" if cx.in_container => {
+                let host_dev = a.iter().any(|x| {
+                    [
+                        "/dev/sd",
+                        "/dev/nvme",
+                        "/dev/vd",
+                        "/dev/xvd",
+                        "/dev/mapper/",
+                        "/dev/dm-",
+                    ]
+                    .iter()
+                    .any(|d| x.starts_with(d))
+                });
+                let cgroup = a
+                    .iter()
+                    .any(|x| x == "cgroup" || x.contains("release_agent"));
+                if host_dev || cgroup {
+                    out.hit(
+                        signals::CONTAINER_ESCAPE,
+                        format!("mount of a host device or cgroup: {}", super::join(c)),
+                    );
+                } else if !a.is_empty() && !has_opt(c, &["--version", "-V", "-l"]) {
+                    out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, super::join(c));
+                }
+            }
+            _ => {}
+        }
+        if super::writes_path(c, |t| {
+            t.ends_with("release_agent")
+                || t == "/proc/sys/kernel/core_pattern"
+                || t.starts_with("/proc/1/root/")
+        }) {
+            out.hit(
+                signals::CONTAINER_ESCAPE,
+                format!("{p} writes a host-side kernel hook (release_agent/core_pattern)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::analysis::Lineage;
+
+    fn in_ctr(argv: &[&str]) -> Vec<&'static str> {
+        run_with(detect, &in_container(facts(argv)), &Lineage::default()).0
+    }
+
+    #[test]
+    fn fires_in_containers() {
+        assert_eq!(
+            in_ctr(&["kubectl", "get", "secrets", "-A"]),
+            ["container_admin_tool"]
+        );
+        assert_eq!(
+            in_ctr(&["nsenter", "-t", "1", "-m", "-u", "-i", "-n", "-p", "--", "bash"]),
+            ["container_escape"]
+        );
+        assert_eq!(in_ctr(&["chroot", "/host", "bash"]), ["container_escape"]);
+        assert_eq!(
+            in_ctr(&[
+                "curl",
+                "--unix-socket",
+                "/var/run/docker.sock",
+                "http://localhost/containers/json"
+            ]),
+            ["cluster_api_query", "container_escape"]
+        );
+        assert_eq!(
+            in_ctr(&["docker", "run", "--privileged", "-v", "/:/host", "alpine"]),
+            ["container_deploy", "container_escape"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_the_host() {
+        assert!(run(detect, &["kubectl", "get", "pods", "-n", "payments"]).is_empty());
+        assert!(run(detect, &["docker", "ps", "-a"]).is_empty());
+        assert!(run(detect, &["mount", "-o", "remount,rw", "/"]).is_empty());
+    }
+}

@@ -1,0 +1,230 @@
+//! Credential access by exec: reading /etc/shadow, searching for private keys and passwords,
+//! reading cloud credential files, querying the cloud instance metadata API, and running
+//! password crackers. A path or address that is only an argument of echo/printf is data.
+
+use super::{args, class_of, is_printer, Ctx, Findings};
+use crate::knowledge::{signals, ToolClass};
+
+const SHADOW: &[&str] = &[
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/shadow-",
+    "/etc/security/opasswd",
+];
+const KEY_NAMES: &[&str] = &[
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    ".pem",
+    "*.key",
+    ".aws/credentials",
+    ".docker/config.json",
+    ".kube/config",
+    ".git-credentials",
+    ".pgpass",
+    ".netrc",
+    "wallet.dat",
+    ".p12",
+    ".pfx",
+    "serviceaccount/token",
+    ".aws",
+    "/etc/kubernetes/pki",
+    "/etc/kubernetes/admin.conf",
+];
+/// Cloud agents whose job is to read the metadata service.
+const METADATA_AGENTS: &[&str] = &[
+    "cloud-init",
+    "google_guest_ag",
+    "google_metadata",
+    "amazon-ssm-agen",
+    "ssm-agent-worke",
+    "waagent",
+    "ec2-instance-co",
+    "aws-node",
+    "aws-k8s-agent",
+    "kubelet",
+    "cloud-init-loca",
+];
+const METADATA: &[&str] = &[
+    "169.254.169.254",
+    "metadata.google.internal",
+    "169.254.170.2",
+    "100.100.100.200",
+    "fd00:ec2::254",
+];
+const SECRET_PATTERNS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "passw",
+    "pwd",
+    "secret",
+    "api_key",
+    "apikey",
+    "aws_secret_access_key",
+    "aws_access_key_id",
+    "private key",
+    "begin rsa private key",
+    "token",
+    "credential",
+    "credentials",
+];
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    for c in cx.commands() {
+        let p = c.program();
+        if class_of(p) == Some(ToolClass::Credential) {
+            out.hit(
+                signals::CREDENTIAL_CRACKER,
+                format!("{p} (password cracking/dumping tool)"),
+            );
+        }
+        let printer = is_printer(p);
+        let all = c
+            .argv
+            .iter()
+            .skip(1)
+            .map(String::as_str)
+            .chain(c.redirects.iter().map(|r| r.target.as_str()));
+        for a in all {
+            if SHADOW.iter().any(|s| a == *s || a.ends_with(s)) {
+                if printer {
+                    out.note(format!("{a} appears only as an argument of {p}"));
+                } else if !matches!(p, "ls" | "stat" | "chmod" | "chown" | "chgrp" | "test") {
+                    out.hit(signals::SHADOW_FILE_ACCESS, format!("{p} reads {a}"));
+                }
+            }
+            if METADATA.iter().any(|m| a.contains(m)) {
+                if printer {
+                    out.note(format!(
+                        "the metadata address appears only as an argument of {p}"
+                    ));
+                } else if cx
+                    .ancestor_comms()
+                    .take(4)
+                    .any(|c| METADATA_AGENTS.contains(&c))
+                {
+                    out.note(format!(
+                        "{p} queries the metadata service for a cloud agent"
+                    ));
+                } else {
+                    out.hit(
+                        signals::CLOUD_METADATA_ACCESS,
+                        format!("{p} queries the instance metadata API ({a})"),
+                    );
+                }
+            }
+        }
+        if printer {
+            continue;
+        }
+        let searching = matches!(
+            p,
+            "find"
+                | "locate"
+                | "mlocate"
+                | "plocate"
+                | "grep"
+                | "egrep"
+                | "fgrep"
+                | "rg"
+                | "ag"
+                | "ls"
+        );
+        let reading = matches!(
+            p,
+            "cat"
+                | "less"
+                | "more"
+                | "head"
+                | "tail"
+                | "cp"
+                | "base64"
+                | "xxd"
+                | "strings"
+                | "tar"
+                | "scp"
+        );
+        if searching || reading {
+            let named = |a: &String| {
+                !a.ends_with(".pub")
+                    && (KEY_NAMES.iter().any(|k| a.contains(k))
+                        || (searching && (a == "credentials" || a == "*credentials*")))
+            };
+            if let Some(k) = args(c).iter().find(|a| named(a)) {
+                let verb = if searching { "searches for" } else { "reads" };
+                out.hit(signals::PRIVATE_KEY_SEARCH, format!("{p} {verb} {k}"));
+            }
+        }
+        if matches!(p, "grep" | "egrep" | "fgrep" | "rg" | "ag")
+            && (super::has_short(c, b'r') || super::has_short(c, b'R') || p == "rg")
+        {
+            if let Some(pat) = args(c)
+                .iter()
+                .find(|a| !a.starts_with('-') && is_secret_pattern(a))
+            {
+                out.hit(
+                    signals::PRIVATE_KEY_SEARCH,
+                    format!("{p} searches recursively for {pat:?}"),
+                );
+            }
+        }
+    }
+}
+
+/// A whole search pattern naming a secret (`password`, `passw`, `secret=`), not an identifier
+/// that merely contains it (`password_reset`).
+fn is_secret_pattern(a: &str) -> bool {
+    let l = a.to_ascii_lowercase();
+    let l = l.trim_matches(|c: char| {
+        c == '\'' || c == '"' || c == '=' || c == ':' || c == '^' || c == '*' || c == '.'
+    });
+    !l.is_empty()
+        && (SECRET_PATTERNS.contains(&l)
+            || l.contains("private key")
+            || l.split('|').filter(|x| !x.is_empty()).all(|x| {
+                SECRET_PATTERNS
+                    .contains(&x.trim_matches(|c: char| c == '\\' || c == '(' || c == ')'))
+            }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn fires_on_credential_access() {
+        assert_eq!(run(detect, &["cat", "/etc/shadow"]), ["shadow_file_access"]);
+        assert_eq!(
+            run(detect, &["find", "/", "-name", "id_rsa"]),
+            ["private_key_search"]
+        );
+        assert_eq!(
+            run(detect, &["grep", "-ri", "password", "/etc"]),
+            ["private_key_search"]
+        );
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "curl",
+                    "http://169.254.169.254/latest/meta-data/iam/security-credentials/"
+                ]
+            ),
+            ["cloud_metadata_access"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_lookalikes() {
+        assert!(run(
+            detect,
+            &["grep", "-rn", "password_reset", "app/controllers"]
+        )
+        .is_empty());
+        assert!(run(detect, &["echo", "169.254.169.254"]).is_empty());
+        assert!(run(detect, &["ls", "-l", "/etc/shadow"]).is_empty());
+    }
+}

@@ -1,0 +1,125 @@
+//! Abusing elevation mechanisms by exec: GTFOBins shell escapes through sudo (`sudo vim -c
+//! ':!/bin/sh'`, `sudo find . -exec /bin/sh`), writes to sudoers, shells started with `-p` to
+//! keep a setuid uid (`/tmp/.bash -p`, `find . -exec /bin/sh -p`), and searches for setuid
+//! binaries (`find / -perm -4000`).
+
+use super::{args, basename, is_shell, script_write_targets, writes_path, Ctx, Findings};
+use crate::knowledge::signals;
+
+fn is_sudoers(p: &str) -> bool {
+    p == "/etc/sudoers" || p.starts_with("/etc/sudoers.d/")
+}
+
+/// An argument that starts a shell: `/bin/sh`, `sh`, `:!/bin/sh`, `!bash`, `exec=/bin/sh`.
+fn shell_arg(a: &str) -> bool {
+    let a = a.trim_start_matches(':').trim_start_matches('!');
+    let a = a.rsplit('=').next().unwrap_or(a);
+    is_shell(basename(a.split_whitespace().next().unwrap_or("")))
+}
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    for c in cx.commands() {
+        let p = c.program();
+        let a = args(c);
+        let via_sudo = p == "sudo" || c.wrappers.iter().any(|w| w == "sudo");
+        // With sudo unwrapped the program is argv[0]; with `sudo` as argv[0] it is argv[1].
+        let (tool, rest) = if p == "sudo" {
+            match a.iter().position(|x| !x.starts_with('-')) {
+                Some(i) => (basename(&a[i]), &a[i + 1..]),
+                None => ("", &a[..0]),
+            }
+        } else {
+            (p, a)
+        };
+        if via_sudo && !is_shell(tool) && !tool.is_empty() && rest.iter().any(|x| shell_arg(x)) {
+            out.hit(
+                signals::SUDO_SHELL_ESCAPE,
+                format!("sudo {tool} {}", rest.join(" ")),
+            );
+        }
+        if writes_path(c, is_sudoers) {
+            out.hit(signals::SUDOERS_MODIFICATION, format!("{p} writes sudoers"));
+        }
+        // `find ... -exec /bin/sh -p`, `/tmp/.bash -p`.
+        let shell_p = a.windows(2).any(|w| shell_arg(&w[0]) && w[1] == "-p");
+        let self_p = is_shell(p.trim_start_matches('.'))
+            && a.first().is_some_and(|x| x == "-p")
+            && cx.exe_path.starts_with('/')
+            && ![
+                "/bin/",
+                "/usr/bin/",
+                "/usr/local/bin/",
+                "/sbin/",
+                "/usr/sbin/",
+            ]
+            .iter()
+            .any(|d| cx.exe_path.starts_with(d));
+        if shell_p || self_p {
+            out.hit(
+                signals::SETUID_SHELL,
+                format!("{} keeps a setuid uid with -p", super::join(c)),
+            );
+        }
+        if p == "find"
+            && a.windows(2).any(|w| {
+                w[0] == "-perm"
+                    && (w[1].contains("4000")
+                        || w[1].contains("u=s")
+                        || w[1].contains("u+s")
+                        || w[1].contains("2000")
+                        || w[1].contains("g=s"))
+            })
+        {
+            out.hit(signals::SUID_BINARY_SEARCH, super::join(c));
+        }
+    }
+    if script_write_targets(cx).any(is_sudoers) {
+        out.hit(
+            signals::SUDOERS_MODIFICATION,
+            "the sh -c script writes sudoers".to_string(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn fires_on_escapes() {
+        assert_eq!(
+            run(detect, &["sudo", "vim", "-c", ":!/bin/sh"]),
+            ["sudo_shell_escape"]
+        );
+        assert_eq!(
+            run(
+                detect,
+                &["find", ".", "-exec", "/bin/sh", "-p", ";", "-quit"]
+            ),
+            ["setuid_shell"]
+        );
+        assert_eq!(
+            run(detect, &["find", "/", "-perm", "-4000", "-type", "f"]),
+            ["suid_binary_search"]
+        );
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "sh",
+                    "-c",
+                    "echo 'x ALL=(ALL) NOPASSWD: ALL' >> /etc/sudoers"
+                ]
+            ),
+            ["sudoers_modification"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_admin_use() {
+        assert!(run(detect, &["sudo", "systemctl", "restart", "nginx"]).is_empty());
+        assert!(run(detect, &["find", ".", "-name", "*.rs"]).is_empty());
+        assert!(run(detect, &["bash", "-p"]).is_empty());
+    }
+}

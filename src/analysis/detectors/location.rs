@@ -1,0 +1,179 @@
+//! Where the program runs from: world-writable staging directories (/tmp, /var/tmp, /dev/shm),
+//! hidden directories, and system tool names (ps, sshd, bash...) outside the system
+//! directories. Tool managers that live in dot-directories (~/.cargo, ~/.local/bin...) are
+//! normal and skipped.
+
+use super::{args, basename, in_writable_dir, is_shell, Ctx, Findings};
+use crate::knowledge::signals;
+
+const TOOL_HOMES: &[&str] = &[
+    "/.cargo/",
+    "/.local/",
+    "/.nvm/",
+    "/.rustup/",
+    "/.pyenv/",
+    "/.rbenv/",
+    "/.sdkman/",
+    "/.vscode-server/",
+    "/.npm/",
+    "/.gradle/",
+    "/.m2/",
+    "/.bun/",
+    "/.deno/",
+    "/.volta/",
+    "/.asdf/",
+    "/.krew/",
+    "/.cache/",
+    "/.git/",
+    "/.venv/",
+    "/.tox/",
+    "/.config/",
+];
+const SYSTEM_NAMES: &[&str] = &[
+    "ps",
+    "ls",
+    "sshd",
+    "bash",
+    "sh",
+    "netstat",
+    "top",
+    "cron",
+    "crond",
+    "systemd",
+    "init",
+    "ss",
+    "lsof",
+    "login",
+    "sudo",
+    "kworker",
+    "kthreadd",
+    "dbus-daemon",
+    "rsyslogd",
+    "syslogd",
+    "udevd",
+];
+const SYSTEM_DIRS: &[&str] = &[
+    "/bin/",
+    "/sbin/",
+    "/usr/bin/",
+    "/usr/sbin/",
+    "/usr/local/bin/",
+    "/usr/local/sbin/",
+    "/usr/libexec/",
+    "/lib/systemd/",
+    "/usr/lib/",
+];
+
+/// Build tools that run their own products from temporary directories (go test, cc1...).
+const BUILDERS: &[&str] = &[
+    "go", "cargo", "make", "cmake", "ninja", "gcc", "cc", "clang", "rustc", "bazel", "collect2",
+    "ld", "mvn", "gradle", "pytest", "tox", "dpkg", "apt-get", "rpm", "dnf", "yum",
+];
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    if cx
+        .ancestor_comms()
+        .next()
+        .is_some_and(|p| BUILDERS.contains(&p))
+    {
+        if in_writable_dir(cx.exe_path) {
+            out.note(format!(
+                "{} runs from a temporary directory under a build tool",
+                cx.exe_path
+            ));
+        }
+        return;
+    }
+    check_path(cx.exe_path, out);
+    for c in cx.commands() {
+        if let Some(a0) = c.argv.first().filter(|a| a.starts_with('/')) {
+            check_path(a0, out);
+        }
+        // `sh /tmp/x.sh`, `sh -c /dev/shm/x.sh`: the script a shell runs.
+        if is_shell(c.program()) {
+            if let Some(script) = args(c)
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .filter(|a| a.starts_with('/') && !a.contains(' '))
+            {
+                if args(c).first().is_some_and(|f| f == "-c") || !args(c).iter().any(|a| a == "-c")
+                {
+                    let staged = in_writable_dir(script) || hidden(dir_of(script));
+                    if staged {
+                        out.hit(
+                            signals::SHELL_SCRIPT_FROM_STAGING,
+                            format!("{} runs {script}", c.program()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    &path[..path.len() - basename(path).len()]
+}
+
+fn hidden(dir: &str) -> bool {
+    dir.split('/')
+        .any(|seg| seg.starts_with('.') && seg != "." && seg != "..")
+        && !TOOL_HOMES.iter().any(|h| dir.contains(h))
+}
+
+fn check_path(path: &str, out: &mut Findings) {
+    if !path.starts_with('/') {
+        return;
+    }
+    if in_writable_dir(path) {
+        out.hit(
+            signals::EXEC_FROM_WRITABLE_DIR,
+            format!("{path} runs from a world-writable directory"),
+        );
+    }
+    let dir = dir_of(path);
+    if hidden(dir) || (basename(path).starts_with('.') && !in_writable_dir(path)) {
+        out.hit(
+            signals::EXEC_FROM_HIDDEN_DIR,
+            format!("{path} runs from a hidden directory"),
+        );
+    }
+    let name = basename(path).trim_start_matches('.');
+    if SYSTEM_NAMES.contains(&name) && !SYSTEM_DIRS.iter().any(|d| dir.starts_with(d)) && dir != "/"
+    {
+        out.hit(
+            signals::SYSTEM_NAME_ODD_LOCATION,
+            format!("{path} is named like a system tool but is not in a system directory"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn fires_on_odd_locations() {
+        assert_eq!(run(detect, &["/dev/shm/x"]), ["exec_from_writable_dir"]);
+        assert_eq!(
+            run(detect, &["/var/tmp/.x/ps"]),
+            [
+                "exec_from_writable_dir",
+                "exec_from_hidden_dir",
+                "system_name_odd_location"
+            ]
+        );
+        assert_eq!(
+            run(detect, &["sh", "/tmp/payload.sh"]),
+            ["shell_script_from_staging"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_normal_paths() {
+        assert!(run(detect, &["/usr/bin/ls", "-la"]).is_empty());
+        assert!(run(detect, &["/home/dev/.cargo/bin/cargo", "build"]).is_empty());
+        assert!(run(detect, &["ls"]).is_empty());
+    }
+}

@@ -1,0 +1,94 @@
+//! Cryptomining: known miner binaries, stratum pool URLs, known pool hosts and miner options.
+//! A stratum URL that is only an argument of echo/printf/grep is text, not mining.
+
+use super::{basename, class_of, is_inert_for_keywords, Ctx, Findings};
+use crate::knowledge::{signals, ToolClass};
+
+const MARKERS: &[&str] = &[
+    "stratum+tcp",
+    "stratum+ssl",
+    "stratum+tls",
+    "stratum2+tcp",
+    "supportxmr.com",
+    "moneroocean.stream",
+    "nanopool.org",
+    "minexmr.com",
+    "2miners.com",
+    "f2pool.com",
+    "hashvault.pro",
+    "c3pool.com",
+    "xmrpool.eu",
+    "herominers.com",
+    "unmineable.com",
+    "nicehash.com",
+    "--donate-level",
+    "--randomx",
+    "cryptonight",
+];
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    if class_of(cx.exe_name) == Some(ToolClass::Miner) {
+        out.hit(
+            signals::CRYPTO_MINER,
+            format!("known miner binary {}", cx.exe_path),
+        );
+    }
+    for c in cx.commands() {
+        let p = c.program();
+        if class_of(p) == Some(ToolClass::Miner) || class_of(basename(p)) == Some(ToolClass::Miner)
+        {
+            out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
+        }
+        let Some(m) = c.argv.iter().skip(1).find_map(|a| {
+            let l = a.to_ascii_lowercase();
+            MARKERS.iter().find(|k| l.contains(*k)).map(|_| a.as_str())
+        }) else {
+            continue;
+        };
+        if is_inert_for_keywords(p) {
+            out.note(format!(
+                "{m:?} appears only as an argument of {p}: no mining"
+            ));
+        } else {
+            out.hit(signals::CRYPTO_MINER, format!("{p} with {m}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn fires_on_miners() {
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "/tmp/.x/kswapd0",
+                    "-o",
+                    "stratum+tcp://pool.example:3333",
+                    "-u",
+                    "w"
+                ]
+            ),
+            ["crypto_miner"]
+        );
+        assert_eq!(
+            run(detect, &["xmrig", "--donate-level", "1"]),
+            ["crypto_miner"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_echoed_stratum() {
+        let (ids, notes) = run_with(
+            detect,
+            &facts(&["echo", "-o stratum+tcp"]),
+            &crate::analysis::Lineage::default(),
+        );
+        assert!(ids.is_empty());
+        assert!(notes[0].contains("only as an argument of echo"));
+    }
+}

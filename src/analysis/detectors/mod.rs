@@ -1,0 +1,493 @@
+//! Detectors: one file per concern, all behind one shape, `fn detect(&Ctx, &mut Findings)`.
+//!
+//! A detector reads the facts, the parsed command line (parsed once, shared by all) and the
+//! lineage, and reports signal hits with a short human evidence string. Detectors allocate only
+//! when they fire, so the benign path costs string comparisons. When a keyword appears only as
+//! an argument of a harmless program (`echo stratum+tcp`), a detector adds a note saying so
+//! instead of firing.
+//!
+//! Not here: scoring (see `scoring`), rendering (see `report`). Adding a concern is adding a
+//! file and one line in [`DETECTORS`].
+
+use crate::analysis::shell::{CommandLine, Joiner, RedirectOp, SimpleCommand};
+use crate::analysis::{Lineage, SignalHit};
+use crate::facts::{ExeFlags, ExecFacts};
+use crate::knowledge::{tool_class, Signal, ToolClass};
+
+pub mod capabilities;
+pub mod container;
+pub mod credentials;
+pub mod decode;
+pub mod destruction;
+pub mod download_exec;
+pub mod dynamic_linker;
+pub mod elevation;
+pub mod exe_origin;
+pub mod indicator_removal;
+pub mod interpreter;
+pub mod kernel_module;
+pub mod lineage;
+pub mod location;
+pub mod masquerade;
+pub mod miner;
+pub mod netcat;
+pub mod network_tools;
+pub mod package_manager;
+pub mod permissions;
+pub mod persistence;
+pub mod privesc_cve;
+pub mod ptrace;
+pub mod recon;
+pub mod reverse_shell;
+pub mod test_activity;
+pub mod transfer;
+
+/// A detector.
+pub type Detector = fn(&Ctx, &mut Findings);
+
+/// Every detector, in the order they run. `lineage` runs last: it reads earlier hits.
+pub static DETECTORS: &[Detector] = &[
+    test_activity::detect,
+    netcat::detect,
+    reverse_shell::detect,
+    interpreter::detect,
+    download_exec::detect,
+    exe_origin::detect,
+    location::detect,
+    masquerade::detect,
+    dynamic_linker::detect,
+    privesc_cve::detect,
+    credentials::detect,
+    indicator_removal::detect,
+    destruction::detect,
+    network_tools::detect,
+    transfer::detect,
+    decode::detect,
+    miner::detect,
+    container::detect,
+    package_manager::detect,
+    persistence::detect,
+    permissions::detect,
+    elevation::detect,
+    kernel_module::detect,
+    ptrace::detect,
+    capabilities::detect,
+    recon::detect,
+    lineage::detect,
+];
+
+/// What the detectors found: hits (at most one per signal) and explanatory notes.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub hits: Vec<SignalHit>,
+    /// Facts that change the reading but are not signals ("only an argument of echo").
+    pub notes: Vec<String>,
+    pub test_activity: bool,
+}
+
+impl Findings {
+    /// Record a hit; a signal that already fired keeps its first evidence.
+    pub fn hit(&mut self, signal: &'static Signal, evidence: impl Into<String>) {
+        if !self.has(signal) {
+            self.hits.push(SignalHit {
+                signal,
+                evidence: evidence.into(),
+            });
+        }
+    }
+
+    pub fn has(&self, signal: &'static Signal) -> bool {
+        self.hits.iter().any(|h| std::ptr::eq(h.signal, signal))
+    }
+
+    pub fn note(&mut self, note: impl Into<String>) {
+        let note = note.into();
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+
+    /// Strongest weight among the hits so far.
+    pub fn max_weight(&self) -> u8 {
+        self.hits.iter().map(|h| h.signal.weight).max().unwrap_or(0)
+    }
+}
+
+/// Everything a detector may read, computed once per exec.
+pub struct Ctx<'a> {
+    pub facts: &'a ExecFacts,
+    pub lineage: &'a Lineage,
+    pub cmd: &'a CommandLine,
+    /// The executable path (trusted exepath, else argv[0]), or "".
+    pub exe_path: &'a str,
+    /// Basename of `exe_path`.
+    pub exe_name: &'a str,
+    pub in_container: bool,
+    /// Controlling terminal present.
+    pub tty: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(facts: &'a ExecFacts, lineage: &'a Lineage, cmd: &'a CommandLine) -> Self {
+        let exe_path = facts
+            .exe_path
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .or(facts.argv.first().map(String::as_str))
+            .unwrap_or("");
+        Ctx {
+            facts,
+            lineage,
+            cmd,
+            exe_path,
+            exe_name: basename(exe_path),
+            in_container: facts.container.is_some(),
+            tty: facts.tty.is_some_and(|t| t != 0),
+        }
+    }
+
+    pub fn commands(&self) -> &'a [SimpleCommand] {
+        &self.cmd.commands
+    }
+
+    /// The program of the exec itself (after unwrapping), falling back to the exe name.
+    pub fn program(&self) -> &'a str {
+        match self.cmd.commands.first().map(SimpleCommand::program) {
+            Some(p) if !p.is_empty() => p,
+            _ => self.exe_name,
+        }
+    }
+
+    pub fn root(&self) -> bool {
+        self.facts.uid == Some(0)
+    }
+
+    pub fn flag(&self, bit: u32) -> bool {
+        self.facts.exe_flags.is_some_and(|f| f.0 & bit != 0)
+    }
+
+    /// Value of an environment variable of the exec, or of an assignment in front of a command.
+    pub fn env(&self, key: &str) -> Option<&'a str> {
+        for e in &self.facts.env {
+            if let Some(v) = e.strip_prefix(key).and_then(|r| r.strip_prefix('=')) {
+                return Some(v);
+            }
+        }
+        for c in self.commands() {
+            for (k, v) in &c.assignments {
+                if k == key {
+                    return Some(v);
+                }
+            }
+        }
+        None
+    }
+
+    /// Ancestor comms, nearest first.
+    pub fn ancestor_comms(&self) -> impl Iterator<Item = &'a str> {
+        self.lineage.ancestors.iter().map(|a| a.comm.as_str())
+    }
+
+    /// The nearest ancestor that is not a shell (a shell between a server and this exec is the
+    /// usual `sh -c`), looking at most `depth` levels up.
+    pub fn nearest_non_shell_ancestor(&self, depth: usize) -> Option<&'a str> {
+        self.ancestor_comms()
+            .take(depth)
+            .find(|c| class_of(c) != Some(ToolClass::Shell))
+    }
+
+    /// The `-c` script of the exec when it is a shell, split or not (for patterns that only
+    /// exist in the raw text, such as obfuscation).
+    pub fn script_text(&self) -> Option<&'a str> {
+        let first = self.cmd.commands.first()?;
+        if class_of(first.program()) != Some(ToolClass::Shell) {
+            return None;
+        }
+        let i = first.argv.iter().position(|a| is_dash_c(a))?;
+        first.argv.get(i + 1).map(String::as_str)
+    }
+
+    /// Program classes of everything the command line runs: every parsed command, and the
+    /// first word of an unsplit `sh -c` script.
+    pub fn runs_class(&self, pred: impl Fn(Option<ToolClass>) -> bool) -> Option<&'a str> {
+        if let Some(c) = self
+            .cmd
+            .commands
+            .iter()
+            .find(|c| pred(class_of(c.program())))
+        {
+            return Some(c.program());
+        }
+        let first = self.unsplit_script()?.split_whitespace().next()?;
+        let name = basename(first);
+        pred(class_of(name)).then_some(name)
+    }
+
+    /// True when the exec comes from a person at a terminal on the host (sshd, a desktop
+    /// terminal, sudo), with no server, network tool, scheduler or interpreter in the chain:
+    /// dual-use tools (tcpdump, nmap, useradd, dd) are then an administrator's work.
+    pub fn interactive_admin_on_host(&self) -> bool {
+        if self.in_container || !self.tty || self.lineage.ancestors.is_empty() {
+            return false;
+        }
+        self.ancestor_comms().all(|c| {
+            !matches!(
+                class_of(c),
+                Some(
+                    ToolClass::WebServer
+                        | ToolClass::AppServer
+                        | ToolClass::DbServer
+                        | ToolClass::Netcat
+                        | ToolClass::Scheduler
+                        | ToolClass::Interpreter
+                )
+            ) && c != "node"
+        })
+    }
+
+    /// The `-c` script of a shell exec that the parser did not split into commands (a parser
+    /// limit was hit, or a parser without `sh -c` support). Detectors use it only for a few
+    /// unambiguous substrings; the split commands are always preferred.
+    pub fn unsplit_script(&self) -> Option<&'a str> {
+        if self.cmd.commands.iter().any(|c| c.depth > 0) {
+            return None;
+        }
+        let first = self.cmd.commands.first()?;
+        if class_of(first.program()) != Some(ToolClass::Shell) {
+            return None;
+        }
+        let i = first.argv.iter().position(|a| is_dash_c(a))?;
+        first.argv.get(i + 1).map(String::as_str)
+    }
+}
+
+/// Paths an unsplit `sh -c` script redirects output to (`> /etc/x`, `>>/root/.ssh/k`).
+/// A fallback for when the parser did not split the script; the parsed redirects are preferred.
+pub fn script_write_targets<'a>(cx: &Ctx<'a>) -> impl Iterator<Item = &'a str> {
+    let script = cx.unsplit_script().unwrap_or("");
+    script.match_indices('>').filter_map(move |(i, _)| {
+        let rest = script[i + 1..]
+            .trim_start_matches('>')
+            .trim_start_matches('|');
+        if rest.starts_with('&') {
+            return None;
+        }
+        let rest = rest.trim_start();
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '\'' | '"' | ')'))
+            .unwrap_or(rest.len());
+        let t = &rest[..end];
+        (!t.is_empty()).then_some(t)
+    })
+}
+
+/// `-c`, or a short-option cluster containing `c` (`-ec`, `-lc`).
+fn is_dash_c(a: &str) -> bool {
+    a.len() >= 2
+        && a.starts_with('-')
+        && !a.starts_with("--")
+        && a[1..].bytes().all(|b| b.is_ascii_alphabetic())
+        && a.contains('c')
+}
+
+/// Basename of a path (`/usr/bin/nc` -> `nc`).
+pub fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Tool class of a program name; login shells (`-bash`) count as their shell.
+pub fn class_of(name: &str) -> Option<ToolClass> {
+    // Process titles such as `npm install` keep the program as their first word.
+    let name = name.split(' ').next().unwrap_or(name);
+    tool_class(name.strip_prefix('-').unwrap_or(name))
+}
+
+pub fn is_shell(name: &str) -> bool {
+    class_of(name) == Some(ToolClass::Shell)
+}
+
+/// Programs that only print their arguments: a keyword in their argv is data, not behaviour.
+pub fn is_printer(name: &str) -> bool {
+    matches!(
+        name,
+        "echo" | "printf" | "true" | "false" | ":" | "test" | "["
+    )
+}
+
+/// Printers plus pattern searchers: for *keywords* (not file paths), an argument of grep is a
+/// pattern, not a behaviour.
+pub fn is_inert_for_keywords(name: &str) -> bool {
+    is_printer(name)
+        || matches!(
+            name,
+            "grep"
+                | "egrep"
+                | "fgrep"
+                | "rg"
+                | "ag"
+                | "which"
+                | "type"
+                | "man"
+                | "whatis"
+                | "apropos"
+        )
+}
+
+/// Arguments after argv[0].
+pub fn args(c: &SimpleCommand) -> &[String] {
+    c.argv.get(1..).unwrap_or(&[])
+}
+
+/// True when `c` has one of the options (exact match, or `--opt=value`).
+pub fn has_opt(c: &SimpleCommand, opts: &[&str]) -> bool {
+    args(c).iter().any(|a| {
+        opts.iter().any(|o| {
+            a == o || (o.starts_with("--") && a.strip_prefix(o).is_some_and(|r| r.starts_with('=')))
+        })
+    })
+}
+
+/// True when a short-option cluster (`-lvnp`) contains the letter.
+pub fn has_short(c: &SimpleCommand, letter: u8) -> bool {
+    args(c).iter().any(|a| {
+        a.len() >= 2
+            && a.starts_with('-')
+            && !a.starts_with("--")
+            && a[1..].bytes().all(|b| b.is_ascii_alphanumeric())
+            && a.as_bytes()[1..].contains(&letter)
+    })
+}
+
+/// The value after an option (`-o FILE`, `--output=FILE`, `-oFILE` for single-letter options).
+pub fn opt_value<'a>(c: &'a SimpleCommand, opts: &[&str]) -> Option<&'a str> {
+    let a = args(c);
+    for (i, x) in a.iter().enumerate() {
+        for o in opts {
+            if x == o {
+                return a.get(i + 1).map(String::as_str);
+            }
+            if let Some(v) = x.strip_prefix(o) {
+                if o.starts_with("--") {
+                    if let Some(v) = v.strip_prefix('=') {
+                        return Some(v);
+                    }
+                } else if o.len() == 2 && !v.is_empty() {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Only version/help options: a tool asked about itself does nothing.
+pub fn version_query_only(c: &SimpleCommand) -> bool {
+    let a = args(c);
+    !a.is_empty()
+        && a.iter().all(|x| {
+            matches!(
+                x.as_str(),
+                "-V" | "-v" | "--version" | "-h" | "--help" | "version" | "-version"
+            )
+        })
+}
+
+/// argv joined by spaces (raw; the report escapes it).
+pub fn join(c: &SimpleCommand) -> String {
+    c.argv.join(" ")
+}
+
+/// Redirect targets written by a command (`>`, `>>`, `<>`).
+pub fn written_targets(c: &SimpleCommand) -> impl Iterator<Item = &str> {
+    c.redirects
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.op,
+                RedirectOp::Out | RedirectOp::Append | RedirectOp::ReadWrite
+            )
+        })
+        .map(|r| r.target.as_str())
+}
+
+/// Does this command write to a path matching `pred`: by redirect, or as the destination of a
+/// writing program (tee, cp, mv, install, ln, dd of=, sed -i, truncate)?
+pub fn writes_path(c: &SimpleCommand, pred: impl Fn(&str) -> bool) -> bool {
+    if written_targets(c).any(&pred) {
+        return true;
+    }
+    match c.program() {
+        "tee" | "truncate" => args(c).iter().any(|a| !a.starts_with('-') && pred(a)),
+        "cp" | "mv" | "install" | "ln" | "rsync" => args(c)
+            .iter()
+            .rfind(|a| !a.starts_with('-'))
+            .is_some_and(|a| pred(a)),
+        "dd" => args(c)
+            .iter()
+            .any(|a| a.strip_prefix("of=").is_some_and(&pred)),
+        "sed" | "perl" => {
+            args(c).iter().any(|a| a.starts_with("-i")) && args(c).iter().any(|a| pred(a))
+        }
+        _ => false,
+    }
+}
+
+/// The command after `i` when it reads `i`'s output through a pipe.
+pub fn piped_into(cmds: &[SimpleCommand], i: usize) -> Option<&SimpleCommand> {
+    cmds.get(i + 1).filter(|n| n.joiner == Joiner::Pipe)
+}
+
+/// Paths anyone can write, where droppers stage payloads.
+pub fn in_writable_dir(path: &str) -> bool {
+    ["/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"]
+        .iter()
+        .any(|d| path.starts_with(d))
+}
+
+pub fn exe_origin_flags(facts: &ExecFacts) -> u32 {
+    facts.exe_flags.map_or(0, |f| f.0)
+        & (ExeFlags::UPPER_LAYER | ExeFlags::LOWER_LAYER | ExeFlags::FROM_MEMFD)
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::*;
+    use crate::analysis::shell::parse_exec;
+    use crate::facts::ContainerInfo;
+
+    pub fn facts(argv: &[&str]) -> ExecFacts {
+        ExecFacts {
+            argv: argv.iter().map(|s| s.to_string()).collect(),
+            exe_path: None,
+            uid: Some(1000),
+            res: Some(0),
+            cgroups_present: true,
+            ..Default::default()
+        }
+    }
+
+    pub fn in_container(mut f: ExecFacts) -> ExecFacts {
+        f.container = Some(ContainerInfo {
+            runtime: crate::facts::ContainerRuntime::Docker,
+            short_id: "1d45a96b1daa".into(),
+        });
+        f
+    }
+
+    /// Run one detector; return the ids of the signals it fired and its notes.
+    pub fn run_with(
+        d: Detector,
+        facts: &ExecFacts,
+        lineage: &Lineage,
+    ) -> (Vec<&'static str>, Vec<String>) {
+        let cmd = parse_exec(&facts.argv);
+        let cx = Ctx::new(facts, lineage, &cmd);
+        let mut out = Findings::default();
+        d(&cx, &mut out);
+        (out.hits.iter().map(|h| h.signal.id).collect(), out.notes)
+    }
+
+    pub fn run(d: Detector, argv: &[&str]) -> Vec<&'static str> {
+        run_with(d, &facts(argv), &Lineage::default()).0
+    }
+}

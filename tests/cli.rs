@@ -1,0 +1,256 @@
+//! The `falco-triage` binary end to end: what it prints is what the core computes for the
+//! facts its input describes, and `enrich` never loses, reorders or corrupts a line.
+
+use falco_triage::analysis::analyze;
+use falco_triage::cli::{alert, explain, scenarios, SAMPLE_ALERT};
+use falco_triage::report;
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_falco-triage"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    // Write on a thread: a large input must not deadlock against a full stdout pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+#[test]
+fn no_arguments_explains_the_bundled_sample() {
+    let out = run(&[], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (facts, lineage) = alert::facts_from_alert(SAMPLE_ALERT).unwrap();
+    let expected = report::text_report(&facts, &lineage, &analyze(&facts, &lineage));
+    assert_eq!(stdout(&out), expected);
+}
+
+#[test]
+fn explain_json_is_exactly_the_json_report() {
+    let args = [
+        "explain",
+        "--json",
+        "--exe",
+        "/usr/bin/nc.openbsd",
+        "--parent",
+        "event-generator",
+        "--parent",
+        "containerd-shim",
+        "--container",
+        "1d45a96b1daa",
+        "--uid",
+        "0",
+        "--exe-flags",
+        "writable,lower_layer",
+        "--env",
+        "HOME=/root",
+        "--res",
+        "-2",
+        "--",
+        "nc",
+        "-e",
+        "/bin/sh",
+        "example.com",
+        "22",
+    ];
+    let out = run(&args, b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert_eq!(text.matches('\n').count(), 1, "one line");
+    let input = explain::ExplainInput {
+        argv: ["nc", "-e", "/bin/sh", "example.com", "22"]
+            .map(String::from)
+            .to_vec(),
+        exe: Some("/usr/bin/nc.openbsd".into()),
+        parents: vec!["event-generator".into(), "containerd-shim".into()],
+        container: Some(Some("1d45a96b1daa".into())),
+        uid: Some(0),
+        exe_flags: vec!["writable,lower_layer".into()],
+        env: vec!["HOME=/root".into()],
+        res: Some(-2),
+        ..Default::default()
+    };
+    let (facts, lineage) = explain::facts_from_input(&input).unwrap();
+    assert_eq!(facts.res, Some(-2));
+    let expected = report::json_report(&facts, &lineage, &analyze(&facts, &lineage));
+    assert_eq!(
+        serde_json::from_str::<Value>(text.trim_end()).unwrap(),
+        expected
+    );
+    assert_eq!(text.trim_end(), expected.to_string());
+}
+
+#[test]
+fn explain_rejects_bad_input_with_a_reason() {
+    let out = run(&["explain", "--caps", "CAP_FLY", "--", "id"], b"");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CAP_FLY"));
+    let out = run(&["explain"], b"");
+    assert!(!out.status.success(), "argv is required");
+}
+
+#[test]
+fn enrich_keeps_every_line_in_order() {
+    let sample = SAMPLE_ALERT.trim_end();
+    let non_exec = r#"{"output_fields":{"fd.name":"/etc/shadow"},"rule":"Read sensitive file"}"#;
+    let mut input = Vec::new();
+    input.extend_from_slice(sample.as_bytes());
+    input.extend_from_slice(b"\n{not json\n");
+    input.extend_from_slice(non_exec.as_bytes());
+    input.extend_from_slice(b"\n\n\xff\xfe binary\n");
+    input.extend_from_slice(sample.as_bytes()); // last line without a newline
+    let out = run(&["enrich"], &input);
+    assert!(out.status.success());
+    let lines: Vec<&[u8]> = out.stdout.split(|&b| b == b'\n').collect();
+    assert_eq!(lines.len(), 6, "six lines, the last unterminated");
+    assert!(!out.stdout.ends_with(b"\n"));
+    assert_eq!(lines[1], b"{not json");
+    assert_eq!(lines[2], non_exec.as_bytes());
+    assert_eq!(lines[3], b"");
+    assert_eq!(lines[4], b"\xff\xfe binary");
+    let (facts, lineage) = alert::facts_from_alert(sample).unwrap();
+    let verdict = analyze(&facts, &lineage);
+    for enriched in [lines[0], lines[5]] {
+        let v: Value = serde_json::from_slice(enriched).expect("enriched line is JSON");
+        let f = &v["output_fields"];
+        assert_eq!(f["triage.risk"], verdict.risk);
+        assert_eq!(f["triage.severity"], verdict.severity.as_str());
+        assert_eq!(f["triage.category"], verdict.category);
+        assert_eq!(f["triage.summary"], verdict.summary.as_str());
+        assert!(f["triage.mitre.techniques"].is_array() && f["triage.mitigations"].is_array());
+        assert_eq!(
+            f["triage.report"],
+            report::json_report(&facts, &lineage, &verdict)
+        );
+        // Nothing of the original is lost.
+        let original: Value = serde_json::from_str(sample).unwrap();
+        for (k, val) in original["output_fields"].as_object().unwrap() {
+            assert_eq!(&f[k], val, "{k}");
+        }
+        assert_eq!(v["rule"], original["rule"]);
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2:") && err.contains("line 5:"), "{err}");
+    assert!(
+        !err.contains("line 3:") && !err.contains("line 1:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn enrich_passes_oversized_lines_through_unparsed() {
+    // Through the library with a small limit: same code path as the binary's 4 MiB.
+    let long = format!(
+        "{{\"output_fields\":{{\"proc.cmdline\":\"{}\"}}}}",
+        "a ".repeat(2000)
+    );
+    let input = format!("{long}\n{}\n", SAMPLE_ALERT.trim_end());
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let stats = alert::enrich_stream(input.as_bytes(), &mut out, &mut err, 2048).unwrap();
+    assert_eq!((stats.lines, stats.oversized, stats.enriched), (2, 1, 1));
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().next(), Some(long.as_str()));
+    assert!(String::from_utf8(err)
+        .unwrap()
+        .contains("line 1: longer than 2048 bytes"));
+}
+
+#[test]
+fn enrich_reads_a_file_argument() {
+    let path =
+        std::env::temp_dir().join(format!("falco-triage-alerts-{}.json", std::process::id()));
+    std::fs::write(&path, SAMPLE_ALERT).unwrap();
+    let out = run(&["enrich", path.to_str().unwrap()], b"ignored");
+    std::fs::remove_file(&path).unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(out.stdout.trim_ascii_end()).unwrap();
+    assert!(v["output_fields"]["triage.report"].is_object());
+    let out = run(&["enrich", "/nonexistent/alerts.json"], b"");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open"));
+}
+
+#[test]
+fn scap_lists_and_writes_scenarios() {
+    let out = run(&["scap", "--list"], b"");
+    assert!(out.status.success());
+    let listing = stdout(&out);
+    for s in scenarios::SCENARIOS {
+        assert!(listing.contains(s.name), "{} listed", s.name);
+    }
+    let dir = std::env::temp_dir();
+    let plain = dir.join(format!("falco-triage-{}.scap", std::process::id()));
+    let gz = dir.join(format!("falco-triage-{}.scap.gz", std::process::id()));
+    let out = run(
+        &[
+            "scap",
+            "--scenario",
+            "php-fpm-webshell",
+            "-o",
+            plain.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&plain).unwrap();
+    let expected = scenarios::capture(&[scenarios::find("php-fpm-webshell").unwrap()])
+        .write_to(Vec::new(), false)
+        .unwrap();
+    assert_eq!(bytes, expected);
+    let out = run(
+        &["scap", "--all", "--gzip", "-o", gz.to_str().unwrap()],
+        b"",
+    );
+    assert!(out.status.success());
+    assert_eq!(&std::fs::read(&gz).unwrap()[..2], &[0x1f, 0x8b]);
+    let _ = std::fs::remove_file(&plain);
+    let _ = std::fs::remove_file(&gz);
+
+    let out = run(
+        &["scap", "--scenario", "nope", "-o", plain.to_str().unwrap()],
+        b"",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--list"));
+    assert!(
+        !run(&["scap", "--all"], b"").status.success(),
+        "-o is required"
+    );
+}
+
+#[test]
+fn catalog_json_has_both_tables() {
+    let out = run(&["catalog", "--json"], b"");
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["signals"].is_array() && v["mitigations"].is_array());
+    assert!(run(&["catalog"], b"").status.success());
+}

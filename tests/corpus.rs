@@ -1,0 +1,576 @@
+//! The labelled exec corpus: the quality bar of the analysis.
+//!
+//! Every `tests/corpus/*.toml` holds `[[scenario]]` tables, each one exec with its lineage and a
+//! label: `malicious` (with the one ATT&CK technique that must be reported), `benign`, or
+//! `test_activity` (falcosecurity/event-generator actions). This harness turns each scenario into
+//! `ExecFacts` and a `Lineage`, runs `analysis::analyze`, and checks the verdict:
+//! malicious scores >= 50 and reports its technique; benign scores < 50; test activity is
+//! recognised as such. All failures are reported in one message, so a detector change shows
+//! its whole effect at once. Run with `cargo test --test corpus -- --nocapture` for the numbers.
+//!
+//! Not here: unit tests of single detectors (they live beside each detector), timing.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use falco_triage::analysis::{analyze, Lineage, Verdict};
+use falco_triage::facts::{Capabilities, ContainerInfo, ContainerRuntime, ExeFlags, ExecFacts};
+use serde::Deserialize;
+
+/// Risk at and above which a verdict pages (contract: risk >= 50 exactly when severity >= Warning).
+const PAGE_RISK: u8 = 50;
+
+/// Corpus size floors: below these the recall and false-positive numbers mean little.
+const MIN_MALICIOUS: usize = 120;
+const MIN_BENIGN: usize = 80;
+const MIN_TECHNIQUES: usize = 30;
+
+/// Techniques that fit exec-time evidence (exec-ground-truth.md §5). A scenario may only expect
+/// one of these, so the corpus and the knowledge base speak the same ATT&CK vocabulary.
+const ALLOWED_TECHNIQUES: &[&str] = &[
+    "T1059",
+    "T1059.004",
+    "T1059.006",
+    "T1095",
+    "T1105",
+    "T1611",
+    "T1609",
+    "T1610",
+    "T1613",
+    "T1496",
+    "T1046",
+    "T1040",
+    "T1003.008",
+    "T1552",
+    "T1552.001",
+    "T1552.005",
+    "T1548",
+    "T1548.001",
+    "T1548.003",
+    "T1068",
+    "T1620",
+    "T1574.006",
+    "T1055.008",
+    "T1036",
+    "T1036.003",
+    "T1036.005",
+    "T1027",
+    "T1140",
+    "T1070",
+    "T1070.002",
+    "T1070.003",
+    "T1070.004",
+    "T1222.002",
+    "T1053.003",
+    "T1098.004",
+    "T1136",
+    "T1190",
+    "T1505.003",
+    "T1195.002",
+    "T1485",
+    "T1048",
+    "T1572",
+    "T1033",
+    "T1082",
+    "T1547.006",
+];
+
+/// Capability names of `linux/capability.h`, index = capability number.
+const CAP_NAMES: &[&str] = &[
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+/// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
+const PTS_TTY: u32 = 34816;
+
+/// The kernel keeps 15 bytes of the executable's name in `comm` (TASK_COMM_LEN 16).
+const COMM_MAX: usize = 15;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Label {
+    Malicious,
+    Benign,
+    TestActivity,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scenario {
+    name: String,
+    label: Label,
+    technique: Option<String>,
+    argv: Vec<String>,
+    exe: Option<String>,
+    /// Overrides the comm derived from argv[0] (renamed binaries, memfd, empty argv).
+    comm: Option<String>,
+    #[serde(default)]
+    parents: Vec<String>,
+    #[serde(default)]
+    container: bool,
+    uid: Option<u32>,
+    /// -1 means unset (as Falco prints `user.loginuid=-1`).
+    loginuid: Option<i64>,
+    #[serde(default)]
+    exe_flags: Vec<String>,
+    caps: Option<Vec<String>>,
+    #[serde(default)]
+    tty: bool,
+    #[serde(default)]
+    env: Vec<String>,
+    cwd: Option<String>,
+    res: Option<i64>,
+    note: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorpusFile {
+    scenario: Vec<Scenario>,
+}
+
+/// A scenario and the file it came from (for messages).
+struct Loaded {
+    file: String,
+    scenario: Scenario,
+}
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("corpus")
+}
+
+/// Loads every `tests/corpus/*.toml`, in file-name order. Parse errors fail loudly with the file.
+fn load_corpus() -> Vec<Loaded> {
+    let dir = corpus_dir();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no corpus files in {}", dir.display());
+
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let parsed: CorpusFile = toml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not a valid corpus file: {e}", path.display()));
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.extend(parsed.scenario.into_iter().map(|scenario| Loaded {
+            file: file.clone(),
+            scenario,
+        }));
+    }
+    out
+}
+
+fn exe_flag_bit(name: &str) -> Option<u32> {
+    match name {
+        "writable" => Some(ExeFlags::WRITABLE),
+        "upper_layer" => Some(ExeFlags::UPPER_LAYER),
+        "lower_layer" => Some(ExeFlags::LOWER_LAYER),
+        "memfd" => Some(ExeFlags::FROM_MEMFD),
+        _ => None,
+    }
+}
+
+fn cap_bit(name: &str) -> Option<u64> {
+    CAP_NAMES.iter().position(|c| *c == name).map(|n| 1u64 << n)
+}
+
+/// `T` + 4 digits, optionally `.` + 3 digits.
+fn is_technique_id(id: &str) -> bool {
+    let Some(rest) = id.strip_prefix('T') else {
+        return false;
+    };
+    let (base, sub) = match rest.split_once('.') {
+        Some((b, s)) => (b, Some(s)),
+        None => (rest, None),
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    digits(base, 4) && sub.is_none_or(|s| digits(s, 3))
+}
+
+fn basename(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// What the kernel would put in `comm`: the executable's name as exec'd, cut to 15 bytes.
+fn derived_comm(s: &Scenario) -> Option<String> {
+    if let Some(c) = &s.comm {
+        return Some(c.clone());
+    }
+    let name = s
+        .argv
+        .first()
+        .map(String::as_str)
+        .or(s.exe.as_deref())
+        .map(basename)?;
+    let mut end = name.len().min(COMM_MAX);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(name[..end].to_string())
+}
+
+/// The facts an exec exit event with these properties would decode to.
+fn facts_of(s: &Scenario) -> ExecFacts {
+    let flags = s
+        .exe_flags
+        .iter()
+        .filter_map(|f| exe_flag_bit(f))
+        .fold(0, |acc, b| acc | b);
+    let caps = s.caps.as_ref().map(|names| {
+        names
+            .iter()
+            .filter_map(|c| cap_bit(c))
+            .fold(0, |a, b| a | b)
+    });
+    ExecFacts {
+        argv: s.argv.clone(),
+        exe_path: s.exe.clone(),
+        cwd: s.cwd.clone(),
+        comm: derived_comm(s),
+        env: s.env.clone(),
+        tty: Some(if s.tty { PTS_TTY } else { 0 }),
+        uid: s.uid,
+        gid: s.uid,
+        loginuid: s.loginuid.map(|l| u32::try_from(l).unwrap_or(u32::MAX)),
+        res: Some(s.res.unwrap_or(0)),
+        exe_flags: (!s.exe_flags.is_empty()).then_some(ExeFlags(flags)),
+        caps: Capabilities {
+            inheritable: caps.map(|_| 0),
+            permitted: caps,
+            effective: caps,
+        },
+        container: s.container.then(|| ContainerInfo {
+            runtime: ContainerRuntime::Docker,
+            short_id: "1d45a96b1daa".into(),
+        }),
+        cgroups_present: true,
+        ..Default::default()
+    }
+}
+
+fn verdict_of(s: &Scenario) -> Verdict {
+    let lineage = Lineage::from_comms(s.parents.iter().map(String::as_str));
+    analyze(&facts_of(s), &lineage)
+}
+
+fn technique_ids(v: &Verdict) -> Vec<&'static str> {
+    v.techniques.iter().map(|t| t.id).collect()
+}
+
+/// The corpus itself is sound: names unique, labels coherent, ids well formed and from the
+/// agreed list, flags and capabilities known, and enough scenarios for the numbers to mean
+/// something.
+#[test]
+fn corpus_is_well_formed() {
+    let corpus = load_corpus();
+    let mut problems = Vec::new();
+    let mut names = HashSet::new();
+    let mut techniques = BTreeSet::new();
+    let (mut malicious, mut benign, mut test_activity) = (0usize, 0usize, 0usize);
+
+    for Loaded { file, scenario: s } in &corpus {
+        let at = format!("{file}: {}", s.name);
+        if s.name.is_empty()
+            || !s
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            problems.push(format!("{at}: name must be non-empty kebab-case"));
+        }
+        if !names.insert(s.name.as_str()) {
+            problems.push(format!("{at}: duplicate name"));
+        }
+        if s.note.trim().is_empty() {
+            problems.push(format!("{at}: note must say why the label is right"));
+        }
+        if s.argv.is_empty() && s.exe.is_none() {
+            problems.push(format!("{at}: needs argv or exe"));
+        }
+        match (s.label, &s.technique) {
+            (Label::Malicious, Some(t)) => {
+                malicious += 1;
+                if !is_technique_id(t) {
+                    problems.push(format!(
+                        "{at}: technique {t:?} is not an ATT&CK id (T1234 or T1234.567)"
+                    ));
+                } else if !ALLOWED_TECHNIQUES.contains(&t.as_str()) {
+                    problems.push(format!(
+                        "{at}: technique {t} is not in exec-ground-truth.md §5"
+                    ));
+                }
+                techniques.insert(t.clone());
+            }
+            (Label::Malicious, None) => problems.push(format!("{at}: malicious needs a technique")),
+            (Label::Benign, None) => benign += 1,
+            (Label::TestActivity, None) => test_activity += 1,
+            (_, Some(_)) => {
+                problems.push(format!("{at}: only malicious scenarios name a technique"))
+            }
+        }
+        for f in &s.exe_flags {
+            if exe_flag_bit(f).is_none() {
+                problems.push(format!(
+                    "{at}: unknown exe flag {f:?} (writable, upper_layer, lower_layer, memfd)"
+                ));
+            }
+        }
+        if s.exe_flags.iter().any(|f| f == "upper_layer")
+            && s.exe_flags.iter().any(|f| f == "lower_layer")
+        {
+            problems.push(format!(
+                "{at}: upper_layer and lower_layer are mutually exclusive"
+            ));
+        }
+        for c in s.caps.iter().flatten() {
+            if cap_bit(c).is_none() {
+                problems.push(format!("{at}: unknown capability {c:?}"));
+            }
+        }
+        if s.exe_flags.iter().any(|f| f.ends_with("_layer")) && !s.container {
+            problems.push(format!(
+                "{at}: overlay layer flags only make sense in a container"
+            ));
+        }
+        for e in &s.env {
+            if !e.contains('=') {
+                problems.push(format!("{at}: env entry {e:?} is not KEY=VALUE"));
+            }
+        }
+    }
+
+    if malicious < MIN_MALICIOUS {
+        problems.push(format!(
+            "only {malicious} malicious scenarios, need >= {MIN_MALICIOUS}"
+        ));
+    }
+    if benign < MIN_BENIGN {
+        problems.push(format!(
+            "only {benign} benign scenarios, need >= {MIN_BENIGN}"
+        ));
+    }
+    if techniques.len() < MIN_TECHNIQUES {
+        problems.push(format!(
+            "only {} distinct techniques, need >= {MIN_TECHNIQUES}",
+            techniques.len()
+        ));
+    }
+    if test_activity == 0 {
+        problems.push("no test_activity scenario (the seed alert must be one)".to_string());
+    }
+    println!(
+        "corpus: {} scenarios ({malicious} malicious, {benign} benign, {test_activity} test activity), {} techniques",
+        corpus.len(),
+        techniques.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "corpus problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Per-technique tally for the report: (scenarios, passed).
+type Tally = BTreeMap<String, (usize, usize)>;
+
+/// The quality bar: every malicious scenario pages with its technique, no benign one pages,
+/// every test-activity scenario is recognised. All failures in one message.
+#[test]
+fn analysis_meets_quality_bar() {
+    let corpus = load_corpus();
+    let mut failures = Vec::new();
+    let (mut mal, mut mal_paged, mut mal_ok) = (0usize, 0usize, 0usize);
+    let (mut ben, mut ben_paged) = (0usize, 0usize);
+    let (mut test, mut test_ok) = (0usize, 0usize);
+    let mut by_technique: Tally = BTreeMap::new();
+
+    for Loaded { file, scenario: s } in &corpus {
+        let v = verdict_of(s);
+        let ids = technique_ids(&v);
+        let why = match s.label {
+            Label::Malicious => {
+                mal += 1;
+                let expected = s.technique.as_deref().unwrap_or_default();
+                let paged = v.risk >= PAGE_RISK;
+                let named = ids.contains(&expected);
+                mal_paged += usize::from(paged);
+                let ok = paged && named;
+                mal_ok += usize::from(ok);
+                let entry = by_technique.entry(expected.to_string()).or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(ok);
+                match (paged, named) {
+                    (true, true) => None,
+                    (false, true) => Some(format!("malicious scored below {PAGE_RISK}")),
+                    (true, false) => Some(format!("malicious did not report {expected}")),
+                    (false, false) => Some(format!(
+                        "malicious scored below {PAGE_RISK} and did not report {expected}"
+                    )),
+                }
+            }
+            Label::Benign => {
+                ben += 1;
+                let paged = v.risk >= PAGE_RISK;
+                ben_paged += usize::from(paged);
+                paged.then(|| format!("benign scored >= {PAGE_RISK}"))
+            }
+            Label::TestActivity => {
+                test += 1;
+                test_ok += usize::from(v.test_activity);
+                (!v.test_activity).then(|| "test activity not recognised".to_string())
+            }
+        };
+        if let Some(why) = why {
+            let mut line = String::new();
+            let _ = write!(
+                line,
+                "- {} ({file}): {why}; risk={} category={} techniques=[{}] summary={:?}",
+                s.name,
+                v.risk,
+                v.category,
+                ids.join(","),
+                v.summary
+            );
+            failures.push(line);
+        }
+    }
+
+    let pct = |n: usize, d: usize| {
+        if d == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / d as f64
+        }
+    };
+    // One print, so the report is not interleaved with the other tests' output.
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "corpus: {} scenarios, {} techniques",
+        corpus.len(),
+        by_technique.len()
+    );
+    let _ = writeln!(
+        report,
+        "recall (risk >= {PAGE_RISK} and technique reported): {mal_ok}/{mal} = {:.1}% (paged at all: {mal_paged}/{mal} = {:.1}%)",
+        pct(mal_ok, mal),
+        pct(mal_paged, mal)
+    );
+    let _ = writeln!(
+        report,
+        "false-positive rate (benign risk >= {PAGE_RISK}): {ben_paged}/{ben} = {:.1}%",
+        pct(ben_paged, ben)
+    );
+    let _ = writeln!(report, "test activity recognised: {test_ok}/{test}");
+    let _ = writeln!(report, "per technique (passed/scenarios):");
+    for (t, (n, ok)) in &by_technique {
+        let _ = writeln!(report, "  {t:<10} {ok}/{n}");
+    }
+    print!("{report}");
+
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus scenarios fail the quality bar:\n{}",
+        failures.len(),
+        corpus.len(),
+        failures.join("\n")
+    );
+}
+
+/// The harness's own translation is right: a wrong cap table or comm rule would silently skew
+/// every number above.
+#[test]
+fn scenario_translation_matches_kernel_conventions() {
+    assert_eq!(cap_bit("CAP_SYS_ADMIN"), Some(1 << 21));
+    assert_eq!(cap_bit("CAP_SYS_MODULE"), Some(1 << 16));
+    assert_eq!(cap_bit("CAP_NET_RAW"), Some(1 << 13));
+    assert_eq!(cap_bit("CAP_CHECKPOINT_RESTORE"), Some(1 << 40));
+    assert_eq!(cap_bit("CAP_NOPE"), None);
+    assert!(is_technique_id("T1059") && is_technique_id("T1059.004"));
+    assert!(!is_technique_id("T159") && !is_technique_id("T1059.4") && !is_technique_id("t1059"));
+
+    let s: Scenario = toml::from_str::<CorpusFile>(
+        r#"[[scenario]]
+name = "x"
+label = "benign"
+argv = ["/usr/lib/gcc/x86_64-linux-gnu/12/collect2-long-name", "-o", "a"]
+container = true
+uid = 0
+loginuid = -1
+tty = true
+exe_flags = ["writable", "lower_layer"]
+caps = ["CAP_SYS_ADMIN", "CAP_NET_RAW"]
+note = "n"
+"#,
+    )
+    .map(|f| f.scenario.into_iter().next())
+    .ok()
+    .flatten()
+    .unwrap_or_else(|| panic!("inline scenario must parse"));
+    let f = facts_of(&s);
+    assert_eq!(f.comm.as_deref(), Some("collect2-long-n"));
+    assert_eq!(f.tty, Some(PTS_TTY));
+    assert_eq!(f.loginuid, Some(u32::MAX));
+    assert_eq!(
+        f.exe_flags,
+        Some(ExeFlags(ExeFlags::WRITABLE | ExeFlags::LOWER_LAYER))
+    );
+    assert_eq!(f.caps.effective, Some((1 << 21) | (1 << 13)));
+    assert_eq!(f.res, Some(0));
+    assert_eq!(
+        f.container.map(|c| c.short_id),
+        Some("1d45a96b1daa".to_string())
+    );
+    assert!(f.cgroups_present);
+}

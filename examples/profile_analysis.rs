@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The argument is the number of passes over the mix (default 2000); `--decode` decodes each
-//! raw event first, as the plugin does.
+//! raw event first, as the plugin does; `--class NAME` runs one stress class of
+//! `bench_corpus::classes()` instead of the mix ("huge argv", "10k-stage pipeline"...).
 
 use falco_triage::analysis::analyze;
 use falco_triage::bench_corpus;
@@ -18,19 +19,32 @@ use std::hint::black_box;
 fn main() {
     let mut passes: usize = 2000;
     let mut decode = false;
-    for arg in std::env::args().skip(1) {
+    let mut class: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--decode" => decode = true,
+            "--class" => class = args.next(),
             n => match n.parse() {
                 Ok(n) => passes = n,
                 Err(_) => {
-                    eprintln!("usage: profile_analysis [PASSES] [--decode]");
+                    eprintln!("usage: profile_analysis [PASSES] [--decode] [--class NAME]");
                     std::process::exit(2);
                 }
             },
         }
     }
-    let mix = bench_corpus::mix();
+    let mix = match &class {
+        None => bench_corpus::mix(),
+        Some(name) => bench_corpus::classes()
+            .into_iter()
+            .filter(|s| s.name == name)
+            .collect(),
+    };
+    if mix.is_empty() {
+        eprintln!("no class named {class:?}");
+        std::process::exit(2);
+    }
     let limits = DecodeLimits::default();
     let mut risk_sum = 0u64;
     for _ in 0..passes {

@@ -115,6 +115,13 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    pub(crate) fn with_capacity(bytes: usize) -> Self {
+        Evidence {
+            text: String::with_capacity(bytes),
+            count: 0,
+        }
+    }
+
     /// Begin a new line and return the buffer to write it into.
     pub(crate) fn start_line(&mut self) -> &mut String {
         if self.count > 0 {

@@ -15,10 +15,10 @@ pub const MAX_LINES: usize = 16;
 pub const MAX_LINE: usize = 240;
 
 pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Evidence {
-    let mut out = Evidence::default();
+    let mut out = Evidence::with_capacity(512);
     // Each line is assembled raw in `line` (reused), then escaped into the buffer as a whole,
     // so the bound and the `…[+N]` marker apply to the full line as before.
-    let mut line = String::new();
+    let mut line = String::with_capacity(256);
     for h in &found.hits {
         line.clear();
         line.push_str(h.signal.id);

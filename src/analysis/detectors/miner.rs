@@ -42,6 +42,14 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
         // One lowercase buffer reused for every argument (no allocation per argument).
         let Some(m) = c.argv.iter().skip(1).find_map(|a| {
+            // Prefilter: every marker is at least 9 bytes and holds `.`, `+`, `-` or `y`.
+            if a.len() < 9
+                || !a
+                    .bytes()
+                    .any(|b| matches!(b, b'.' | b'+' | b'-' | b'y' | b'Y'))
+            {
+                return None;
+            }
             lower.clear();
             lower.push_str(a);
             lower.make_ascii_lowercase();

@@ -297,7 +297,11 @@ fn is_dash_c(a: &str) -> bool {
 
 /// Basename of a path (`/usr/bin/nc` -> `nc`).
 pub fn basename(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    // A byte loop: names are short, and `rsplit` costs a searcher setup per call.
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
 }
 
 /// Tool class of a program name; login shells (`-bash`) count as their shell.

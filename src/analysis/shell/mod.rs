@@ -112,10 +112,7 @@ pub struct Wrapper {
 impl Wrapper {
     /// Basename of argv[0] (`/usr/bin/sudo` -> `sudo`).
     pub fn name(&self) -> &str {
-        self.argv
-            .first()
-            .map(|p| p.rsplit('/').next().unwrap_or(p))
-            .unwrap_or("")
+        self.argv.first().map(|p| last_component(p)).unwrap_or("")
     }
 
     /// The wrapper's options and operands (argv[1..]).
@@ -139,10 +136,7 @@ impl PartialEq<String> for Wrapper {
 impl SimpleCommand {
     /// Basename of argv[0] (`/usr/bin/nc` -> `nc`), or "" when argv is empty.
     pub fn program(&self) -> &str {
-        self.argv
-            .first()
-            .map(|p| p.rsplit('/').next().unwrap_or(p))
-            .unwrap_or("")
+        self.argv.first().map(|p| last_component(p)).unwrap_or("")
     }
 }
 
@@ -229,4 +223,13 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
         cut -= 1;
     }
     cut
+}
+
+/// The part after the last `/` (a byte loop: `program()` runs for every detector, and
+/// `rsplit` costs a searcher setup per call).
+fn last_component(p: &str) -> &str {
+    match p.bytes().rposition(|b| b == b'/') {
+        Some(i) => &p[i + 1..],
+        None => p,
+    }
 }

@@ -264,7 +264,7 @@ impl Harness {
         }
     }
 
-    pub fn next(&mut self) -> falco_plugin_runner::Event {
+    pub fn next_event(&mut self) -> falco_plugin_runner::Event {
         self.runner.next_event().expect("an event")
     }
 

@@ -373,3 +373,41 @@ fn bad_configs_fail_init_naming_the_key() {
         );
     }
 }
+
+/// Issue 4's bar: the same `sh -c id` is an admin's command under `bash < sshd` on the host
+/// and a web shell under `php-fpm` in a container, and the parents come from the thread table.
+#[test]
+fn the_parent_from_the_thread_table_decides_sh_c_id() {
+    let admin = Exec::new(5_000, 902, 901, "/bin/sh", &["sh", "-c", "id"]);
+    let mut admin = admin;
+    admin.tty = 34816;
+    let webshell = Exec::new(5_001, 951, 950, "/bin/sh", &["sh", "-c", "id"]).in_docker();
+    let mut h = Harness::new(c"{}", true, vec![admin.to_bytes(), webshell.to_bytes()]);
+
+    let ev = h.next_event();
+    assert_eq!(h.list(&ev, "triage.ancestors"), ["bash", "sshd", "systemd"]);
+    let risk = match h.field(&ev, "triage.risk") {
+        ExtractedField::U64(r) => r,
+        other => panic!("risk: {other:?}"),
+    };
+    assert!(risk < 50, "admin sh -c id under sshd scored {risk}");
+
+    let ev = h.next_event();
+    assert_eq!(h.list(&ev, "triage.ancestors"), ["php-fpm"]);
+    let risk = match h.field(&ev, "triage.risk") {
+        ExtractedField::U64(r) => r,
+        other => panic!("risk: {other:?}"),
+    };
+    assert!(risk >= 70, "sh -c id under php-fpm scored {risk}");
+    let techniques = h.list(&ev, "triage.mitre.techniques");
+    assert!(
+        techniques.iter().any(|t| t == "T1190" || t == "T1505.003"),
+        "{techniques:?}"
+    );
+    let summary = h.string(&ev, "triage.summary").unwrap_or_default();
+    assert!(summary.contains("php-fpm"), "{summary}");
+    assert!(
+        h.metric("lineage_reads") >= 4,
+        "sshd chain and php-fpm were read from the table"
+    );
+}

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use yaml_rust2::{Yaml, YamlLoader};
 
-
 const PRIORITIES: &[&str] = &[
     "emergency",
     "alert",

@@ -1,0 +1,197 @@
+//! The command line as a shell would read it.
+//!
+//! [`parse_exec`] takes an exec's argv and returns the simple commands it really runs:
+//! `sh -c`/`bash -c` strings are split on `|`, `;`, `&&`, `||`, `&`, newlines, `$(...)` and
+//! backticks (recursively, bounded depth), quoting is resolved, redirections are separated out,
+//! and wrappers (`env VAR=.. cmd`, `busybox APPLET`, `timeout N`, `nohup`, `nice -n N`,
+//! `setsid`, `stdbuf`, `sudo`...) are unwrapped so detectors see the program that runs.
+//! Work is bounded on any input (size, stages, nesting) and truncation is marked.
+//!
+//! What runs a shell string here: `sh -c` (any common shell, combined flags such as `-lc`),
+//! `su -c`, `runuser -c`, `script -c`, `flock FILE -c`, `eval`, `watch` (without `-x`),
+//! `capsh -- -c`, and a here-document or here-string fed to a shell's stdin (`bash <<EOF`).
+//! Compound commands (`if`, `for`, `while`, `case`, `{ }`, `( )`) are flattened: their keywords
+//! are dropped and the commands inside them are listed in source order.
+//!
+//! Not here: judging anything, expanding variables or globs, arithmetic (`$((...))` is kept
+//! as text), or interpreting `python -c` code (detectors read [`SimpleCommand::argv`] for that).
+//! This is a robust approximation of POSIX/bash syntax for triage, not a shell: input a shell
+//! would reject (unbalanced quotes) is still read as far as it goes.
+
+mod lex;
+mod parse;
+mod wrappers;
+
+#[cfg(test)]
+mod tests;
+
+/// Bytes of the exec's own argv kept (longer argv is cut, and marked truncated).
+pub const MAX_ARGV_BYTES: usize = 64 * 1024;
+/// Arguments of the exec's own argv kept.
+pub const MAX_ARGV_ITEMS: usize = 4096;
+/// Bytes of one shell string parsed.
+pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
+/// Bytes of shell text parsed over one whole parse (nested strings are parsed again).
+pub const MAX_TOTAL_SCRIPT_BYTES: usize = 256 * 1024;
+/// Simple commands returned.
+pub const MAX_COMMANDS: usize = 256;
+/// Deepest [`SimpleCommand::depth`] (nested `sh -c`, `eval`, here-documents to a shell).
+pub const MAX_DEPTH: u8 = 8;
+/// Nested constructs open at once (substitutions, `${...}`, nested strings): bounds recursion.
+pub const MAX_NESTING: usize = 24;
+/// Wrappers removed from one command.
+pub const MAX_WRAPPERS: usize = 16;
+
+/// A redirection operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirectOp {
+    /// `<`
+    In,
+    /// `>`, `>|`, `&>` (stdout and stderr)
+    Out,
+    /// `>>`, `&>>`
+    Append,
+    /// `<>`
+    ReadWrite,
+    /// `>&` / `<&` (dup: `2>&1`, `>&/dev/tcp/..`)
+    Dup,
+    /// `<<`, `<<<`: the target is the here-document body, or the here-string word.
+    HereDoc,
+}
+
+/// One redirection: `2>/dev/null`, `>& /dev/tcp/10.0.0.1/4444`, `0<&196`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub fd: Option<u32>,
+    pub op: RedirectOp,
+    pub target: String,
+}
+
+/// How a simple command is joined to the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Joiner {
+    /// First command, or after `;`, `&`, newline.
+    Sequence,
+    /// After `|` or `|&`: reads the previous command's output.
+    Pipe,
+    /// After `&&`.
+    And,
+    /// After `||`.
+    Or,
+}
+
+/// One program invocation after unwrapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleCommand {
+    /// The program and its arguments, quotes removed; argv[0] as written (may be a path).
+    /// Substitutions (`$(..)`, backticks, `${..}`) are kept as their source text.
+    pub argv: Vec<String>,
+    /// `VAR=value` assignments in front of it (or given to `env`/`sudo`).
+    pub assignments: Vec<(String, String)>,
+    pub redirects: Vec<Redirect>,
+    pub joiner: Joiner,
+    /// 0 for the exec itself, 1 inside its `sh -c` string, 2 inside a nested one...
+    pub depth: u8,
+    /// Inside `$(...)`, backticks or a process substitution `<(...)` (also when the
+    /// substitution encloses the `sh -c` string that holds it).
+    pub in_substitution: bool,
+    /// The wrappers removed to reach it, outermost first (`timeout`, `nohup`, `busybox`...).
+    /// Only this command's own wrappers: the commands of an `sudo sh -c '..'` string do not
+    /// repeat `sudo` (read the enclosing command for that).
+    pub wrappers: Vec<String>,
+}
+
+impl SimpleCommand {
+    /// Basename of argv[0] (`/usr/bin/nc` -> `nc`), or "" when argv is empty.
+    pub fn program(&self) -> &str {
+        self.argv
+            .first()
+            .map(|p| p.rsplit('/').next().unwrap_or(p))
+            .unwrap_or("")
+    }
+}
+
+/// The parsed exec.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommandLine {
+    /// Every simple command in execution order, the exec itself (unwrapped) first; never
+    /// empty. Commands of a substitution come before the command whose words hold it (they
+    /// run first); the commands of a `sh -c` string come right after that `sh`.
+    pub commands: Vec<SimpleCommand>,
+    /// A limit (bytes, commands, nesting) cut the parse short.
+    pub truncated: bool,
+}
+
+impl CommandLine {
+    /// The command whose output `commands[i]` reads, when it is joined by [`Joiner::Pipe`]:
+    /// the nearest earlier command at the same depth and substitution level. Nesting is
+    /// flattened, so this is a heuristic; it is right for `a | b`, `a | b $(c)`,
+    /// `$(a | b)` and `sh -c '..' | b`.
+    pub fn pipe_source(&self, i: usize) -> Option<&SimpleCommand> {
+        let cmd = self.commands.get(i)?;
+        if cmd.joiner != Joiner::Pipe {
+            return None;
+        }
+        self.commands[..i]
+            .iter()
+            .rev()
+            .find(|c| c.depth == cmd.depth && c.in_substitution == cmd.in_substitution)
+    }
+}
+
+/// Parse an exec's argv (argv[0] included).
+///
+/// Never panics; work is linear in the input and bounded by the `MAX_*` limits above.
+pub fn parse_exec(argv: &[String]) -> CommandLine {
+    let mut parser = parse::Parser::new();
+    let argv = bounded_argv(argv, &mut parser.truncated);
+    parser.emit(
+        argv,
+        Vec::new(),
+        Vec::new(),
+        Joiner::Sequence,
+        parse::Ctx {
+            depth: 0,
+            in_subst: false,
+        },
+    );
+    CommandLine {
+        commands: parser.out,
+        truncated: parser.truncated,
+    }
+}
+
+/// The exec's argv, cut to [`MAX_ARGV_ITEMS`] items and [`MAX_ARGV_BYTES`] bytes.
+fn bounded_argv(argv: &[String], truncated: &mut bool) -> Vec<String> {
+    let mut left = MAX_ARGV_BYTES;
+    let mut out = Vec::with_capacity(argv.len().min(MAX_ARGV_ITEMS));
+    for (n, arg) in argv.iter().enumerate() {
+        if n >= MAX_ARGV_ITEMS {
+            *truncated = true;
+            break;
+        }
+        if arg.len() > left {
+            *truncated = true;
+            let cut = floor_char_boundary(arg, left);
+            if cut > 0 {
+                out.push(arg[..cut].to_string());
+            }
+            break;
+        }
+        left -= arg.len();
+        out.push(arg.clone());
+    }
+    out
+}
+
+/// The largest char boundary of `s` at or below `max`.
+fn floor_char_boundary(s: &str, max: usize) -> usize {
+    if max >= s.len() {
+        return s.len();
+    }
+    let mut cut = max;
+    while cut > 0 && !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    cut
+}

@@ -35,6 +35,7 @@ const CATEGORIES: &[&str] = &[
     "sniffing",
     "network_tool",
     "file_transfer",
+    "exfiltration",
     "cryptomining",
     "container_admin",
     "container_escape",

@@ -7,6 +7,8 @@
 //! knowledge, report) knows nothing of FFI, Falco or the command line.
 
 pub mod analysis;
+#[doc(hidden)]
+pub mod bench_corpus;
 pub mod capture;
 pub mod cli;
 pub mod facts;

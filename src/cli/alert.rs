@@ -124,9 +124,8 @@ fn container(fields: &Map<String, Value>) -> (Option<ContainerInfo>, bool) {
         Some("podman") => ContainerRuntime::Podman,
         Some("docker") => ContainerRuntime::Docker,
         _ if text(fields, "k8s.pod.name").is_some() => ContainerRuntime::Kubepods,
-        // The alert does not say; Docker is the runtime behind a bare 12-hex id most often.
-        // Only triage.container_runtime depends on this guess.
-        _ => ContainerRuntime::Docker,
+        // The alert does not say: do not guess.
+        _ => ContainerRuntime::Unknown,
     };
     (
         Some(ContainerInfo {

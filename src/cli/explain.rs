@@ -7,8 +7,6 @@ use crate::facts::{
     Capabilities, ContainerInfo, ContainerRuntime, DecodeLimits, ExeFlags, ExecFacts,
 };
 
-/// Container id used by `--container` without a value.
-pub const DEFAULT_CONTAINER_ID: &str = "0123456789ab";
 /// The tty number of /dev/pts/0 (major 136, minor 0), what `--tty` sets.
 pub const PTS0: u32 = 136 << 8;
 
@@ -84,8 +82,12 @@ pub fn facts_from_input(input: &ExplainInput) -> Result<(ExecFacts, Lineage), St
     }
     let container = match &input.container {
         None => None,
-        Some(id) => {
-            let id = id.as_deref().unwrap_or(DEFAULT_CONTAINER_ID);
+        // `--container` alone: in a container whose id and runtime we are not told.
+        Some(None) => Some(ContainerInfo {
+            runtime: ContainerRuntime::Unknown,
+            short_id: String::new(),
+        }),
+        Some(Some(id)) => {
             if id.len() < 12 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(format!(
                     "--container wants a hex container id (12 or 64 characters), got `{}`",

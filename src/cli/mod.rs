@@ -7,6 +7,7 @@
 //! rendering from [`crate::report`]; argument parsing (clap) lives in the binary.
 
 pub mod alert;
+pub mod bench;
 pub mod catalog;
 pub mod explain;
 pub mod scenarios;

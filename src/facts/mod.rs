@@ -68,13 +68,16 @@ pub enum ContainerRuntime {
     Podman,
     /// A Kubernetes pod cgroup whose runtime prefix is not recognised.
     Kubepods,
+    /// A container the caller knows of without knowing its runtime (an alert or the command
+    /// line saying "in a container"); never produced from cgroups.
+    Unknown,
 }
 
-/// A container, as parsed from the event's cgroups.
+/// A container, as parsed from the event's cgroups (or told by an alert or the command line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerInfo {
     pub runtime: ContainerRuntime,
-    /// 12 lowercase hex characters.
+    /// 12 lowercase hex characters; empty when the caller did not know the id.
     pub short_id: String,
 }
 
@@ -209,6 +212,7 @@ impl ContainerRuntime {
             ContainerRuntime::CriO => "cri-o",
             ContainerRuntime::Podman => "podman",
             ContainerRuntime::Kubepods => "kubepods",
+            ContainerRuntime::Unknown => "unknown",
         }
     }
 }

@@ -23,6 +23,9 @@ mod cache;
 pub mod config;
 pub mod ffi;
 mod fields;
+#[cfg(any(test, feature = "runner-harness"))]
+#[doc(hidden)]
+pub mod harness;
 mod lineage;
 mod metrics;
 #[cfg(test)]
@@ -198,9 +201,9 @@ impl TriagePlugin {
     }
 }
 
-// The C ABI exports. Unit tests host the plugin in-process with `static_plugin!` instead, and
-// the SDK allows only one of the two per type.
-#[cfg(not(test))]
+// The C ABI exports. Unit tests and the `runner-harness` feature host the plugin in-process
+// with `static_plugin!` instead (see `harness`), and the SDK allows only one of the two per type.
+#[cfg(not(any(test, feature = "runner-harness")))]
 mod exports {
     use super::TriagePlugin;
     use falco_plugin::{extract_plugin, plugin};

@@ -50,7 +50,7 @@ pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Vec<String> {
         None => "uid unknown".to_string(),
     };
     let place = match &cx.facts.container {
-        Some(c) => format!("container {} ({:?})", c.short_id, c.runtime),
+        Some(c) => super::container_place(c),
         None if cx.facts.cgroups_present => "host".to_string(),
         None => "unknown (no cgroups)".to_string(),
     };

@@ -4,7 +4,7 @@
 //! reaches a summary, an evidence line, JSON or text. Not here: judging anything.
 
 use crate::analysis::{Lineage, Verdict};
-use crate::facts::ExecFacts;
+use crate::facts::{ContainerInfo, ContainerRuntime, ExecFacts};
 
 pub mod escape;
 pub mod evidence;
@@ -13,6 +13,23 @@ pub mod summary;
 pub mod text_report;
 
 pub use escape::escape;
+
+/// `container 1d45a96b1daa`, or `a container (id unknown)` when the caller knew only that.
+pub(crate) fn container_label(c: &ContainerInfo) -> String {
+    if c.short_id.is_empty() {
+        "a container (id unknown)".to_string()
+    } else {
+        format!("container {}", escape(&c.short_id, 16))
+    }
+}
+
+/// [`container_label`] with the runtime when known: `container 1d45a96b1daa (docker)`.
+pub(crate) fn container_place(c: &ContainerInfo) -> String {
+    match c.runtime {
+        ContainerRuntime::Unknown => container_label(c),
+        r => format!("{} ({})", container_label(c), r.as_str()),
+    }
+}
 
 /// The `triage.report` object: risk, severity, category, signals, mitre {techniques,
 /// tactics}, summary, mitigations, evidence, test_activity, facts, lineage.

@@ -49,7 +49,10 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
         None => {}
     }
     match &cx.facts.container {
-        Some(c) => s.push_str(&format!(" in container {}", escape(&c.short_id, 16))),
+        Some(c) => {
+            s.push_str(" in ");
+            s.push_str(&super::container_label(c));
+        }
         None if cx.facts.cgroups_present => s.push_str(" on the host"),
         None => {}
     }

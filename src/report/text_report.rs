@@ -50,12 +50,7 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
     }
     match &facts.container {
         Some(c) => {
-            let _ = writeln!(
-                o,
-                "- Where: container {} ({:?})",
-                escape(&c.short_id, 16),
-                c.runtime
-            );
+            let _ = writeln!(o, "- Where: {}", super::container_place(c));
         }
         None => {
             let _ = writeln!(
@@ -108,7 +103,8 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
     {
         let _ = writeln!(o, "- {line}");
     }
-    let _ = writeln!(o, "\nATT&CK (Enterprise v{ATTACK_VERSION})\n==========");
+    let heading = format!("ATT&CK (Enterprise v{ATTACK_VERSION})");
+    let _ = writeln!(o, "\n{heading}\n{}", "=".repeat(heading.len()));
     for t in &v.techniques {
         let tactics: Vec<&str> = t.tactics.iter().map(|x| x.name).collect();
         let _ = writeln!(o, "- {} {} ({})", t.id, t.name, tactics.join(", "));

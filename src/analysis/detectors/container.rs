@@ -161,37 +161,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 );
             }
         }
+        // Namespace tools are often wrappers (`nsenter -t 1 -m bash`): judge the command
+        // itself and every wrapper the parser removed in front of it.
+        namespace_tool(cx, p, a, &super::join(c), out);
+        for w in &c.wrappers {
+            namespace_tool(cx, w.name(), w.args(), &w.argv.join(" "), out);
+        }
         match p {
-            "nsenter" => {
-                let pid1 = a
-                    .windows(2)
-                    .any(|w| matches!(w[0].as_str(), "-t" | "--target") && w[1] == "1")
-                    || a.iter().any(|x| x == "--target=1" || x == "-t1");
-                if pid1 && cx.in_container {
-                    out.hit(
-                        signals::CONTAINER_ESCAPE,
-                        format!("nsenter into PID 1's namespaces: {}", super::join(c)),
-                    );
-                } else if cx.in_container {
-                    out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, super::join(c));
-                }
-            }
-            "chroot" => {
-                if let Some(root) = a.iter().find(|x| !x.starts_with('-')) {
-                    if HOST_ROOTS
-                        .iter()
-                        .any(|h| root == h || root.starts_with(&format!("{h}/")))
-                    {
-                        out.hit(
-                            signals::CONTAINER_ESCAPE,
-                            format!("chroot into the host filesystem ({root})"),
-                        );
-                    }
-                }
-            }
-            "unshare" | "debugfs" | "pivot_root" if cx.in_container => {
-                out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, super::join(c));
-            }
             "mount" if cx.in_container => {
                 let host_dev = a.iter().any(|x| {
                     [
@@ -229,6 +205,44 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 format!("{p} writes a host-side kernel hook (release_agent/core_pattern)"),
             );
         }
+    }
+}
+
+/// nsenter into PID 1, chroot into the host filesystem, unshare/debugfs/pivot_root in a
+/// container. `shown` is the whole command, for the evidence.
+fn namespace_tool(cx: &Ctx, p: &str, a: &[String], shown: &str, out: &mut Findings) {
+    match p {
+        "nsenter" => {
+            let pid1 = a
+                .windows(2)
+                .any(|w| matches!(w[0].as_str(), "-t" | "--target") && w[1] == "1")
+                || a.iter().any(|x| x == "--target=1" || x == "-t1");
+            if pid1 && cx.in_container {
+                out.hit(
+                    signals::CONTAINER_ESCAPE,
+                    format!("nsenter into PID 1's namespaces: {shown}"),
+                );
+            } else if cx.in_container {
+                out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, shown.to_string());
+            }
+        }
+        "chroot" => {
+            if let Some(root) = a.iter().find(|x| !x.starts_with('-')) {
+                if HOST_ROOTS
+                    .iter()
+                    .any(|h| root == h || root.starts_with(&format!("{h}/")))
+                {
+                    out.hit(
+                        signals::CONTAINER_ESCAPE,
+                        format!("chroot into the host filesystem ({root})"),
+                    );
+                }
+            }
+        }
+        "unshare" | "debugfs" | "pivot_root" if cx.in_container => {
+            out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, shown.to_string());
+        }
+        _ => {}
     }
 }
 

@@ -3,6 +3,7 @@
 //! password crackers. A path or address that is only an argument of echo/printf is data.
 
 use super::{args, class_of, is_printer, Ctx, Findings};
+use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
 const SHADOW: &[&str] = &[
@@ -72,7 +73,8 @@ const SECRET_PATTERNS: &[&str] = &[
 ];
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
-    for c in cx.commands() {
+    let cmds = cx.commands();
+    for (i, c) in cmds.iter().enumerate() {
         let p = c.program();
         if class_of(p) == Some(ToolClass::Credential) {
             out.hit(
@@ -157,9 +159,22 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 out.hit(signals::PRIVATE_KEY_SEARCH, format!("{p} {verb} {k}"));
             }
         }
-        if matches!(p, "grep" | "egrep" | "fgrep" | "rg" | "ag")
-            && (super::has_short(c, b'r') || super::has_short(c, b'R') || p == "rg")
-        {
+        if dumps_environment(c) {
+            if let Some(pat) = super::piped_into(cmds, i)
+                .filter(|g| is_grep(g.program()))
+                .and_then(|g| {
+                    args(g)
+                        .iter()
+                        .find(|a| !a.starts_with('-') && names_a_secret(a))
+                })
+            {
+                out.hit(
+                    signals::ENVIRONMENT_SECRET_SEARCH,
+                    format!("{} piped into a search for {pat:?}", super::join(c)),
+                );
+            }
+        }
+        if is_grep(p) && (super::has_short(c, b'r') || super::has_short(c, b'R') || p == "rg") {
             if let Some(pat) = args(c)
                 .iter()
                 .find(|a| !a.starts_with('-') && is_secret_pattern(a))
@@ -171,6 +186,29 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             }
         }
     }
+}
+
+fn is_grep(p: &str) -> bool {
+    matches!(p, "grep" | "egrep" | "fgrep" | "rg" | "ag")
+}
+
+/// `env`, `printenv`, `export -p`, or a read of `/proc/<pid>/environ`.
+fn dumps_environment(c: &SimpleCommand) -> bool {
+    match c.program() {
+        "env" | "printenv" => c.argv.len() == 1,
+        "export" => args(c).iter().any(|a| a == "-p"),
+        "cat" | "strings" | "tr" | "xargs" => args(c)
+            .iter()
+            .chain(c.redirects.iter().map(|r| &r.target))
+            .any(|a| a.starts_with("/proc/") && a.ends_with("/environ")),
+        _ => false,
+    }
+}
+
+/// A search pattern one of whose alternatives names a secret (`key|secret|token`): enough
+/// when what is searched is the environment.
+fn names_a_secret(a: &str) -> bool {
+    a.split('|').any(is_secret_pattern)
 }
 
 /// A whole search pattern naming a secret (`password`, `passw`, `secret=`), not an identifier
@@ -193,6 +231,30 @@ fn is_secret_pattern(a: &str) -> bool {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+
+    #[test]
+    fn environment_dumped_into_a_secret_search() {
+        let sh = |s: &str| run(detect, &["sh", "-c", s]);
+        assert_eq!(
+            sh("env | grep -iE 'key|secret|token|pass'"),
+            ["environment_secret_search"]
+        );
+        assert_eq!(
+            sh("cat /proc/1/environ | tr '\\0' '\\n' | grep -i token"),
+            Vec::<&str>::new(),
+            "tr sits between the dump and the search"
+        );
+        assert_eq!(
+            sh("printenv | grep -i password"),
+            ["environment_secret_search"]
+        );
+        assert!(sh("env | grep PATH").is_empty(), "not a secret pattern");
+        assert!(sh("env | sort").is_empty(), "no search");
+        assert!(
+            sh("env FOO=1 grep -i token file").is_empty(),
+            "env as a wrapper is no dump"
+        );
+    }
 
     #[test]
     fn fires_on_credential_access() {

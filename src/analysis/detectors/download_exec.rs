@@ -125,7 +125,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[ignore = "needs the shell parser"]
     fn fires_on_split_pipeline() {
         assert_eq!(
             run(

@@ -21,7 +21,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);
-        let via_sudo = p == "sudo" || c.wrappers.iter().any(|w| w == "sudo");
+        let via_sudo = p == "sudo" || c.wrappers.iter().any(|w| w.name() == "sudo");
         // With sudo unwrapped the program is argv[0]; with `sudo` as argv[0] it is argv[1].
         let (tool, rest) = if p == "sudo" {
             match a.iter().position(|x| !x.starts_with('-')) {

@@ -19,6 +19,7 @@ pub mod container;
 pub mod credentials;
 pub mod decode;
 pub mod destruction;
+pub mod dns_exfiltration;
 pub mod download_exec;
 pub mod dynamic_linker;
 pub mod elevation;
@@ -62,6 +63,7 @@ pub static DETECTORS: &[Detector] = &[
     destruction::detect,
     network_tools::detect,
     transfer::detect,
+    dns_exfiltration::detect,
     decode::detect,
     miner::detect,
     container::detect,

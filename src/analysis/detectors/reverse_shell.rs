@@ -136,7 +136,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[ignore = "needs the shell parser"]
     fn fires_on_bash_dev_tcp() {
         assert_eq!(
             run(

@@ -98,7 +98,42 @@ pub struct SimpleCommand {
     /// The wrappers removed to reach it, outermost first (`timeout`, `nohup`, `busybox`...).
     /// Only this command's own wrappers: the commands of an `sudo sh -c '..'` string do not
     /// repeat `sudo` (read the enclosing command for that).
-    pub wrappers: Vec<String>,
+    pub wrappers: Vec<Wrapper>,
+}
+
+/// A wrapper removed from the head of a command, with its own options and operands
+/// (`nsenter -t 1 -m`, `chroot /host`, `sudo -u root`): some wrappers are the behaviour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wrapper {
+    /// The wrapper's words up to the command it runs, argv[0] as written.
+    pub argv: Vec<String>,
+}
+
+impl Wrapper {
+    /// Basename of argv[0] (`/usr/bin/sudo` -> `sudo`).
+    pub fn name(&self) -> &str {
+        self.argv
+            .first()
+            .map(|p| p.rsplit('/').next().unwrap_or(p))
+            .unwrap_or("")
+    }
+
+    /// The wrapper's options and operands (argv[1..]).
+    pub fn args(&self) -> &[String] {
+        self.argv.get(1..).unwrap_or(&[])
+    }
+}
+
+impl PartialEq<&str> for Wrapper {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+impl PartialEq<String> for Wrapper {
+    fn eq(&self, other: &String) -> bool {
+        self.name() == other
+    }
 }
 
 impl SimpleCommand {

@@ -7,13 +7,13 @@
 //! (`env` alone prints the environment, `nsenter -t 1 -m` runs a shell) is not unwrapped.
 
 use super::lex::is_identifier;
-use super::MAX_WRAPPERS;
+use super::{Wrapper, MAX_WRAPPERS};
 
 /// A command after unwrapping.
 pub(super) struct Unwrapped {
     pub argv: Vec<String>,
     pub assignments: Vec<(String, String)>,
-    pub wrappers: Vec<String>,
+    pub wrappers: Vec<Wrapper>,
     /// Shell text the command runs (`sh -c STRING`, `eval ARGS`, `su -c STRING`).
     pub script: Option<String>,
     /// A shell reading its commands from stdin (`bash`, `sh -s`): a here-document or
@@ -120,9 +120,11 @@ pub(super) fn unwrap(mut argv: Vec<String>, mut assignments: Vec<(String, String
                     truncated = true;
                     break;
                 }
-                wrappers.push(program_name(&argv[start]).to_string());
-                assignments.extend(given);
                 let cmd = (start + cmd).min(argv.len());
+                wrappers.push(Wrapper {
+                    argv: argv[start..cmd].to_vec(),
+                });
+                assignments.extend(given);
                 match split {
                     Some(mut words) => {
                         words.extend(argv.drain(cmd..));

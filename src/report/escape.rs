@@ -29,7 +29,11 @@ pub fn escape(s: &str, max_chars: usize) -> String {
     }
     let total = s.chars().count();
     let marker_room = 4 + digits(total);
-    let budget = max_chars.saturating_sub(marker_room);
+    if max_chars < marker_room {
+        // No room to say how much was cut: an ellipsis alone keeps the bound.
+        return "…".chars().take(max_chars).collect();
+    }
+    let budget = max_chars - marker_room;
     let mut used = 0usize;
     let mut consumed = 0usize;
     for c in s.chars() {
@@ -112,5 +116,15 @@ mod tests {
         assert!(e.chars().count() <= 12);
         assert!(!e.contains('\n'));
         assert_eq!(escape("exactly10!", 10), "exactly10!");
+    }
+
+    #[test]
+    fn bounds_too_small_for_the_marker_still_hold() {
+        // Found by tests/properties.rs: the `…[+N]` marker used to overflow tiny bounds.
+        assert_eq!(escape("\0", 0), "");
+        assert_eq!(escape("abc", 2), "…");
+        assert_eq!(escape(&"x".repeat(100), 6), "…");
+        assert_eq!(escape(&"x".repeat(100), 7), "…[+100]");
+        assert_eq!(escape(&"x".repeat(100), 8), "x…[+99]");
     }
 }

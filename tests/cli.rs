@@ -255,6 +255,42 @@ fn catalog_json_has_both_tables() {
     assert!(run(&["catalog"], b"").status.success());
 }
 
+/// `explain --parent`, `enrich`'s `proc.pname`/`proc.aname[N]` and a lineage built from comms
+/// (what the plugin's thread-table walk yields) are one input: the same exec under the same
+/// parents gets the same verdict on every path.
+#[test]
+fn parents_from_options_and_from_alert_fields_give_the_same_verdict() {
+    let input = explain::ExplainInput {
+        argv: ["sh", "-c", "id"].map(String::from).to_vec(),
+        exe: Some("/bin/sh".into()),
+        parents: vec!["php-fpm".into(), "containerd-shim".into()],
+        container: Some(Some("1d45a96b1daa".into())),
+        uid: Some(33),
+        ..Default::default()
+    };
+    let (facts, lineage) = explain::facts_from_input(&input).unwrap();
+    let from_options = analyze(&facts, &lineage);
+
+    let alert = r#"{"output_fields":{"proc.cmdline":"sh -c id","proc.exepath":"/bin/sh",
+        "proc.pname":"php-fpm","proc.aname[2]":"containerd-shim","container.id":"1d45a96b1daa",
+        "user.uid":33}}"#
+        .replace('\n', "");
+    let (alert_facts, alert_lineage) = falco_triage::cli::alert::facts_from_alert(&alert).unwrap();
+    let from_alert = analyze(&alert_facts, &alert_lineage);
+
+    let from_comms = analyze(
+        &facts,
+        &falco_triage::analysis::Lineage::from_comms(["php-fpm", "containerd-shim"]),
+    );
+    for other in [&from_alert, &from_comms] {
+        assert_eq!(other.risk, from_options.risk);
+        assert_eq!(other.category, from_options.category);
+        assert_eq!(other.techniques, from_options.techniques);
+        assert_eq!(other.summary, from_options.summary);
+    }
+    assert!(from_options.risk >= 70, "{}", from_options.summary);
+}
+
 // ---------------------------------------------------------------------------------------
 // enrich on random line mixes (issue 7): nothing dropped, reordered or cut, whatever comes.
 

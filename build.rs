@@ -750,16 +750,19 @@ fn main() {
     .ok();
     writeln!(w, "}}").ok();
 
-    writeln!(w, "/// The class of a program basename, exactly as listed in tools.toml.\npub fn tool_class_exact(name: &str) -> Option<ToolClass> {{\n    match name {{").ok();
+    // A sorted table and a binary search: a `match` on hundreds of strings compiles to a chain
+    // of comparisons, and this runs for every program and ancestor of every exec.
+    writeln!(w, "static TOOL_CLASSES: &[(&str, ToolClass)] = &[").ok();
     for (n, c) in &tool_names {
-        writeln!(
-            w,
-            "        {:?} => Some(ToolClass::{}),",
-            n, class_variant[c]
-        )
-        .ok();
+        writeln!(w, "    ({:?}, ToolClass::{}),", n, class_variant[c]).ok();
     }
-    writeln!(w, "        _ => None,\n    }}\n}}").ok();
+    writeln!(w, "];").ok();
+    let longest = tool_names.keys().map(|n| n.len()).max().unwrap_or(0);
+    writeln!(
+        w,
+        "/// The class of a program basename, exactly as listed in tools.toml.\npub fn tool_class_exact(name: &str) -> Option<ToolClass> {{\n    if name.is_empty() || name.len() > {longest} {{\n        return None;\n    }}\n    TOOL_CLASSES\n        .binary_search_by(|(n, _)| (*n).cmp(name))\n        .ok()\n        .map(|i| TOOL_CLASSES[i].1)\n}}"
+    )
+    .ok();
 
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("knowledge.rs");

@@ -102,8 +102,65 @@ pub struct Verdict {
     /// The one-line summary, escaped and bounded (<= 300 chars).
     pub summary: String,
     /// Evidence lines, escaped and bounded.
-    pub evidence: Vec<String>,
+    pub evidence: Evidence,
     pub test_activity: bool,
+}
+
+/// Evidence lines, escaped and bounded, kept in one buffer (one allocation per exec instead
+/// of one per line). An escaped line holds no raw newline, so lines are `\n`-separated.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Evidence {
+    text: String,
+    count: usize,
+}
+
+impl Evidence {
+    /// Begin a new line and return the buffer to write it into.
+    pub(crate) fn start_line(&mut self) -> &mut String {
+        if self.count > 0 {
+            self.text.push('\n');
+        }
+        self.count += 1;
+        &mut self.text
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The lines, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.into_iter()
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Evidence {
+    type Item = &'a str;
+    type IntoIter = std::iter::Take<std::str::Split<'a, char>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.text.split('\n').take(self.count)
+    }
+}
+
+impl PartialEq<Evidence> for Vec<String> {
+    fn eq(&self, other: &Evidence) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl serde::Serialize for Evidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// Judge one exec. Pure and deterministic: the same facts and lineage give the same verdict.
@@ -111,9 +168,20 @@ pub struct Verdict {
 /// The command line is parsed once and shared by every detector; detectors allocate only when
 /// they fire.
 pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
-    let cmd = shell::parse_exec(&facts.argv);
-    let cx = detectors::Ctx::new(facts, lineage, &cmd);
+    // Pathological argv/env (a 1 MiB `rm -f` list) is judged on a bounded view, so the work
+    // per exec is bounded whatever the input; the summary still counts the whole argv.
+    let bounded = bounded_view(facts);
+    let seen = bounded.as_ref().unwrap_or(facts);
+    let cmd = shell::parse_exec(&seen.argv);
+    let mut cx = detectors::Ctx::new(seen, lineage, &cmd);
+    cx.full_argv = &facts.argv;
     let mut found = detectors::Findings::default();
+    if bounded.is_some() {
+        found.note(format!(
+            "argv/env longer than {SCAN_MAX_ARGS} entries or {} KiB: only the first part was analysed",
+            SCAN_MAX_BYTES / 1024
+        ));
+    }
     for detect in detectors::DETECTORS {
         detect(&cx, &mut found);
     }
@@ -145,4 +213,75 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
         summary,
         evidence,
     }
+}
+
+/// Most argv (and env) entries the detectors look at. Matches the plugin's decode limit.
+pub const SCAN_MAX_ARGS: usize = 256;
+/// Most bytes of argv (and of env) the detectors look at.
+pub const SCAN_MAX_BYTES: usize = 64 * 1024;
+
+/// The cut of `v` to the scan bounds: how many leading entries are kept and how many bytes
+/// of the last kept one, or `None` when all fit.
+fn scan_prefix(v: &[String]) -> Option<(usize, usize)> {
+    let mut bytes = 0usize;
+    for (i, a) in v.iter().enumerate() {
+        if i >= SCAN_MAX_ARGS {
+            return Some((i, v[i - 1].len()));
+        }
+        if bytes + a.len() > SCAN_MAX_BYTES {
+            // The entry that crosses the byte bound is kept in part (a long `sh -c` script
+            // still shows its beginning).
+            return Some((i + 1, SCAN_MAX_BYTES - bytes));
+        }
+        bytes += a.len();
+    }
+    None
+}
+
+/// A copy of `facts` with argv and env cut to the scan bounds, or `None` when they fit (the
+/// usual case: nothing is copied).
+fn bounded_view(facts: &ExecFacts) -> Option<ExecFacts> {
+    let argv_n = scan_prefix(&facts.argv);
+    let env_n = scan_prefix(&facts.env);
+    if argv_n.is_none() && env_n.is_none() {
+        return None;
+    }
+    let cut = |v: &[String], n: Option<(usize, usize)>| -> Vec<String> {
+        let Some((n, last_len)) = n else {
+            return v.to_vec();
+        };
+        let mut out: Vec<String> = v[..n].to_vec();
+        if let Some(last) = out.last_mut() {
+            let mut end = last_len.min(last.len());
+            while !last.is_char_boundary(end) {
+                end -= 1;
+            }
+            last.truncate(end);
+        }
+        out
+    };
+    Some(ExecFacts {
+        argv: cut(&facts.argv, argv_n),
+        argv_truncated: facts.argv_truncated || argv_n.is_some(),
+        exe_path: facts.exe_path.clone(),
+        cwd: facts.cwd.clone(),
+        comm: facts.comm.clone(),
+        env: cut(&facts.env, env_n),
+        env_truncated: facts.env_truncated || env_n.is_some(),
+        tty: facts.tty,
+        uid: facts.uid,
+        gid: facts.gid,
+        loginuid: facts.loginuid,
+        tid: facts.tid,
+        pid: facts.pid,
+        ptid: facts.ptid,
+        res: facts.res,
+        exe_flags: facts.exe_flags,
+        caps: facts.caps.clone(),
+        container: facts.container.clone(),
+        cgroups_present: facts.cgroups_present,
+        exe_ino: facts.exe_ino,
+        exe_ino_ctime: facts.exe_ino_ctime,
+        exe_ino_mtime: facts.exe_ino_mtime,
+    })
 }

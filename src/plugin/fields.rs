@@ -193,9 +193,7 @@ impl TriagePlugin {
     }
 
     fn extract_evidence(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| {
-            Ok(cstrings(t.verdict.evidence.iter().map(String::as_str)))
-        })
+        self.with_triage(&req, |t| Ok(cstrings(t.verdict.evidence.iter())))
     }
 
     fn extract_test_activity(&mut self, req: Req) -> Result<bool> {

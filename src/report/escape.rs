@@ -11,7 +11,18 @@ use std::fmt::Write as _;
 /// boundary and `…[+N]` says how many input characters were left out.
 pub fn escape(s: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(s.len().min(max_chars.saturating_mul(4)));
-    // Fast path: everything fits unchanged or escaped.
+    escape_into(&mut out, s, max_chars);
+    out
+}
+
+/// [`escape`], appended to `out` (no intermediate `String`).
+pub fn escape_into(out: &mut String, s: &str, max_chars: usize) {
+    // Fast path: printable ASCII that fits is copied once, with no per-char work.
+    if s.len() <= max_chars && s.bytes().all(|b| b.wrapping_sub(0x20) < 0x5f) {
+        out.push_str(s);
+        return;
+    }
+    // Does everything fit, escaped? Stops at `max_chars` characters, so bounded.
     let mut used = 0usize;
     let mut fits = true;
     for c in s.chars() {
@@ -22,31 +33,81 @@ pub fn escape(s: &str, max_chars: usize) -> String {
         }
     }
     if fits {
-        for c in s.chars() {
-            push_escaped(&mut out, c);
-        }
-        return out;
+        push_escaped_str(out, s);
+        return;
     }
-    let total = s.chars().count();
+    truncated_into(out, s, s.chars().count(), max_chars);
+}
+
+/// [`escape`] of `parts` joined by single spaces, without building the join when it is long:
+/// only the first `max_chars` characters can reach the output, the rest is only counted.
+pub fn escape_joined_into(out: &mut String, parts: &[String], max_chars: usize) {
+    let total: usize =
+        parts.iter().map(|p| p.chars().count()).sum::<usize>() + parts.len().saturating_sub(1);
+    let mut head = String::with_capacity(total.min(max_chars).saturating_mul(4));
+    let mut head_chars = 0usize;
+    for (i, p) in parts.iter().enumerate() {
+        if head_chars >= max_chars {
+            break;
+        }
+        if i > 0 {
+            head.push(' ');
+            head_chars += 1;
+        }
+        for c in p.chars() {
+            if head_chars >= max_chars {
+                break;
+            }
+            head.push(c);
+            head_chars += 1;
+        }
+    }
+    if total <= max_chars {
+        // The whole join is in `head`.
+        escape_into(out, &head, max_chars);
+    } else {
+        // More characters than the bound: cannot fit, even unescaped.
+        truncated_into(out, &head, total, max_chars);
+    }
+}
+
+/// The cut form: the longest escaped prefix that leaves room for `…[+N]`, then the marker.
+/// `s` holds at least the first `max_chars` characters of the text; `total` counts them all.
+fn truncated_into(out: &mut String, s: &str, total: usize, max_chars: usize) {
     let marker_room = 4 + digits(total);
     if max_chars < marker_room {
         // No room to say how much was cut: an ellipsis alone keeps the bound.
-        return "…".chars().take(max_chars).collect();
+        out.extend("…".chars().take(max_chars));
+        return;
     }
     let budget = max_chars - marker_room;
     let mut used = 0usize;
     let mut consumed = 0usize;
-    for c in s.chars() {
+    let mut cut = s.len();
+    for (i, c) in s.char_indices() {
         let l = escaped_len(c);
         if used + l > budget {
+            cut = i;
             break;
         }
-        push_escaped(&mut out, c);
         used += l;
         consumed += 1;
     }
+    push_escaped_str(out, &s[..cut]);
     let _ = write!(out, "…[+{}]", total - consumed);
-    out
+}
+
+/// Copy `s`, escaping what needs it; runs of safe characters are copied whole.
+fn push_escaped_str(out: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if escaped_len(c) != 1 {
+            out.push_str(&s[start..i]);
+            push_escaped(out, c);
+            start = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[start..]);
 }
 
 fn digits(mut n: usize) -> usize {
@@ -126,5 +187,25 @@ mod tests {
         assert_eq!(escape(&"x".repeat(100), 6), "…");
         assert_eq!(escape(&"x".repeat(100), 7), "…[+100]");
         assert_eq!(escape(&"x".repeat(100), 8), "x…[+99]");
+    }
+
+    #[test]
+    fn joined_matches_escape_of_the_join() {
+        let cases: Vec<Vec<String>> = vec![
+            vec![],
+            vec!["ls".into(), "-la".into()],
+            vec!["a\nb".into(), "é".repeat(30), "x".into()],
+            (0..500).map(|i| format!("/tmp/f{i}")).collect(),
+            vec!["\x1b".repeat(40)],
+            vec!["y".repeat(99)],
+            vec!["y".repeat(99), "z".into()],
+        ];
+        for parts in cases {
+            for max in [0, 1, 10, 12, 100, 240] {
+                let mut got = String::new();
+                escape_joined_into(&mut got, &parts, max);
+                assert_eq!(got, escape(&parts.join(" "), max), "{parts:?} {max}");
+            }
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! then context (exe origin read correctly, user, where, lineage, exec result). Escaped,
 //! each bounded, and bounded in count.
 
-use super::escape;
+use std::fmt::Write as _;
+
+use super::escape::escape_into;
 use crate::analysis::detectors::{Ctx, Findings};
+use crate::analysis::Evidence;
 use crate::facts::ExeFlags;
 
 /// Most evidence lines.
@@ -11,16 +14,23 @@ pub const MAX_LINES: usize = 16;
 /// Most characters per line.
 pub const MAX_LINE: usize = 240;
 
-pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Vec<String> {
-    let mut out = Vec::with_capacity(found.hits.len() + found.notes.len() + 4);
+pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Evidence {
+    let mut out = Evidence::default();
+    // Each line is assembled raw in `line` (reused), then escaped into the buffer as a whole,
+    // so the bound and the `…[+N]` marker apply to the full line as before.
+    let mut line = String::new();
     for h in &found.hits {
-        out.push(escape(
-            &format!("{}: {}", h.signal.id, h.evidence),
-            MAX_LINE,
-        ));
+        line.clear();
+        line.push_str(h.signal.id);
+        line.push_str(": ");
+        line.push_str(&h.evidence);
+        add(&mut out, &line);
     }
     for n in &found.notes {
-        out.push(escape(&format!("note: {n}"), MAX_LINE));
+        line.clear();
+        line.push_str("note: ");
+        line.push_str(n);
+        add(&mut out, &line);
     }
     if !cx.exe_path.is_empty() {
         let origin = if cx.flag(ExeFlags::FROM_MEMFD) {
@@ -39,43 +49,56 @@ pub fn evidence_lines(cx: &Ctx, found: &Findings) -> Vec<String> {
             (true, Some(_)) => "; EXE_WRITABLE: the non-root user could have replaced it",
             _ => "",
         };
-        out.push(escape(
-            &format!("exe: {} from {origin}{writable}", cx.exe_path),
-            MAX_LINE,
-        ));
+        line.clear();
+        line.push_str("exe: ");
+        line.push_str(cx.exe_path);
+        line.push_str(" from ");
+        line.push_str(origin);
+        line.push_str(writable);
+        add(&mut out, &line);
     }
-    let user = match cx.facts.uid {
-        Some(0) => "uid 0 (root)".to_string(),
-        Some(u) => format!("uid {u}"),
-        None => "uid unknown".to_string(),
-    };
-    let place = match &cx.facts.container {
-        Some(c) => super::container_place(c),
-        None if cx.facts.cgroups_present => "host".to_string(),
-        None => "unknown (no cgroups)".to_string(),
-    };
-    out.push(escape(
-        &format!(
-            "where: {place}, as {user}{}",
-            if cx.tty { ", with a terminal" } else { "" }
-        ),
-        MAX_LINE,
-    ));
+    line.clear();
+    line.push_str("where: ");
+    match &cx.facts.container {
+        Some(c) => line.push_str(&super::container_place(c)),
+        None if cx.facts.cgroups_present => line.push_str("host"),
+        None => line.push_str("unknown (no cgroups)"),
+    }
+    match cx.facts.uid {
+        Some(0) => line.push_str(", as uid 0 (root)"),
+        Some(u) => {
+            let _ = write!(line, ", as uid {u}");
+        }
+        None => line.push_str(", as uid unknown"),
+    }
+    if cx.tty {
+        line.push_str(", with a terminal");
+    }
+    add(&mut out, &line);
     if cx.lineage.ancestors.is_empty() {
-        out.push("lineage: parent unknown".to_string());
+        add(&mut out, "lineage: parent unknown");
     } else {
-        let chain: Vec<&str> = cx
-            .lineage
-            .ancestors
-            .iter()
-            .take(8)
-            .map(|a| a.comm.as_str())
-            .collect();
-        out.push(escape(&format!("lineage: {}", chain.join(" < ")), MAX_LINE));
+        line.clear();
+        line.push_str("lineage: ");
+        for (i, a) in cx.lineage.ancestors.iter().take(8).enumerate() {
+            if i > 0 {
+                line.push_str(" < ");
+            }
+            line.push_str(&a.comm);
+        }
+        add(&mut out, &line);
     }
     if let Some(r) = cx.facts.res.filter(|r| *r != 0) {
-        out.push(format!("exec failed (res={r}): an attempt"));
+        if out.len() < MAX_LINES {
+            let _ = write!(out.start_line(), "exec failed (res={r}): an attempt");
+        }
     }
-    out.truncate(MAX_LINES);
     out
+}
+
+/// Escape one raw line into the evidence, unless the line count is reached.
+fn add(out: &mut Evidence, line: &str) {
+    if out.len() < MAX_LINES {
+        escape_into(out.start_line(), line, MAX_LINE);
+    }
 }

@@ -2,7 +2,9 @@
 //! why it matters, and the key evidence. States test activity, failed execs ("attempted"), and
 //! "parent unknown" when lineage is missing and there is a finding.
 
-use super::escape;
+use std::fmt::Write as _;
+
+use super::escape::{escape_into, escape_joined_into};
 use crate::analysis::detectors::{Ctx, Findings};
 use crate::facts::ExeFlags;
 
@@ -18,34 +20,38 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
     let lead = found.hits.iter().find(|h| h.signal.weight > 0);
     match lead {
         Some(h) => {
-            s.push_str(&category.replace('_', " "));
+            // Category ids are ours (ASCII, `_`-separated): spaces for reading.
+            s.extend(category.chars().map(|c| if c == '_' { ' ' } else { c }));
             s.push_str(": ");
             if failed {
                 s.push_str("attempted ");
             }
-            s.push_str(&escape(&h.evidence, 120));
+            escape_into(&mut s, &h.evidence, 120);
         }
         None => {
             s.push_str(if found.test_activity { "" } else { "benign: " });
             if failed {
                 s.push_str("attempted ");
             }
-            s.push_str(&escape(&cx.facts.argv.join(" "), 100));
+            escape_joined_into(&mut s, cx.full_argv, 100);
         }
     }
-    let exe = escape(cx.exe_name, 40);
     if cx.flag(ExeFlags::LOWER_LAYER) {
-        s.push_str(&format!(" using {exe} shipped in the image"));
+        s.push_str(" using ");
+        escape_into(&mut s, cx.exe_name, 40);
+        s.push_str(" shipped in the image");
     } else if cx.flag(ExeFlags::UPPER_LAYER) {
-        s.push_str(&format!(
-            " using {exe} added after the container started (drift)"
-        ));
+        s.push_str(" using ");
+        escape_into(&mut s, cx.exe_name, 40);
+        s.push_str(" added after the container started (drift)");
     } else if cx.flag(ExeFlags::FROM_MEMFD) {
         s.push_str(" run from memory (memfd)");
     }
     match cx.facts.uid {
         Some(0) => s.push_str(", as root"),
-        Some(u) => s.push_str(&format!(", as uid {u}")),
+        Some(u) => {
+            let _ = write!(s, ", as uid {u}");
+        }
         None => {}
     }
     match &cx.facts.container {
@@ -57,7 +63,11 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
         None => {}
     }
     match cx.lineage.parent() {
-        Some(p) => s.push_str(&format!(" (parent {})", escape(&p.comm, 32))),
+        Some(p) => {
+            s.push_str(" (parent ");
+            escape_into(&mut s, &p.comm, 32);
+            s.push(')');
+        }
         None if !cx.lineage.known && lead.is_some() => s.push_str(" (parent unknown)"),
         None => {}
     }
@@ -65,14 +75,16 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
         s.push_str("; netcat-openbsd has no -e, so it likely failed");
     }
     if failed {
-        s.push_str(&format!(
-            "; exec failed (res={})",
-            cx.facts.res.unwrap_or(0)
-        ));
+        let _ = write!(s, "; exec failed (res={})", cx.facts.res.unwrap_or(0));
     }
-    if s.chars().count() > MAX_SUMMARY {
-        let cut: String = s.chars().take(MAX_SUMMARY - 1).collect();
-        s = format!("{cut}…");
+    // Byte length bounds the character count: count only when it may exceed.
+    if s.len() > MAX_SUMMARY && s.chars().count() > MAX_SUMMARY {
+        let cut = s
+            .char_indices()
+            .nth(MAX_SUMMARY - 1)
+            .map_or(s.len(), |(i, _)| i);
+        s.truncate(cut);
+        s.push('…');
     }
     s
 }

@@ -33,15 +33,22 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             format!("known miner binary {}", cx.exe_path),
         );
     }
+    let mut lower = String::new();
     for c in cx.commands() {
         let p = c.program();
         if class_of(p) == Some(ToolClass::Miner) || class_of(basename(p)) == Some(ToolClass::Miner)
         {
             out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
         }
+        // One lowercase buffer reused for every argument (no allocation per argument).
         let Some(m) = c.argv.iter().skip(1).find_map(|a| {
-            let l = a.to_ascii_lowercase();
-            MARKERS.iter().find(|k| l.contains(*k)).map(|_| a.as_str())
+            lower.clear();
+            lower.push_str(a);
+            lower.make_ascii_lowercase();
+            MARKERS
+                .iter()
+                .any(|k| lower.contains(*k))
+                .then_some(a.as_str())
         }) else {
             continue;
         };

@@ -127,6 +127,8 @@ pub struct Ctx<'a> {
     pub in_container: bool,
     /// Controlling terminal present.
     pub tty: bool,
+    /// The whole argv as decoded, for the summary; `facts.argv` may be a bounded view of it.
+    pub full_argv: &'a [String],
 }
 
 impl<'a> Ctx<'a> {
@@ -145,6 +147,7 @@ impl<'a> Ctx<'a> {
             exe_name: basename(exe_path),
             in_container: facts.container.is_some(),
             tty: facts.tty.is_some_and(|t| t != 0),
+            full_argv: &facts.argv,
         }
     }
 

@@ -277,7 +277,7 @@ fn bounded_view(facts: &ExecFacts) -> Option<ExecFacts> {
         ptid: facts.ptid,
         res: facts.res,
         exe_flags: facts.exe_flags,
-        caps: facts.caps.clone(),
+        caps: facts.caps,
         container: facts.container.clone(),
         cgroups_present: facts.cgroups_present,
         exe_ino: facts.exe_ino,

@@ -32,7 +32,7 @@ fn plugin_path(c: &mut Criterion) {
 
     // The realistic container exec: nc under `docker exec` sh, 3 ancestors in the table.
     let mut h = Harness::new(c"{}", true, vec![ExecEvent::nc(1, 300, 200).to_bytes()]);
-    let mut event = h.next();
+    let mut event = h.next_event();
     let mut number = 1_000_000;
     group.bench_function("all fields, nc -e in docker", |b| {
         b.iter(|| all_fields(&mut h, &mut event, &mut number, &names))
@@ -62,7 +62,7 @@ fn plugin_path(c: &mut Criterion) {
         .collect();
     let count = events.len();
     let mut h = Harness::new(c"{}", true, events);
-    let mut mix: Vec<_> = (0..count).map(|_| h.next()).collect();
+    let mut mix: Vec<_> = (0..count).map(|_| h.next_event()).collect();
     let mut i = 0;
     group.bench_function("all fields, mix (one exec, round robin)", |b| {
         b.iter(|| {

@@ -76,7 +76,7 @@ fn main() {
             queue_events((k..end).map(make));
             next_chunk = end;
         }
-        let event = h.next();
+        let event = h.next_event();
         let fields: &[&str] = if k % 1000 == 0 {
             &all_fields
         } else {

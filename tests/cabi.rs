@@ -23,15 +23,19 @@ const SS_PLUGIN_SUCCESS: ss_plugin_rc = 0;
 const FTYPE_STRING: u32 = 9;
 const FTYPE_UINT64: u32 = 8;
 
-/// The cdylib cargo built next to the test executable: target/<profile>/deps/cabi-* ->
-/// target/<profile>/libfalco_triage.so.
+/// The cdylib cargo built for this test run. `cargo test` leaves it in target/<profile>/deps
+/// (beside this test executable); only `cargo build` copies it up to target/<profile>, so the
+/// copy there may be missing or stale.
 fn library_path() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>");
-    profile_dir.join("libfalco_triage.so")
+    let deps = exe.parent().expect("target/<profile>/deps");
+    let built = deps.join("libfalco_triage.so");
+    if built.exists() {
+        return built;
+    }
+    deps.parent()
+        .expect("target/<profile>")
+        .join("libfalco_triage.so")
 }
 
 struct Library(*mut c_void);

@@ -254,3 +254,191 @@ fn catalog_json_has_both_tables() {
     assert!(v["signals"].is_array() && v["mitigations"].is_array());
     assert!(run(&["catalog"], b"").status.success());
 }
+
+/// `explain --parent`, `enrich`'s `proc.pname`/`proc.aname[N]` and a lineage built from comms
+/// (what the plugin's thread-table walk yields) are one input: the same exec under the same
+/// parents gets the same verdict on every path.
+#[test]
+fn parents_from_options_and_from_alert_fields_give_the_same_verdict() {
+    let input = explain::ExplainInput {
+        argv: ["sh", "-c", "id"].map(String::from).to_vec(),
+        exe: Some("/bin/sh".into()),
+        parents: vec!["php-fpm".into(), "containerd-shim".into()],
+        container: Some(Some("1d45a96b1daa".into())),
+        uid: Some(33),
+        ..Default::default()
+    };
+    let (facts, lineage) = explain::facts_from_input(&input).unwrap();
+    let from_options = analyze(&facts, &lineage);
+
+    let alert = r#"{"output_fields":{"proc.cmdline":"sh -c id","proc.exepath":"/bin/sh",
+        "proc.pname":"php-fpm","proc.aname[2]":"containerd-shim","container.id":"1d45a96b1daa",
+        "user.uid":33}}"#
+        .replace('\n', "");
+    let (alert_facts, alert_lineage) = falco_triage::cli::alert::facts_from_alert(&alert).unwrap();
+    let from_alert = analyze(&alert_facts, &alert_lineage);
+
+    let from_comms = analyze(
+        &facts,
+        &falco_triage::analysis::Lineage::from_comms(["php-fpm", "containerd-shim"]),
+    );
+    for other in [&from_alert, &from_comms] {
+        assert_eq!(other.risk, from_options.risk);
+        assert_eq!(other.category, from_options.category);
+        assert_eq!(other.techniques, from_options.techniques);
+        assert_eq!(other.summary, from_options.summary);
+    }
+    assert!(from_options.risk >= 70, "{}", from_options.summary);
+}
+
+// ---------------------------------------------------------------------------------------
+// enrich on random line mixes (issue 7): nothing dropped, reordered or cut, whatever comes.
+
+mod enrich_properties {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use std::io::{self, BufReader};
+
+    /// The limit the property uses, small so oversized lines are cheap to generate.
+    const MAX_LINE: usize = 600;
+
+    /// One input line, without its terminator.
+    fn line() -> impl Strategy<Value = Vec<u8>> {
+        let sample = SAMPLE_ALERT.trim_end().as_bytes().to_vec();
+        prop_oneof![
+            // An exec alert (enriched): the sample, or one whose command line is hostile.
+            3 => Just(sample.clone()),
+            3 => proptest::string::string_regex("[ -~\u{1b}\u{7f}\u{85}\u{202e}é\t]{0,80}")
+                .expect("regex")
+                .prop_map(|cmd| serde_json::json!({"output_fields": {"proc.cmdline": cmd, "proc.pname": cmd}}).to_string().into_bytes()),
+            // Valid JSON that is not an exec alert (passed through).
+            1 => Just(br#"{"output_fields":{"fd.name":"/etc/shadow"}}"#.to_vec()),
+            1 => Just(b"[1,2,3]".to_vec()),
+            1 => Just(br#"{"output_fields":null}"#.to_vec()),
+            // Blank and whitespace lines (passed through).
+            1 => Just(Vec::new()),
+            1 => Just(b" \t\r".to_vec()),
+            // Malformed: cut JSON, random bytes, non-UTF-8, a CR before the LF.
+            2 => (0..sample.len()).prop_map(move |n| sample[..n].to_vec()),
+            2 => vec(any::<u8>().prop_filter("no LF", |b| *b != b'\n'), 0..120),
+            1 => Just(b"\xff\xfe{\"output_fields\":1}".to_vec()),
+            1 => Just(format!("{}\r", SAMPLE_ALERT.trim_end()).into_bytes()),
+            // Over the limit (passed through unparsed).
+            1 => (MAX_LINE + 1..MAX_LINE * 3).prop_map(|n| vec![b'z'; n]),
+        ]
+    }
+
+    /// A writer that accepts whole writes until its budget would be exceeded, then fails:
+    /// what it holds is exactly what reached the output before an I/O error.
+    struct FailingWriter {
+        out: Vec<u8>,
+        budget: usize,
+    }
+
+    impl Write for FailingWriter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if buf.len() > self.budget {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
+            }
+            self.budget -= buf.len();
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn enrich(input: &[u8], capacity: usize) -> (Vec<u8>, String, alert::EnrichStats) {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let reader = BufReader::with_capacity(capacity, input);
+        let stats =
+            alert::enrich_stream(reader, &mut out, &mut err, MAX_LINE).expect("no I/O error");
+        (out, String::from_utf8(err).expect("UTF-8 errors"), stats)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn enrich_keeps_lines_whole_and_in_order(
+            lines in vec(line(), 0..12),
+            terminated in any::<bool>(),
+            capacity in 1usize..256,
+        ) {
+            let mut input = lines.join(&b'\n');
+            if terminated && !lines.is_empty() {
+                input.push(b'\n');
+            }
+            let (out, err, stats) = enrich(&input, capacity);
+
+            // The same whatever the reader's buffer size.
+            let (out_big, err_big, _) = enrich(&input, 1 << 16);
+            prop_assert_eq!(&out, &out_big);
+            prop_assert_eq!(&err, &err_big);
+
+            // One output line per input line, the terminator kept or absent as it was.
+            // `a\n` is one line, `a\nb` two, `` none.
+            let expected_lines = input.split(|b| *b == b'\n').count()
+                - usize::from(input.is_empty() || input.ends_with(b"\n"));
+            prop_assert_eq!(stats.lines as usize, expected_lines);
+            prop_assert_eq!(
+                stats.enriched + stats.passed_through + stats.malformed + stats.oversized,
+                stats.lines
+            );
+            prop_assert_eq!(out.ends_with(b"\n"), input.ends_with(b"\n"));
+            if input.is_empty() {
+                prop_assert!(out.is_empty());
+                return Ok(());
+            }
+            let out_lines: Vec<&[u8]> = out.split(|b| *b == b'\n').collect();
+            let in_lines: Vec<&[u8]> = input.split(|b| *b == b'\n').collect();
+            prop_assert_eq!(out_lines.len(), in_lines.len());
+
+            let mut enriched = 0;
+            for (i, (o, l)) in out_lines.iter().zip(&in_lines).enumerate() {
+                if o == l {
+                    continue;
+                }
+                // A changed line is an enriched alert: valid JSON, the original fields
+                // intact, the triage fields added, escaped.
+                enriched += 1;
+                let original: Value = serde_json::from_slice(l).expect("only JSON is enriched");
+                let v: Value = serde_json::from_slice(o).expect("an enriched line is JSON");
+                let fields = &v["output_fields"];
+                for (k, val) in original["output_fields"].as_object().expect("fields") {
+                    prop_assert_eq!(&fields[k], val, "line {}: {} changed", i + 1, k);
+                }
+                let summary = fields["triage.summary"].as_str().expect("a summary");
+                prop_assert!(!summary.chars().any(char::is_control), "{:?}", summary);
+                prop_assert!(fields["triage.report"].is_object());
+            }
+            prop_assert_eq!(enriched, stats.enriched);
+
+            // Every malformed or oversized line is reported once, on its own error line.
+            let reports: Vec<&str> = err.lines().collect();
+            prop_assert_eq!(reports.len() as u64, stats.malformed + stats.oversized);
+            for r in &reports {
+                prop_assert!(r.starts_with("falco-triage: line "), "{}", r);
+            }
+        }
+
+        #[test]
+        fn an_output_error_never_leaves_a_partial_line(
+            lines in vec(line().prop_filter("not oversized", |l| l.len() <= MAX_LINE), 1..10),
+            budget in 0usize..8000,
+        ) {
+            let mut input = lines.join(&b'\n');
+            input.push(b'\n');
+            let mut full = Vec::new();
+            alert::enrich_stream(&input[..], &mut full, io::sink(), MAX_LINE).expect("no I/O error");
+            let mut w = FailingWriter { out: Vec::new(), budget };
+            let result = alert::enrich_stream(&input[..], &mut w, io::sink(), MAX_LINE);
+            prop_assert!(full.starts_with(&w.out), "the output is a prefix of the full one");
+            prop_assert!(w.out.is_empty() || w.out.ends_with(b"\n"), "a partial line was written");
+            prop_assert_eq!(result.is_ok(), w.out.len() == full.len());
+        }
+    }
+}

@@ -141,11 +141,20 @@ impl Evidence {
 
     /// The lines, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.text.split('\n').take(self.count)
+        self.into_iter()
     }
 
     pub fn to_vec(&self) -> Vec<String> {
         self.iter().map(str::to_owned).collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Evidence {
+    type Item = &'a str;
+    type IntoIter = std::iter::Take<std::str::Split<'a, char>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.text.split('\n').take(self.count)
     }
 }
 
@@ -275,7 +284,7 @@ fn bounded_view(facts: &ExecFacts) -> Option<ExecFacts> {
         ptid: facts.ptid,
         res: facts.res,
         exe_flags: facts.exe_flags,
-        caps: facts.caps.clone(),
+        caps: facts.caps,
         container: facts.container.clone(),
         cgroups_present: facts.cgroups_present,
         exe_ino: facts.exe_ino,

@@ -52,6 +52,9 @@ enum Command {
     },
     /// Write bundled exec scenarios as a .scap capture Falco can replay.
     Scap(ScapArgs),
+    /// Measure the hot path on this machine: ns per analysis (median, p99), decode, and all
+    /// fields of one event through the plugin's C ABI.
+    Bench(falco_triage::cli::bench::BenchArgs),
 }
 
 #[derive(Args)]
@@ -126,6 +129,9 @@ fn main() -> ExitCode {
         Some(Command::Enrich { file }) => run_enrich(file),
         Some(Command::Catalog { json }) => run_catalog(json),
         Some(Command::Scap(args)) => run_scap(args),
+        Some(Command::Bench(args)) => {
+            falco_triage::cli::bench::run(args).map_err(|e| format!("{e:#}"))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

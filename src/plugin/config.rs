@@ -240,6 +240,66 @@ mod tests {
     }
 
     #[test]
+    fn every_bad_value_of_every_key_is_refused_naming_the_key() {
+        for key in KEYS {
+            let mut bad: Vec<String> = [
+                "\"10\"",
+                "true",
+                "1.5",
+                "1e3",
+                "null",
+                "[]",
+                "[1]",
+                "{}",
+                "-1",
+                "18446744073709551616",
+                "\"\\u001b[2J\"",
+            ]
+            .iter()
+            .map(|v| v.to_string())
+            .collect();
+            bad.push((key.max + 1).to_string());
+            bad.push(u64::MAX.to_string());
+            if key.min > 0 {
+                bad.push((key.min - 1).to_string());
+            }
+            for value in bad {
+                let config = format!("{{\"{}\": {value}}}", key.name);
+                let err = parse(&config).expect_err(&config);
+                assert!(err.contains(&format!("`{}`", key.name)), "{config}: {err}");
+                assert!(!err.chars().any(char::is_control), "{config}: {err:?}");
+            }
+            // The bounds themselves are accepted, alone and with every other key.
+            for value in [key.min, key.max] {
+                let config = format!("{{\"{}\": {value}}}", key.name);
+                assert!(parse(&config).is_ok(), "{config}");
+            }
+        }
+        let all: Vec<String> = KEYS
+            .iter()
+            .map(|k| format!("\"{}\": {}", k.name, k.max))
+            .collect();
+        assert!(parse(&format!("{{{}}}", all.join(", "))).is_ok());
+    }
+
+    #[test]
+    fn bad_roots_and_hostile_keys_are_refused_readably() {
+        for root in ["\"{}\"", "1", "true", "\"\"", "[]"] {
+            let err = parse(root).expect_err(root);
+            assert!(err.contains("object or null"), "{root}: {err}");
+        }
+        for not_json in ["", "{", "{\"max_args\": 1,}", "nul", "{} {}"] {
+            assert!(parse(not_json).is_err(), "{not_json:?}");
+        }
+        // An unknown key is echoed escaped and bounded, never raw.
+        let hostile = format!("{{\"\\u001b[31m{}\\n\": 1}}", "k".repeat(500));
+        let err = parse(&hostile).expect_err("unknown key");
+        assert!(!err.chars().any(char::is_control), "{err:?}");
+        assert!(err.contains("\\x1b[31m") && err.len() < 400, "{err}");
+        assert!(err.contains("known keys: max_args"), "{err}");
+    }
+
+    #[test]
     fn schema_accepts_null_and_lists_every_key_with_its_range() {
         let schema = serde_json::to_value(falco_plugin::schemars::schema_for!(Config)).unwrap();
         assert_eq!(schema["type"], json!(["object", "null"]));

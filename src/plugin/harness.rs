@@ -131,6 +131,8 @@ pub const SHIM_ID: &str = "aaaaaaaaaaaa";
 /// - 500 `<NA>` placeholder > 501 bash.
 /// - 700 <-> 701: a cycle.
 /// - 800 shim > 801 tini (vpid 1, container init) > 802 sh.
+/// - 1 systemd > 900 sshd > 901 bash: an admin's login shell on the host.
+/// - 950 php-fpm (vpid 1): a web application container's main process.
 /// - 1000..=1020: a 21-deep chain p0 > ... > p20.
 const ROWS: &[Row] = &[
     (
@@ -181,6 +183,18 @@ const ROWS: &[Row] = &[
     ),
     (801, 801, 800, 1, "tini", "/tini", &[], "cccccccccccc"),
     (802, 802, 801, 5, "sh", "/bin/sh", &[], "cccccccccccc"),
+    (900, 900, 1, 900, "sshd", "/usr/sbin/sshd", &["-D"], "host"),
+    (901, 901, 900, 901, "bash", "/bin/bash", &[], "host"),
+    (
+        950,
+        950,
+        1,
+        1,
+        "php-fpm",
+        "/usr/local/sbin/php-fpm",
+        &["--nodaemonize"],
+        "dddddddddddd",
+    ),
 ];
 
 impl Plugin for ThreadsFixture {
@@ -264,7 +278,7 @@ impl Harness {
         }
     }
 
-    pub fn next(&mut self) -> falco_plugin_runner::Event {
+    pub fn next_event(&mut self) -> falco_plugin_runner::Event {
         self.runner.next_event().expect("an event")
     }
 

@@ -24,7 +24,7 @@ fn last_lineage() -> Lineage {
 fn every_field_on_a_realistic_container_exec() {
     let nc = Exec::nc(1_000, 300, 200);
     let mut h = Harness::new(c"{}", true, vec![nc.to_bytes()]);
-    let ev = h.next();
+    let ev = h.next_event();
 
     assert_eq!(h.string(&ev, "triage.exe_origin").as_deref(), Some("image"));
     assert_eq!(
@@ -146,7 +146,7 @@ fn every_field_on_a_realistic_container_exec() {
 #[test]
 fn every_declared_field_extracts() {
     let mut h = Harness::new(c"{}", true, vec![Exec::nc(1, 300, 200).to_bytes()]);
-    let ev = h.next();
+    let ev = h.next_event();
     for name in super::field_names() {
         assert!(
             matches!(h.runner.extract_field(&ev, name), Some(Ok(_))),
@@ -163,8 +163,8 @@ fn each_event_is_analysed_once() {
         Exec::nc(2, 300, 200).to_bytes(),
     ];
     let mut h = Harness::new(c"{}", true, events);
-    let first = h.next();
-    let second = h.next();
+    let first = h.next_event();
+    let second = h.next_event();
     for _ in 0..3 {
         h.field(&first, "triage.risk");
         h.field(&first, "triage.summary");
@@ -182,7 +182,7 @@ fn each_event_is_analysed_once() {
 #[test]
 fn non_exec_events_are_not_ours() {
     let mut h = Harness::new(c"{}", true, vec![open_exit(1, 300)]);
-    let ev = h.next();
+    let ev = h.next_event();
     assert!(h.runner.extract_field(&ev, "triage.risk").is_none());
     assert!(h.runner.extract_field(&ev, "triage.summary").is_none());
     assert_eq!(h.metric("field_extractions"), 0);
@@ -201,13 +201,13 @@ fn container_id_falls_back_to_cgroups_and_respects_host() {
             Exec::nc(2, 450, 1).to_bytes(),
         ],
     );
-    let ev = h.next();
+    let ev = h.next_event();
     assert_eq!(
         h.string(&ev, "triage.container_id").as_deref(),
         Some(&CONTAINER_ID[..12])
     );
     // The container plugin says host: no container id, whatever the cgroup path looks like.
-    let ev = h.next();
+    let ev = h.next_event();
     assert_eq!(h.string(&ev, "triage.container_id"), None);
     assert_eq!(
         h.string(&ev, "triage.lineage").as_deref(),
@@ -218,7 +218,7 @@ fn container_id_falls_back_to_cgroups_and_respects_host() {
 #[test]
 fn without_a_thread_table_lineage_is_unknown_and_cgroups_give_the_container() {
     let mut h = Harness::new(c"{}", false, vec![Exec::nc(1, 300, 200).to_bytes()]);
-    let ev = h.next();
+    let ev = h.next_event();
     assert_eq!(h.string(&ev, "triage.lineage"), None);
     assert!(h.list(&ev, "triage.ancestors").is_empty());
     assert!(!last_lineage().known);
@@ -233,7 +233,7 @@ fn without_a_thread_table_lineage_is_unknown_and_cgroups_give_the_container() {
 fn lineage_depth_is_bounded() {
     let ev = Exec::nc(1, 1021, 1020).to_bytes();
     let mut h = Harness::new(c"{}", true, vec![ev.clone()]);
-    let e = h.next();
+    let e = h.next_event();
     assert_eq!(
         h.list(&e, "triage.ancestors"),
         ["p20", "p19", "p18", "p17", "p16"]
@@ -244,15 +244,15 @@ fn lineage_depth_is_bounded() {
     );
 
     let mut h = Harness::new(c"{\"lineage_depth\": 2}", true, vec![ev.clone()]);
-    let e = h.next();
+    let e = h.next_event();
     assert_eq!(h.list(&e, "triage.ancestors"), ["p20", "p19"]);
 
     let mut h = Harness::new(c"{\"lineage_depth\": 16}", true, vec![ev.clone()]);
-    let e = h.next();
+    let e = h.next_event();
     assert_eq!(h.list(&e, "triage.ancestors").len(), 16);
 
     let mut h = Harness::new(c"{\"lineage_depth\": 0}", true, vec![ev]);
-    let e = h.next();
+    let e = h.next_event();
     assert_eq!(h.string(&e, "triage.lineage"), None);
 }
 
@@ -265,15 +265,15 @@ fn lineage_stops_at_placeholders_missing_parents_cycles_and_container_init() {
         Exec::nc(4, 803, 802).to_bytes(), // sh -> tini (vpid 1) -> (shim not reached)
     ];
     let mut h = Harness::new(c"{}", true, events);
-    let e = h.next();
+    let e = h.next_event();
     assert_eq!(h.list(&e, "triage.ancestors"), ["bash"]);
-    let e = h.next();
+    let e = h.next_event();
     assert!(h.list(&e, "triage.ancestors").is_empty());
     assert_eq!(h.string(&e, "triage.lineage"), None);
     assert!(!last_lineage().known);
-    let e = h.next();
+    let e = h.next_event();
     assert_eq!(h.list(&e, "triage.ancestors"), ["a", "b"]);
-    let e = h.next();
+    let e = h.next_event();
     assert_eq!(h.list(&e, "triage.ancestors"), ["sh", "tini"]);
     assert_eq!(
         h.string(&e, "triage.container_id").as_deref(),
@@ -286,7 +286,7 @@ fn attacker_controlled_comm_is_escaped_in_lineage() {
     let mut nc = Exec::nc(1, 300, 200);
     nc.comm = c"x\x1b[31mred\nnl".to_owned();
     let mut h = Harness::new(c"{}", true, vec![nc.to_bytes()]);
-    let e = h.next();
+    let e = h.next_event();
     let lineage = h.string(&e, "triage.lineage").expect("lineage");
     assert!(
         !lineage.contains('\x1b') && !lineage.contains('\n'),
@@ -301,7 +301,7 @@ fn attacker_controlled_comm_is_escaped_in_lineage() {
 #[test]
 fn a_panic_in_an_extractor_is_an_error_not_an_unwind() {
     let mut h = Harness::new(c"{}", true, vec![Exec::nc(1, 300, 200).to_bytes()]);
-    let e = h.next();
+    let e = h.next_event();
     assert!(matches!(h.field(&e, "triage.risk"), ExtractedField::U64(_)));
     PANIC_IN_EXTRACTOR.with(|p| p.set(true));
     assert!(matches!(
@@ -324,12 +324,12 @@ fn truncations_are_counted_and_limits_apply() {
         true,
         vec![Exec::nc(1, 300, 200).to_bytes()],
     );
-    let e = h.next();
+    let e = h.next_event();
     h.field(&e, "triage.risk");
     assert_eq!(h.metric("truncations"), 1);
 
     let mut h = Harness::new(c"{}", true, vec![Exec::nc(1, 300, 200).to_bytes()]);
-    let e = h.next();
+    let e = h.next_event();
     h.field(&e, "triage.risk");
     assert_eq!(h.metric("truncations"), 0);
 }
@@ -345,7 +345,7 @@ fn config_forms_are_accepted() {
         c" null ",
     ] {
         let mut h = Harness::new(config, true, vec![Exec::nc(1, 300, 200).to_bytes()]);
-        let e = h.next();
+        let e = h.next_event();
         assert!(
             matches!(h.field(&e, "triage.risk"), ExtractedField::U64(_)),
             "{config:?}"
@@ -372,4 +372,42 @@ fn bad_configs_fail_init_naming_the_key() {
             "{config:?}: {err}"
         );
     }
+}
+
+/// Issue 4's bar: the same `sh -c id` is an admin's command under `bash < sshd` on the host
+/// and a web shell under `php-fpm` in a container, and the parents come from the thread table.
+#[test]
+fn the_parent_from_the_thread_table_decides_sh_c_id() {
+    let admin = Exec::new(5_000, 902, 901, "/bin/sh", &["sh", "-c", "id"]);
+    let mut admin = admin;
+    admin.tty = 34816;
+    let webshell = Exec::new(5_001, 951, 950, "/bin/sh", &["sh", "-c", "id"]).in_docker();
+    let mut h = Harness::new(c"{}", true, vec![admin.to_bytes(), webshell.to_bytes()]);
+
+    let ev = h.next_event();
+    assert_eq!(h.list(&ev, "triage.ancestors"), ["bash", "sshd", "systemd"]);
+    let risk = match h.field(&ev, "triage.risk") {
+        ExtractedField::U64(r) => r,
+        other => panic!("risk: {other:?}"),
+    };
+    assert!(risk < 50, "admin sh -c id under sshd scored {risk}");
+
+    let ev = h.next_event();
+    assert_eq!(h.list(&ev, "triage.ancestors"), ["php-fpm"]);
+    let risk = match h.field(&ev, "triage.risk") {
+        ExtractedField::U64(r) => r,
+        other => panic!("risk: {other:?}"),
+    };
+    assert!(risk >= 70, "sh -c id under php-fpm scored {risk}");
+    let techniques = h.list(&ev, "triage.mitre.techniques");
+    assert!(
+        techniques.iter().any(|t| t == "T1190" || t == "T1505.003"),
+        "{techniques:?}"
+    );
+    let summary = h.string(&ev, "triage.summary").unwrap_or_default();
+    assert!(summary.contains("php-fpm"), "{summary}");
+    assert!(
+        h.metric("lineage_reads") >= 4,
+        "sshd chain and php-fpm were read from the table"
+    );
 }

@@ -75,7 +75,12 @@ pub fn escape_joined_into(out: &mut String, parts: &[String], max_chars: usize) 
 /// `s` holds at least the first `max_chars` characters of the text; `total` counts them all.
 fn truncated_into(out: &mut String, s: &str, total: usize, max_chars: usize) {
     let marker_room = 4 + digits(total);
-    let budget = max_chars.saturating_sub(marker_room);
+    if max_chars < marker_room {
+        // No room to say how much was cut: an ellipsis alone keeps the bound.
+        out.extend("…".chars().take(max_chars));
+        return;
+    }
+    let budget = max_chars - marker_room;
     let mut used = 0usize;
     let mut consumed = 0usize;
     let mut cut = s.len();
@@ -172,6 +177,16 @@ mod tests {
         assert!(e.chars().count() <= 12);
         assert!(!e.contains('\n'));
         assert_eq!(escape("exactly10!", 10), "exactly10!");
+    }
+
+    #[test]
+    fn bounds_too_small_for_the_marker_still_hold() {
+        // Found by tests/properties.rs: the `…[+N]` marker used to overflow tiny bounds.
+        assert_eq!(escape("\0", 0), "");
+        assert_eq!(escape("abc", 2), "…");
+        assert_eq!(escape(&"x".repeat(100), 6), "…");
+        assert_eq!(escape(&"x".repeat(100), 7), "…[+100]");
+        assert_eq!(escape(&"x".repeat(100), 8), "x…[+99]");
     }
 
     #[test]

@@ -76,51 +76,6 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1547.006",
 ];
 
-/// Capability names of `linux/capability.h`, index = capability number.
-const CAP_NAMES: &[&str] = &[
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-];
-
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
 const PTS_TTY: u32 = 34816;
 
@@ -222,7 +177,7 @@ fn exe_flag_bit(name: &str) -> Option<u32> {
 }
 
 fn cap_bit(name: &str) -> Option<u64> {
-    CAP_NAMES.iter().position(|c| *c == name).map(|n| 1u64 << n)
+    falco_triage::facts::cap_number(name).map(|n| 1u64 << n)
 }
 
 /// `T` + 4 digits, optionally `.` + 3 digits.

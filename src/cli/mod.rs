@@ -16,64 +16,9 @@ pub mod scenarios;
 /// line of Falco JSON output. `falco-triage` with no arguments explains it.
 pub const SAMPLE_ALERT: &str = include_str!("../../data/sample_alert.json");
 
-/// Linux capability names by number (`include/uapi/linux/capability.h`, up to
-/// CAP_CHECKPOINT_ROUTE 40). Shared by `--caps` and the alert's `proc.cap_*` fields.
-pub const CAPABILITY_NAMES: [&str; 41] = [
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",
-    "CAP_NET_RAW",
-    "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE",
-    "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",
-    "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",
-    "CAP_SYS_BOOT",
-    "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",
-    "CAP_LEASE",
-    "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP",
-    "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",
-    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",
-    "CAP_AUDIT_READ",
-    "CAP_PERFMON",
-    "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-];
-
 /// The bit of one capability name (`CAP_SYS_ADMIN`, `sys_admin`), case-insensitive.
 pub fn capability_bit(name: &str) -> Option<u64> {
-    let upper = name.trim().to_ascii_uppercase();
-    let full = if upper.starts_with("CAP_") {
-        upper
-    } else {
-        format!("CAP_{upper}")
-    };
-    CAPABILITY_NAMES
-        .iter()
-        .position(|c| *c == full)
-        .map(|i| 1u64 << i)
+    crate::facts::cap_number(name).map(|n| 1u64 << n)
 }
 
 /// Parse exe flags as Falco prints them (`EXE_WRITABLE|EXE_LOWER_LAYER`) or as the command

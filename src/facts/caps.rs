@@ -74,6 +74,19 @@ pub fn cap_name(n: u8) -> Option<&'static str> {
     NAMES.get(usize::from(n)).copied()
 }
 
+/// The number of a capability by name (`CAP_SYS_ADMIN` or `sys_admin`, any case).
+pub fn cap_number(name: &str) -> Option<u8> {
+    let name = name.trim();
+    let bare = name
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("CAP_"))
+        .map_or(name, |_| &name[4..]);
+    NAMES
+        .iter()
+        .position(|c| c[4..].eq_ignore_ascii_case(bare))
+        .and_then(|i| u8::try_from(i).ok())
+}
+
 /// Bits 0..=37: every capability of Linux 3.16 to 5.7. `--privileged` grants every capability
 /// the kernel knows, so on kernels before 5.8/5.9 (no PERFMON, BPF, CHECKPOINT_RESTORE) a
 /// privileged container holds exactly these; newer kernels add bits 38..=40.
@@ -94,6 +107,13 @@ mod tests {
         assert_eq!(cap_name(39), Some("CAP_BPF"));
         assert_eq!(cap_name(40), Some("CAP_CHECKPOINT_RESTORE"));
         assert_eq!(cap_name(41), None);
+        assert_eq!(cap_number("CAP_SYS_ADMIN"), Some(21));
+        assert_eq!(cap_number("sys_admin"), Some(21));
+        assert_eq!(cap_number("cap_bpf"), Some(39));
+        assert_eq!(cap_number("CAP_NOPE"), None);
+        for n in 0..=40u8 {
+            assert_eq!(cap_name(n).and_then(cap_number), Some(n));
+        }
     }
 
     #[test]

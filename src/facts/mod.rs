@@ -8,7 +8,7 @@ mod caps;
 pub mod cgroups;
 pub(crate) mod decode;
 
-pub use caps::{cap_name, DANGEROUS_CAPS};
+pub use caps::{cap_name, cap_number, DANGEROUS_CAPS};
 pub use decode::{from_execve, from_execveat};
 
 /// Limits applied while decoding attacker-controlled lists. Truncation is marked in the facts.

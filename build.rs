@@ -13,6 +13,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "src/knowledge/forms.rs"]
+mod forms;
+use forms::{docker_flags, kubernetes_keys};
+
 const DATA: &str = "src/knowledge/data";
 
 /// Categories a signal may belong to (the verdict's `category`).
@@ -236,43 +240,6 @@ fn is_snake_id(id: &str) -> bool {
 /// Sigma tactic tag: `attack.` + lowercase name with spaces as hyphens.
 fn sigma_tactic_tag(name: &str) -> String {
     format!("attack.{}", name.to_ascii_lowercase().replace(' ', "-"))
-}
-
-/// `--flag` names used in a Docker form (`--tmpfs /tmp:..` -> `--tmpfs`), plus the
-/// `--security-opt` values (`seccomp=<p>` -> `seccomp`). Kept identical to the runtime test
-/// in src/knowledge/mod.rs.
-fn docker_flags(form: &str) -> (Vec<String>, Vec<String>) {
-    let tokens: Vec<&str> = form
-        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-        .collect();
-    let mut flags = Vec::new();
-    let mut opts = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        let t = t.trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']');
-        if let Some(rest) = t.strip_prefix("--") {
-            let name = rest.split('=').next().unwrap_or("");
-            flags.push(format!("--{name}"));
-            if name == "security-opt" {
-                let value = match rest.split_once('=') {
-                    Some((_, v)) => Some(v),
-                    None => tokens.get(i + 1).copied(),
-                };
-                if let Some(v) = value {
-                    opts.push(v.split(['=', ':']).next().unwrap_or("").to_string());
-                }
-            }
-        }
-    }
-    (flags, opts)
-}
-
-/// Keys (`word:`) used in a Kubernetes form.
-fn kubernetes_keys(form: &str) -> Vec<String> {
-    form.split(|c: char| c.is_whitespace() || c == '{' || c == ',' || c == '(')
-        .filter_map(|t| t.strip_suffix(':'))
-        .filter(|k| !k.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 fn main() {

@@ -127,34 +127,12 @@ pub struct Signal {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod forms;
 
-    /// Same extraction as build.rs: `--flag` names and `--security-opt` values.
-    fn docker_flags(form: &str) -> (Vec<String>, Vec<String>) {
-        let tokens: Vec<&str> = form
-            .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-            .collect();
-        let mut flags = Vec::new();
-        let mut opts = Vec::new();
-        for (i, t) in tokens.iter().enumerate() {
-            let t = t.trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']');
-            if let Some(rest) = t.strip_prefix("--") {
-                let name = rest.split('=').next().unwrap_or("");
-                flags.push(format!("--{name}"));
-                if name == "security-opt" {
-                    let value = match rest.split_once('=') {
-                        Some((_, v)) => Some(v),
-                        None => tokens.get(i + 1).copied(),
-                    };
-                    if let Some(v) = value {
-                        opts.push(v.split(['=', ':']).next().unwrap_or("").to_string());
-                    }
-                }
-            }
-        }
-        (flags, opts)
-    }
+#[cfg(test)]
+mod tests {
+    use super::forms::{docker_flags, kubernetes_keys};
+    use super::*;
 
     #[test]
     fn every_docker_flag_in_mitigations_is_real() {
@@ -186,12 +164,9 @@ mod tests {
     fn every_kubernetes_key_in_mitigations_is_real() {
         for m in MITIGATIONS.iter() {
             if let Some(k) = m.kubernetes {
-                for key in k
-                    .split(|c: char| c.is_whitespace() || c == '{' || c == ',' || c == '(')
-                    .filter_map(|t| t.strip_suffix(':'))
-                {
+                for key in kubernetes_keys(k) {
                     assert!(
-                        knobs::KUBERNETES_KEYS.contains(&key),
+                        knobs::KUBERNETES_KEYS.contains(&key.as_str()),
                         "{}: Kubernetes key {key}",
                         m.id
                     );

@@ -18,44 +18,11 @@ use falco_triage::report;
 use std::ffi::CStr;
 use typed_path::UnixPath;
 
+use falco_triage::bench_corpus::empty_execve;
+
 const MIB: usize = 1 << 20;
 /// A parameter of an execve event has a u16 length (the event has no EF_LARGE_PAYLOAD).
 const MAX_PARAM: usize = u16::MAX as usize;
-
-fn empty_execve<'a>() -> PPME_SYSCALL_EXECVE_19_X<'a> {
-    PPME_SYSCALL_EXECVE_19_X {
-        res: None,
-        exe: None,
-        args: None,
-        tid: None,
-        pid: None,
-        ptid: None,
-        cwd: None,
-        fdlimit: None,
-        pgft_maj: None,
-        pgft_min: None,
-        vm_size: None,
-        vm_rss: None,
-        vm_swap: None,
-        comm: None,
-        cgroups: None,
-        env: None,
-        tty: None,
-        vpgid: None,
-        loginuid: None,
-        flags: None,
-        cap_inheritable: None,
-        cap_permitted: None,
-        cap_effective: None,
-        exe_ino: None,
-        exe_ino_ctime: None,
-        exe_ino_mtime: None,
-        uid: None,
-        trusted_exepath: None,
-        pgid: None,
-        gid: None,
-    }
-}
 
 /// A container exec as root with a terminal: every context boost applies.
 fn hostile_execve<'a>(exe: &'a CStr, args: &'a [u8]) -> PPME_SYSCALL_EXECVE_19_X<'a> {

@@ -187,47 +187,13 @@ fn bounded_path(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench_corpus::empty_execve;
     use crate::facts::{ContainerRuntime, ExeOrigin};
     use falco_event::types::{Gid, Pid, SyscallResult, SystemTime, Uid};
     use falco_event_schema::fields::types::PT_FLAGS32_execve_flags;
     use typed_path::UnixPath;
 
     const DOCKER_CG: &[u8] = b"cpuset=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\0cpu=/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\0";
-
-    fn empty_execve<'a>() -> PPME_SYSCALL_EXECVE_19_X<'a> {
-        PPME_SYSCALL_EXECVE_19_X {
-            res: None,
-            exe: None,
-            args: None,
-            tid: None,
-            pid: None,
-            ptid: None,
-            cwd: None,
-            fdlimit: None,
-            pgft_maj: None,
-            pgft_min: None,
-            vm_size: None,
-            vm_rss: None,
-            vm_swap: None,
-            comm: None,
-            cgroups: None,
-            env: None,
-            tty: None,
-            vpgid: None,
-            loginuid: None,
-            flags: None,
-            cap_inheritable: None,
-            cap_permitted: None,
-            cap_effective: None,
-            exe_ino: None,
-            exe_ino_ctime: None,
-            exe_ino_mtime: None,
-            uid: None,
-            trusted_exepath: None,
-            pgid: None,
-            gid: None,
-        }
-    }
 
     #[test]
     fn full_event_decodes_every_parameter() {

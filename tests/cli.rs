@@ -40,7 +40,9 @@ fn no_arguments_explains_the_bundled_sample() {
         String::from_utf8_lossy(&out.stderr)
     );
     let (facts, lineage) = alert::facts_from_alert(SAMPLE_ALERT).unwrap();
-    let expected = report::text_report(&facts, &lineage, &analyze(&facts, &lineage));
+    let verdict = analyze(&facts, &lineage);
+    let text = report::render(&facts, &lineage, &verdict);
+    let expected = report::text_report(&facts, &lineage, &verdict, &text);
     assert_eq!(stdout(&out), expected);
 }
 
@@ -95,7 +97,13 @@ fn explain_json_is_exactly_the_json_report() {
     };
     let (facts, lineage) = explain::facts_from_input(&input).unwrap();
     assert_eq!(facts.res, Some(-2));
-    let expected = report::json_report(&facts, &lineage, &analyze(&facts, &lineage));
+    let verdict = analyze(&facts, &lineage);
+    let expected = report::json_report(
+        &facts,
+        &lineage,
+        &verdict,
+        &report::render(&facts, &lineage, &verdict),
+    );
     assert_eq!(
         serde_json::from_str::<Value>(text.trim_end()).unwrap(),
         expected
@@ -133,17 +141,18 @@ fn enrich_keeps_every_line_in_order() {
     assert_eq!(lines[4], b"\xff\xfe binary");
     let (facts, lineage) = alert::facts_from_alert(sample).unwrap();
     let verdict = analyze(&facts, &lineage);
+    let text = report::render(&facts, &lineage, &verdict);
     for enriched in [lines[0], lines[5]] {
         let v: Value = serde_json::from_slice(enriched).expect("enriched line is JSON");
         let f = &v["output_fields"];
         assert_eq!(f["triage.risk"], verdict.risk);
         assert_eq!(f["triage.severity"], verdict.severity.as_str());
         assert_eq!(f["triage.category"], verdict.category);
-        assert_eq!(f["triage.summary"], verdict.summary.as_str());
+        assert_eq!(f["triage.summary"], text.summary.as_str());
         assert!(f["triage.mitre.techniques"].is_array() && f["triage.mitigations"].is_array());
         assert_eq!(
             f["triage.report"],
-            report::json_report(&facts, &lineage, &verdict)
+            report::json_report(&facts, &lineage, &verdict, &text)
         );
         // Nothing of the original is lost.
         let original: Value = serde_json::from_str(sample).unwrap();
@@ -282,13 +291,24 @@ fn parents_from_options_and_from_alert_fields_give_the_same_verdict() {
         &facts,
         &falco_triage::analysis::Lineage::from_comms(["php-fpm", "containerd-shim"]),
     );
-    for other in [&from_alert, &from_comms] {
+    let summary = report::render(&facts, &lineage, &from_options).summary;
+    let comms = falco_triage::analysis::Lineage::from_comms(["php-fpm", "containerd-shim"]);
+    for (other, other_summary) in [
+        (
+            &from_alert,
+            report::render(&alert_facts, &alert_lineage, &from_alert).summary,
+        ),
+        (
+            &from_comms,
+            report::render(&facts, &comms, &from_comms).summary,
+        ),
+    ] {
         assert_eq!(other.risk, from_options.risk);
         assert_eq!(other.category, from_options.category);
         assert_eq!(other.techniques, from_options.techniques);
-        assert_eq!(other.summary, from_options.summary);
+        assert_eq!(other_summary, summary);
     }
-    assert!(from_options.risk >= 70, "{}", from_options.summary);
+    assert!(from_options.risk >= 70, "{summary}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -259,6 +259,11 @@ fn verdict_of(s: &Scenario) -> Verdict {
     analyze(&facts_of(s), &lineage)
 }
 
+fn summary_of(s: &Scenario, v: &Verdict) -> String {
+    let lineage = Lineage::from_comms(s.parents.iter().map(String::as_str));
+    falco_triage::report::render(&facts_of(s), &lineage, v).summary
+}
+
 fn technique_ids(v: &Verdict) -> Vec<&'static str> {
     v.techniques.iter().map(|t| t.id).collect()
 }
@@ -435,7 +440,7 @@ fn analysis_meets_quality_bar() {
                 v.risk,
                 v.category,
                 ids.join(","),
-                v.summary
+                summary_of(s, &v)
             );
             failures.push(line);
         }

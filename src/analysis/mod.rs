@@ -99,89 +99,25 @@ pub struct Verdict {
     pub tactics: Vec<&'static Tactic>,
     /// At most 5, most effective first.
     pub mitigations: Vec<&'static Mitigation>,
-    /// The one-line summary, escaped and bounded (<= 300 chars).
-    pub summary: String,
-    /// Evidence lines, escaped and bounded.
-    pub evidence: Evidence,
+    /// Facts that change the reading but are not signals ("only an argument of echo"); raw
+    /// text: escape when echoing.
+    pub notes: Vec<String>,
     pub test_activity: bool,
-}
-
-/// Evidence lines, escaped and bounded, kept in one buffer (one allocation per exec instead
-/// of one per line). An escaped line holds no raw newline, so lines are `\n`-separated.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Evidence {
-    text: String,
-    count: usize,
-}
-
-impl Evidence {
-    pub(crate) fn with_capacity(bytes: usize) -> Self {
-        Evidence {
-            text: String::with_capacity(bytes),
-            count: 0,
-        }
-    }
-
-    /// Begin a new line and return the buffer to write it into.
-    pub(crate) fn start_line(&mut self) -> &mut String {
-        if self.count > 0 {
-            self.text.push('\n');
-        }
-        self.count += 1;
-        &mut self.text
-    }
-
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// The lines, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.into_iter()
-    }
-
-    pub fn to_vec(&self) -> Vec<String> {
-        self.iter().map(str::to_owned).collect()
-    }
-}
-
-impl<'a> IntoIterator for &'a Evidence {
-    type Item = &'a str;
-    type IntoIter = std::iter::Take<std::str::Split<'a, char>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.text.split('\n').take(self.count)
-    }
-}
-
-impl PartialEq<Evidence> for Vec<String> {
-    fn eq(&self, other: &Evidence) -> bool {
-        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
-    }
-}
-
-impl serde::Serialize for Evidence {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.iter())
-    }
 }
 
 /// Judge one exec. Pure and deterministic: the same facts and lineage give the same verdict.
 ///
 /// The command line is parsed once and shared by every detector; detectors allocate only when
-/// they fire.
+/// they fire. No text is rendered here: the summary and evidence lines
+/// ([`crate::report::render`]) are built only when someone reads them, which for Falco is
+/// when a rule fired.
 pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     // Pathological argv/env (a 1 MiB `rm -f` list) is judged on a bounded view, so the work
     // per exec is bounded whatever the input; the summary still counts the whole argv.
     let bounded = bounded_view(facts);
     let seen = bounded.as_ref().unwrap_or(facts);
     let cmd = shell::parse_exec(&seen.argv);
-    let mut cx = detectors::Ctx::new(seen, lineage, &cmd);
-    cx.full_argv = &facts.argv;
+    let cx = detectors::Ctx::new(seen, lineage, &cmd);
     let mut found = detectors::Findings::default();
     if bounded.is_some() {
         found.note(format!(
@@ -206,8 +142,6 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     let techniques = scoring::techniques(&found);
     let tactics = scoring::tactics(&techniques);
     let mitigations = scoring::mitigations(&found);
-    let summary = crate::report::summary::summary_line(&cx, &found, category);
-    let evidence = crate::report::evidence::evidence_lines(&cx, &found);
     Verdict {
         risk,
         severity: scoring::severity_for(risk),
@@ -217,8 +151,7 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
         techniques,
         tactics,
         mitigations,
-        summary,
-        evidence,
+        notes: found.notes,
     }
 }
 

@@ -156,7 +156,8 @@ fn explain_sample() -> Result<(), String> {
     let (facts, lineage) =
         alert::facts_from_alert(SAMPLE_ALERT).map_err(|e| format!("bundled sample alert: {e}"))?;
     let verdict = analyze(&facts, &lineage);
-    print(&report::text_report(&facts, &lineage, &verdict))
+    let text = report::render(&facts, &lineage, &verdict);
+    print(&report::text_report(&facts, &lineage, &verdict, &text))
 }
 
 fn run_explain(args: ExplainArgs) -> Result<(), String> {
@@ -177,13 +178,14 @@ fn run_explain(args: ExplainArgs) -> Result<(), String> {
     };
     let (facts, lineage) = explain::facts_from_input(&input)?;
     let verdict = analyze(&facts, &lineage);
+    let text = report::render(&facts, &lineage, &verdict);
     if args.json {
         print(&format!(
             "{}\n",
-            report::json_report(&facts, &lineage, &verdict)
+            report::json_report(&facts, &lineage, &verdict, &text)
         ))
     } else {
-        print(&report::text_report(&facts, &lineage, &verdict))
+        print(&report::text_report(&facts, &lineage, &verdict, &text))
     }
 }
 

@@ -238,15 +238,13 @@ pub fn add_triage_fields(
         Value::from(verdict.severity.as_str()),
     );
     fields.insert("triage.category".into(), Value::from(verdict.category));
-    fields.insert(
-        "triage.summary".into(),
-        Value::from(verdict.summary.as_str()),
-    );
+    let text = report::render(facts, lineage, verdict);
+    fields.insert("triage.summary".into(), Value::from(text.summary.as_str()));
     fields.insert("triage.mitre.techniques".into(), Value::Array(techniques));
     fields.insert("triage.mitigations".into(), Value::Array(mitigations));
     fields.insert(
         "triage.report".into(),
-        report::json_report(facts, lineage, verdict),
+        report::json_report(facts, lineage, verdict, &text),
     );
 }
 

@@ -270,6 +270,15 @@ impl ExecFacts {
         self.cgroups_present.then_some(self.container.is_some())
     }
 
+    /// The executable path (trusted exepath, else argv[0]), or "" when neither is known.
+    pub fn exe(&self) -> &str {
+        self.exe_path
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .or(self.argv.first().map(String::as_str))
+            .unwrap_or("")
+    }
+
     /// Basename of the executable path, else of argv[0].
     pub fn executable_name(&self) -> Option<&str> {
         let path = self

@@ -59,6 +59,13 @@ pub fn tool_class(name: &str) -> Option<ToolClass> {
     None
 }
 
+/// The class of a program name as processes show it: login shells (`-bash`) count as their
+/// shell, and a process title such as `npm install` keeps the program as its first word.
+pub fn class_of(name: &str) -> Option<ToolClass> {
+    let name = name.split(' ').next().unwrap_or(name);
+    tool_class(name.strip_prefix('-').unwrap_or(name))
+}
+
 /// Position of a mitigation in the priority order (0 = most effective).
 pub fn mitigation_rank(m: &Mitigation) -> usize {
     MITIGATIONS

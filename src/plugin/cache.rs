@@ -5,6 +5,7 @@
 
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::ExecFacts;
+use crate::report::{self, Rendered};
 use std::ffi::CString;
 
 /// Identifies an event: its number, with timestamp and thread id as a check (event numbers
@@ -24,8 +25,55 @@ pub struct Triaged {
     pub verdict: Verdict,
     /// `container_id` from the thread table (the official container plugin), when present.
     pub table_container_id: Option<String>,
+    /// Summary and evidence, rendered on first use (most execs never need them: Falco reads
+    /// output fields only when a rule fires).
+    pub text: Option<Rendered>,
     /// `triage.report`, rendered on first use.
     pub report_json: Option<CString>,
+}
+
+impl Triaged {
+    pub fn new(
+        facts: ExecFacts,
+        lineage: Lineage,
+        verdict: Verdict,
+        table_container_id: Option<String>,
+    ) -> Self {
+        Triaged {
+            facts,
+            lineage,
+            verdict,
+            table_container_id,
+            text: None,
+            report_json: None,
+        }
+    }
+
+    /// The summary and evidence, rendered once per event.
+    pub fn text(&mut self) -> &Rendered {
+        self.text
+            .get_or_insert_with(|| report::render(&self.facts, &self.lineage, &self.verdict))
+    }
+
+    /// `triage.report`, rendered once per event.
+    pub fn report_json(&mut self) -> serde_json::Result<&CString> {
+        if self.report_json.is_none() {
+            self.text();
+            let Triaged {
+                facts,
+                lineage,
+                verdict,
+                text: Some(text),
+                ..
+            } = &*self
+            else {
+                unreachable!("rendered just above");
+            };
+            let json = serde_json::to_string(&report::json_report(facts, lineage, verdict, text))?;
+            self.report_json = Some(super::fields::cstring(json));
+        }
+        Ok(self.report_json.get_or_insert_default())
+    }
 }
 
 #[derive(Debug, Default)]

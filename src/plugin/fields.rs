@@ -177,7 +177,7 @@ impl TriagePlugin {
     }
 
     fn extract_summary(&mut self, req: Req) -> Result<CString> {
-        self.with_triage(&req, |t| Ok(cstring(t.verdict.summary.as_str())))
+        self.with_triage(&req, |t| Ok(cstring(t.text().summary.as_str())))
     }
 
     fn extract_mitigation(&mut self, req: Req) -> Result<Option<CString>> {
@@ -193,7 +193,7 @@ impl TriagePlugin {
     }
 
     fn extract_evidence(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.verdict.evidence.iter())))
+        self.with_triage(&req, |t| Ok(cstrings(t.text().evidence.iter())))
     }
 
     fn extract_test_activity(&mut self, req: Req) -> Result<bool> {
@@ -201,18 +201,7 @@ impl TriagePlugin {
     }
 
     fn extract_report(&mut self, req: Req) -> Result<CString> {
-        self.with_triage(&req, |t| {
-            let json = match &t.report_json {
-                Some(json) => json.clone(),
-                None => {
-                    let value = report::json_report(&t.facts, &t.lineage, &t.verdict);
-                    t.report_json
-                        .insert(cstring(serde_json::to_string(&value)?))
-                        .clone()
-                }
-            };
-            Ok(json)
-        })
+        self.with_triage(&req, |t| Ok(t.report_json()?.clone()))
     }
 
     fn extract_lineage(&mut self, req: Req) -> Result<Option<CString>> {

@@ -190,13 +190,7 @@ impl TriagePlugin {
 
         Ok(self.cache.insert(
             key,
-            cache::Triaged {
-                facts,
-                lineage,
-                verdict,
-                table_container_id: walk.container_id,
-                report_json: None,
-            },
+            cache::Triaged::new(facts, lineage, verdict, walk.container_id),
         ))
     }
 }

@@ -82,6 +82,7 @@ fn every_field_on_a_realistic_container_exec() {
         .expect("execve");
     let facts = facts::from_execve(&typed.params, &DecodeLimits::default());
     let verdict = analysis::analyze(&facts, &lineage);
+    let text = crate::report::render(&facts, &lineage, &verdict);
     assert_eq!(
         h.field(&ev, "triage.risk"),
         ExtractedField::U64(u64::from(verdict.risk))
@@ -96,7 +97,7 @@ fn every_field_on_a_realistic_container_exec() {
     );
     assert_eq!(
         h.string(&ev, "triage.summary").as_deref(),
-        Some(verdict.summary.as_str())
+        Some(text.summary.as_str())
     );
     let ids = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
     assert_eq!(
@@ -119,13 +120,13 @@ fn every_field_on_a_realistic_container_exec() {
         h.string(&ev, "triage.mitigation").as_deref(),
         verdict.mitigations.first().map(|m| m.text)
     );
-    assert_eq!(h.list(&ev, "triage.evidence"), verdict.evidence);
+    assert_eq!(h.list(&ev, "triage.evidence"), text.evidence);
     assert_eq!(
         h.field(&ev, "triage.test_activity"),
         ExtractedField::Bool(verdict.test_activity)
     );
     let report = h.string(&ev, "triage.report").expect("report");
-    let expected = crate::report::json_report(&facts, &lineage, &verdict);
+    let expected = crate::report::json_report(&facts, &lineage, &verdict, &text);
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&report).expect("JSON"),
         expected

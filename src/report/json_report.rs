@@ -1,7 +1,7 @@
 //! The `triage.report` JSON object. Attacker text is escaped and bounded; the environment is
 //! never copied (it holds secrets), only counted.
 
-use super::escape;
+use super::{escape, Rendered};
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::{ExeFlags, ExecFacts};
 use crate::knowledge::ATTACK_VERSION;
@@ -23,7 +23,7 @@ pub fn exe_flag_names(bits: u32) -> Vec<&'static str> {
     .collect()
 }
 
-pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> Value {
+pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict, text: &Rendered) -> Value {
     let esc = |s: &str| escape(s, MAX_ARG);
     let signals: Vec<Value> = v
         .hits
@@ -56,12 +56,12 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> Value {
         "risk": v.risk,
         "severity": v.severity.as_str(),
         "category": v.category,
-        "summary": v.summary,
+        "summary": text.summary,
         "test_activity": v.test_activity,
         "signals": signals,
         "mitre": {"techniques": techniques, "tactics": tactics, "attack_version": ATTACK_VERSION},
         "mitigations": mitigations,
-        "evidence": v.evidence,
+        "evidence": text.evidence,
         "facts": {
             "argv": argv,
             "argv_truncated": facts.argv_truncated || facts.argv.len() > MAX_ARGS,
@@ -109,7 +109,7 @@ mod tests {
         };
         let l = Lineage::from_comms(["event-generator"]);
         let v = analyze(&f, &l);
-        let j = super::render(&f, &l, &v);
+        let j = super::render(&f, &l, &v, &crate::report::render(&f, &l, &v));
         for k in [
             "risk",
             "severity",

@@ -13,6 +13,26 @@ pub mod summary;
 pub mod text_report;
 
 pub use escape::escape;
+pub use evidence::Evidence;
+
+/// The text of a verdict: the one-line summary and the evidence lines, escaped and bounded.
+/// Rendered on demand, apart from the analysis: a benign exec that no rule alerts on never
+/// needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// At most [`summary::MAX_SUMMARY`] characters.
+    pub summary: String,
+    /// At most [`evidence::MAX_LINES`] lines of [`evidence::MAX_LINE`] characters.
+    pub evidence: Evidence,
+}
+
+/// Render the summary and evidence of `verdict`, the judgement of `facts` and `lineage`.
+pub fn render(facts: &ExecFacts, lineage: &Lineage, verdict: &Verdict) -> Rendered {
+    Rendered {
+        summary: summary::summary_line(facts, lineage, verdict),
+        evidence: evidence::evidence_lines(facts, lineage, verdict),
+    }
+}
 
 /// `container 1d45a96b1daa`, or `a container (id unknown)` when the caller knew only that.
 pub(crate) fn container_label(c: &ContainerInfo) -> String {
@@ -33,12 +53,22 @@ pub(crate) fn container_place(c: &ContainerInfo) -> String {
 
 /// The `triage.report` object: risk, severity, category, signals, mitre {techniques,
 /// tactics}, summary, mitigations, evidence, test_activity, facts, lineage.
-pub fn json_report(facts: &ExecFacts, lineage: &Lineage, verdict: &Verdict) -> serde_json::Value {
-    json_report::render(facts, lineage, verdict)
+pub fn json_report(
+    facts: &ExecFacts,
+    lineage: &Lineage,
+    verdict: &Verdict,
+    text: &Rendered,
+) -> serde_json::Value {
+    json_report::render(facts, lineage, verdict, text)
 }
 
 /// The human report: summary, incident details, why it matters, ATT&CK, mitigations with
 /// Docker and Kubernetes forms, references.
-pub fn text_report(facts: &ExecFacts, lineage: &Lineage, verdict: &Verdict) -> String {
-    text_report::render(facts, lineage, verdict)
+pub fn text_report(
+    facts: &ExecFacts,
+    lineage: &Lineage,
+    verdict: &Verdict,
+    text: &Rendered,
+) -> String {
+    text_report::render(facts, lineage, verdict, text)
 }

@@ -5,23 +5,26 @@
 use std::fmt::Write as _;
 
 use super::escape::{escape_into, escape_joined_into};
-use crate::analysis::detectors::{Ctx, Findings};
-use crate::facts::ExeFlags;
+use crate::analysis::detectors::basename;
+use crate::analysis::{Lineage, Verdict};
+use crate::facts::{ExeFlags, ExecFacts};
 
 /// Most characters in a summary.
 pub const MAX_SUMMARY: usize = 300;
 
-pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
+pub fn summary_line(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
+    let exe_name = basename(facts.exe());
+    let flag = |bit: u32| facts.exe_flags.is_some_and(|f| f.0 & bit != 0);
     let mut s = String::with_capacity(160);
-    if found.test_activity {
+    if v.test_activity {
         s.push_str("test activity (event-generator): ");
     }
-    let failed = cx.facts.res.is_some_and(|r| r != 0);
-    let lead = found.hits.iter().find(|h| h.signal.weight > 0);
+    let failed = facts.res.is_some_and(|r| r != 0);
+    let lead = v.hits.iter().find(|h| h.signal.weight > 0);
     match lead {
         Some(h) => {
             // Category ids are ours (ASCII, `_`-separated): spaces for reading.
-            s.extend(category.chars().map(|c| if c == '_' { ' ' } else { c }));
+            s.extend(v.category.chars().map(|c| if c == '_' { ' ' } else { c }));
             s.push_str(": ");
             if failed {
                 s.push_str("attempted ");
@@ -29,53 +32,53 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
             escape_into(&mut s, &h.evidence, 120);
         }
         None => {
-            s.push_str(if found.test_activity { "" } else { "benign: " });
+            s.push_str(if v.test_activity { "" } else { "benign: " });
             if failed {
                 s.push_str("attempted ");
             }
-            escape_joined_into(&mut s, cx.full_argv, 100);
+            escape_joined_into(&mut s, &facts.argv, 100);
         }
     }
-    if cx.flag(ExeFlags::LOWER_LAYER) {
+    if flag(ExeFlags::LOWER_LAYER) {
         s.push_str(" using ");
-        escape_into(&mut s, cx.exe_name, 40);
+        escape_into(&mut s, exe_name, 40);
         s.push_str(" shipped in the image");
-    } else if cx.flag(ExeFlags::UPPER_LAYER) {
+    } else if flag(ExeFlags::UPPER_LAYER) {
         s.push_str(" using ");
-        escape_into(&mut s, cx.exe_name, 40);
+        escape_into(&mut s, exe_name, 40);
         s.push_str(" added after the container started (drift)");
-    } else if cx.flag(ExeFlags::FROM_MEMFD) {
+    } else if flag(ExeFlags::FROM_MEMFD) {
         s.push_str(" run from memory (memfd)");
     }
-    match cx.facts.uid {
+    match facts.uid {
         Some(0) => s.push_str(", as root"),
         Some(u) => {
             let _ = write!(s, ", as uid {u}");
         }
         None => {}
     }
-    match &cx.facts.container {
+    match &facts.container {
         Some(c) => {
             s.push_str(" in ");
             s.push_str(&super::container_label(c));
         }
-        None if cx.facts.cgroups_present => s.push_str(" on the host"),
+        None if facts.cgroups_present => s.push_str(" on the host"),
         None => {}
     }
-    match cx.lineage.parent() {
+    match lineage.parent() {
         Some(p) => {
             s.push_str(" (parent ");
             escape_into(&mut s, &p.comm, 32);
             s.push(')');
         }
-        None if !cx.lineage.known && lead.is_some() => s.push_str(" (parent unknown)"),
+        None if !lineage.known && lead.is_some() => s.push_str(" (parent unknown)"),
         None => {}
     }
-    if found.notes.iter().any(|n| n.contains("most likely failed")) {
+    if v.notes.iter().any(|n| n.contains("most likely failed")) {
         s.push_str("; netcat-openbsd has no -e, so it likely failed");
     }
     if failed {
-        let _ = write!(s, "; exec failed (res={})", cx.facts.res.unwrap_or(0));
+        let _ = write!(s, "; exec failed (res={})", facts.res.unwrap_or(0));
     }
     // Byte length bounds the character count: count only when it may exceed.
     if s.len() > MAX_SUMMARY && s.chars().count() > MAX_SUMMARY {
@@ -91,8 +94,13 @@ pub fn summary_line(cx: &Ctx, found: &Findings, category: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::summary_line;
     use crate::analysis::{analyze, Lineage};
     use crate::facts::{ContainerInfo, ContainerRuntime, ExeFlags, ExecFacts};
+
+    fn summary(facts: &ExecFacts, lineage: &Lineage) -> String {
+        summary_line(facts, lineage, &analyze(facts, lineage))
+    }
 
     fn seed() -> ExecFacts {
         ExecFacts {
@@ -116,8 +124,7 @@ mod tests {
 
     #[test]
     fn seed_alert_summary_reads_it_correctly() {
-        let v = analyze(&seed(), &Lineage::from_comms(["event-generator"]));
-        let s = &v.summary;
+        let s = &summary(&seed(), &Lineage::from_comms(["event-generator"]));
         assert!(
             s.starts_with(
                 "test activity (event-generator): reverse shell: nc -e /bin/sh to example.com:22"
@@ -141,9 +148,8 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         f.exe_path = Some("/bin/nc.traditional".into());
-        let v = analyze(&f, &Lineage::default());
         assert_eq!(
-            v.summary,
+            summary(&f, &Lineage::default()),
             "reverse shell: nc -e /bin/sh to 10.1.2.3:4444 using nc.traditional shipped in the image, as root in container 1d45a96b1daa (parent unknown)"
         );
     }
@@ -153,10 +159,10 @@ mod tests {
         let mut f = seed();
         f.res = Some(-2);
         f.argv[3] = "evil\x1b[2J\nhost".into();
-        let v = analyze(&f, &Lineage::from_comms(["sh"]));
-        assert!(v.summary.contains("attempted nc -e"), "{}", v.summary);
-        assert!(v.summary.contains("exec failed (res=-2)"));
-        assert!(!v.summary.contains('\x1b') && !v.summary.contains('\n'));
+        let s = summary(&f, &Lineage::from_comms(["sh"]));
+        assert!(s.contains("attempted nc -e"), "{s}");
+        assert!(s.contains("exec failed (res=-2)"));
+        assert!(!s.contains('\x1b') && !s.contains('\n'));
     }
 
     #[test]
@@ -169,7 +175,7 @@ mod tests {
             "h".repeat(5000),
             "1".into(),
         ];
-        let v = analyze(&f, &Lineage::from_comms(["x".repeat(1000)]));
-        assert!(v.summary.chars().count() <= 300, "{}", v.summary.len());
+        let s = summary(&f, &Lineage::from_comms(["x".repeat(1000)]));
+        assert!(s.chars().count() <= 300, "{}", s.len());
     }
 }

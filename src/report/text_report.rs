@@ -1,18 +1,18 @@
 //! The human report, in the shape analysts expect: Summary, Incident details, Why it matters,
 //! ATT&CK, Mitigations (with Docker and Kubernetes forms), References.
 
-use super::{escape, json_report::exe_flag_names};
+use super::{escape, json_report::exe_flag_names, Rendered};
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::ExecFacts;
 use crate::knowledge::ATTACK_VERSION;
 use std::fmt::Write as _;
 
-pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
+pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict, text: &Rendered) -> String {
     let mut o = String::with_capacity(2048);
     let _ = writeln!(
         o,
         "Summary\n=======\n{}\nRisk {}/100, severity {}, category {}{}\n",
-        v.summary,
+        text.summary,
         v.risk,
         v.severity.as_str(),
         v.category,
@@ -96,7 +96,7 @@ pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict) -> String {
             escape(&h.evidence, 240)
         );
     }
-    for line in v
+    for line in text
         .evidence
         .iter()
         .filter(|l| l.starts_with("note:") || l.starts_with("exe:"))
@@ -165,7 +165,8 @@ mod tests {
             ..Default::default()
         };
         let l = Lineage::from_comms(["event-generator"]);
-        let t = super::render(&f, &l, &analyze(&f, &l));
+        let v = analyze(&f, &l);
+        let t = super::render(&f, &l, &v, &crate::report::render(&f, &l, &v));
         for s in [
             "Summary",
             "Incident details",

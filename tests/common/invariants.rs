@@ -9,7 +9,7 @@
 
 use falco_triage::analysis::{analyze, Lineage, Severity, Verdict};
 use falco_triage::facts::ExecFacts;
-use falco_triage::report;
+use falco_triage::report::{self, Rendered};
 use serde_json::Value;
 
 /// `report::summary::MAX_SUMMARY`: the summary bound the contract states.
@@ -28,24 +28,30 @@ pub fn has_control(s: &str) -> bool {
     s.chars().any(char::is_control)
 }
 
-/// Analyse `facts`, check every invariant, and return the verdict.
-pub fn check_analysis(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
+/// Analyse `facts`, render the verdict's text, check every invariant, and return both.
+pub fn check_analysis(facts: &ExecFacts, lineage: &Lineage) -> (Verdict, Rendered) {
     let verdict = analyze(facts, lineage);
-    check_verdict(&verdict);
+    let rendered = report::render(facts, lineage, &verdict);
+    check_verdict(&verdict, &rendered);
 
     // Determinism: the same facts give the same verdict and the same report.
     let again = analyze(facts, lineage);
     assert_eq!(verdict, again, "analyze is not deterministic");
+    assert_eq!(
+        rendered,
+        report::render(facts, lineage, &again),
+        "render is not deterministic"
+    );
 
-    let json = report::json_report(facts, lineage, &verdict);
-    check_json_report(facts, lineage, &verdict, &json);
+    let json = report::json_report(facts, lineage, &verdict, &rendered);
+    check_json_report(facts, lineage, &verdict, &rendered, &json);
     assert_eq!(
         json,
-        report::json_report(facts, lineage, &again),
+        report::json_report(facts, lineage, &again, &rendered),
         "json_report is not deterministic"
     );
 
-    let text = report::text_report(facts, lineage, &verdict);
+    let text = report::text_report(facts, lineage, &verdict, &rendered);
     assert!(
         text.len() <= MAX_TEXT_BYTES,
         "text report is {} bytes",
@@ -57,11 +63,11 @@ pub fn check_analysis(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
             "control character in text report line {line:?}"
         );
     }
-    verdict
+    (verdict, rendered)
 }
 
-/// Invariants of a verdict alone.
-pub fn check_verdict(v: &Verdict) {
+/// Invariants of a verdict and its text.
+pub fn check_verdict(v: &Verdict, text: &Rendered) {
     assert!(v.risk <= 100, "risk {} out of 0..=100", v.risk);
     assert_eq!(
         v.risk >= 50,
@@ -71,22 +77,22 @@ pub fn check_verdict(v: &Verdict) {
         v.severity
     );
     assert!(
-        v.summary.chars().count() <= MAX_SUMMARY_CHARS,
+        text.summary.chars().count() <= MAX_SUMMARY_CHARS,
         "summary has {} chars",
-        v.summary.chars().count()
+        text.summary.chars().count()
     );
     assert!(
-        !has_control(&v.summary),
+        !has_control(&text.summary),
         "control character in summary {:?}",
-        v.summary
+        text.summary
     );
-    assert!(!v.summary.is_empty(), "empty summary");
+    assert!(!text.summary.is_empty(), "empty summary");
     assert!(
-        v.evidence.len() <= MAX_EVIDENCE_LINES,
+        text.evidence.len() <= MAX_EVIDENCE_LINES,
         "{} evidence lines",
-        v.evidence.len()
+        text.evidence.len()
     );
-    for line in &v.evidence {
+    for line in &text.evidence {
         assert!(!has_control(line), "control character in evidence {line:?}");
         assert!(
             line.chars().count() <= MAX_EVIDENCE_LINE_CHARS,
@@ -104,15 +110,21 @@ pub fn check_verdict(v: &Verdict) {
 
 /// Invariants of the `triage.report` object: it round-trips through JSON text, is bounded,
 /// carries no control character in any string, and says what the verdict says.
-pub fn check_json_report(facts: &ExecFacts, lineage: &Lineage, v: &Verdict, json: &Value) {
-    let text = serde_json::to_string(json).expect("the report serialises");
+pub fn check_json_report(
+    facts: &ExecFacts,
+    lineage: &Lineage,
+    v: &Verdict,
+    text: &Rendered,
+    json: &Value,
+) {
+    let line = serde_json::to_string(json).expect("the report serialises");
     assert!(
-        text.len() <= MAX_JSON_BYTES,
+        line.len() <= MAX_JSON_BYTES,
         "JSON report is {} bytes",
-        text.len()
+        line.len()
     );
-    assert!(!text.contains('\n'), "a report must fit on one output line");
-    let back: Value = serde_json::from_str(&text).expect("the report parses back");
+    assert!(!line.contains('\n'), "a report must fit on one output line");
+    let back: Value = serde_json::from_str(&line).expect("the report parses back");
     assert_eq!(&back, json, "the report does not round-trip");
     walk_strings(json, &mut |s| {
         assert!(!has_control(s), "control character in JSON string {s:?}");
@@ -122,12 +134,12 @@ pub fn check_json_report(facts: &ExecFacts, lineage: &Lineage, v: &Verdict, json
     assert_eq!(json["risk"], v.risk);
     assert_eq!(json["severity"], v.severity.as_str());
     assert_eq!(json["category"], v.category);
-    assert_eq!(json["summary"], v.summary.as_str());
+    assert_eq!(json["summary"], text.summary.as_str());
     assert_eq!(json["test_activity"], v.test_activity);
     assert_eq!(json["lineage_known"], lineage.known);
     assert_eq!(
         json["evidence"].as_array().map(Vec::len),
-        Some(v.evidence.len())
+        Some(text.evidence.len())
     );
     assert_eq!(json["signals"].as_array().map(Vec::len), Some(v.hits.len()));
     let argv_shown = json["facts"]["argv"].as_array().map_or(0, Vec::len);

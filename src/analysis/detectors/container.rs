@@ -3,7 +3,7 @@
 //! (nsenter into PID 1, chroot into the host filesystem, the runtime socket, privileged or
 //! host-mounted containers, mounting host devices, debugfs, unshare).
 
-use super::{args, class_of, has_opt, Ctx, Findings};
+use super::{args, has_opt, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 const SOCKETS: &[&str] = &[
@@ -107,7 +107,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);
-        if class_of(p) == Some(ToolClass::ContainerAdmin) && cx.in_container {
+        if c.class == Some(ToolClass::ContainerAdmin) && cx.in_container {
             let verb = verb_of(a);
             if matches!(verb, "run" | "create" | "apply" | "runp" | "start") {
                 out.hit(signals::CONTAINER_DEPLOY, super::join(c));

@@ -2,7 +2,7 @@
 //! reading cloud credential files, querying the cloud instance metadata API, and running
 //! password crackers. A path or address that is only an argument of echo/printf is data.
 
-use super::{args, class_of, is_printer, Ctx, Findings};
+use super::{args, is_printer, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
@@ -76,7 +76,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     let cmds = cx.commands();
     for (i, c) in cmds.iter().enumerate() {
         let p = c.program();
-        if class_of(p) == Some(ToolClass::Credential) {
+        if c.class == Some(ToolClass::Credential) {
             out.hit(
                 signals::CREDENTIAL_CRACKER,
                 format!("{p} (password cracking/dumping tool)"),

@@ -2,7 +2,7 @@
 //! runs a hidden payload; a lone decode is weak evidence. `echo ... base64 -d` where the
 //! decode is only text in echo's arguments is not a decode (the event-generator pattern).
 
-use super::{args, class_of, has_opt, is_printer, is_shell, piped_into, Ctx, Findings};
+use super::{args, has_opt, is_printer, piped_into, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 fn decodes(c: &crate::analysis::shell::SimpleCommand) -> bool {
@@ -24,8 +24,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if decodes(c) {
             match piped_into(cmds, i) {
                 Some(next)
-                    if is_shell(next.program())
-                        || class_of(next.program()) == Some(ToolClass::Interpreter) =>
+                    if matches!(next.class, Some(ToolClass::Shell | ToolClass::Interpreter)) =>
                 {
                     out.hit(
                         signals::DECODE_TO_SHELL,

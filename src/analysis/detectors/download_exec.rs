@@ -1,11 +1,12 @@
 //! Download-and-execute: `curl|wget ... | sh`, `bash -c "$(curl ...)"`, and the dropper chain
 //! `curl -o /tmp/x && chmod +x /tmp/x && /tmp/x`. The stock rules miss these inside `sh -c`.
 
-use super::{args, class_of, is_shell, piped_into, Ctx, Findings};
+use super::{args, piped_into, Ctx, Findings};
+use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
-fn runs_code(p: &str) -> bool {
-    is_shell(p) || class_of(p) == Some(ToolClass::Interpreter)
+fn runs_code(c: &SimpleCommand) -> bool {
+    matches!(c.class, Some(ToolClass::Shell | ToolClass::Interpreter))
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
@@ -14,25 +15,21 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     let mut chmod_x = false;
     for (i, c) in cmds.iter().enumerate() {
         let p = c.program();
-        if class_of(p) == Some(ToolClass::Downloader) {
+        if c.class == Some(ToolClass::Downloader) {
             let url = args(c)
                 .iter()
                 .find(|a| a.contains("://"))
                 .map(String::as_str)
                 .unwrap_or("a URL");
             if let Some(next) = piped_into(cmds, i) {
-                if runs_code(next.program()) {
+                if runs_code(next) {
                     out.hit(
                         signals::DOWNLOAD_PIPE_SHELL,
                         format!("{p} {url} piped into {}", next.program()),
                     );
                 }
             }
-            if c.in_substitution
-                && cmds
-                    .iter()
-                    .any(|o| o.depth + 1 == c.depth && runs_code(o.program()))
-            {
+            if c.in_substitution && cmds.iter().any(|o| o.depth + 1 == c.depth && runs_code(o)) {
                 out.hit(
                     signals::DOWNLOAD_PIPE_SHELL,
                     format!("{p} {url} output run by a shell"),

@@ -3,7 +3,7 @@
 //! subprocess, exec, `/inet/tcp`) is a reverse shell; code that decodes a payload and runs it
 //! (b64decode + exec/eval) is obfuscated execution. Other one-liners are left alone.
 
-use super::{args, class_of, Ctx, Findings};
+use super::{args, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
@@ -91,7 +91,7 @@ const RUN: &[&str] = &[
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
-        if class_of(p) != Some(ToolClass::Interpreter) {
+        if c.class != Some(ToolClass::Interpreter) {
             continue;
         }
         let Some(code) = inline_code(c) else { continue };

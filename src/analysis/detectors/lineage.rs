@@ -4,12 +4,12 @@
 //! parent is the container runtime (kubectl/docker exec, T1609); cron running a suspicious
 //! command. Runs last: it reads the hits of the other detectors.
 
-use super::{class_of, is_shell, recon::lineage_server, Ctx, Findings};
+use super::{recon::lineage_server, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let p = cx.program();
-    let class = class_of(p);
+    let class = cx.program_class();
     let tool = cx.runs_class(|c| {
         matches!(
             c,
@@ -32,25 +32,27 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER);
     let p = tool.unwrap_or(p);
     let strong = out.max_weight() >= 50;
-    let parent = cx.lineage.parent().map(|a| a.comm.as_str());
+    let parent = cx.ancestors().next();
     let in_pkg_install = cx
-        .ancestor_comms()
+        .ancestors()
         .take(8)
-        .any(|c| class_of(c) == Some(ToolClass::LanguagePackageManager));
+        .any(|(_, k)| k == Some(ToolClass::LanguagePackageManager));
+    // The program that judged here: the tool when one ran, else the exec's program.
+    let program_is_shell = tool.is_none() && class == Some(ToolClass::Shell);
 
     // Server ancestry (skip shells between the server and us).
-    if let Some(server) = cx
+    if let Some((server, server_class)) = cx
         .nearest_non_shell_ancestor(4)
-        .filter(|c| lineage_server(c))
+        .filter(|(comm, class)| lineage_server(comm, *class))
     {
         let direct_or_via_shell = cx
-            .ancestor_comms()
-            .take_while(|c| *c != server)
-            .all(is_shell);
+            .ancestors()
+            .take_while(|(c, _)| *c != server)
+            .all(|(_, k)| k == Some(ToolClass::Shell));
         // File browsing from a web server's shell is what web shells do; sendmail or
         // rotatelogs from it is configuration.
         let browse = |w: &str| matches!(w, "ls" | "cd" | "pwd" | "find" | "cat" | "dir");
-        let browsing = matches!(class_of(server), Some(ToolClass::WebServer))
+        let browsing = server_class == Some(ToolClass::WebServer)
             && (cx.commands().iter().skip(1).any(|c| browse(c.program()))
                 || cx
                     .unsplit_script()
@@ -66,9 +68,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 
     if in_pkg_install && (toolish || strong) && class != Some(ToolClass::LanguagePackageManager) {
         let installer = cx
-            .ancestor_comms()
-            .find(|c| class_of(c) == Some(ToolClass::LanguagePackageManager))
-            .unwrap_or("?");
+            .ancestors()
+            .find(|(_, k)| *k == Some(ToolClass::LanguagePackageManager))
+            .map_or("?", |(comm, _)| comm);
         out.hit(
             signals::PACKAGE_INSTALL_SPAWNED_TOOL,
             format!("{installer} install ran {p}"),
@@ -76,30 +78,27 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     }
 
     // A command run by a shell that a network tool serves (`nc -e sh` -> sh -> id).
-    let mut up = cx.ancestor_comms().take(4);
-    if let Some(first) = up.next() {
-        if is_shell(first) {
-            if let Some(nc) = up
-                .find(|c| !is_shell(c))
-                .filter(|c| class_of(c) == Some(ToolClass::Netcat))
-            {
-                out.hit(
-                    signals::SHELL_UNDER_NETWORK_TOOL,
-                    format!("{p} run by a shell that {nc} serves"),
-                );
-            }
+    let mut up = cx.ancestors().take(4);
+    if let Some((_, Some(ToolClass::Shell))) = up.next() {
+        if let Some((nc, _)) = up
+            .find(|(_, k)| *k != Some(ToolClass::Shell))
+            .filter(|(_, k)| *k == Some(ToolClass::Netcat))
+        {
+            out.hit(
+                signals::SHELL_UNDER_NETWORK_TOOL,
+                format!("{p} run by a shell that {nc} serves"),
+            );
         }
     }
 
-    if let Some(parent) = parent {
-        let pc = class_of(parent);
-        if is_shell(p) && pc == Some(ToolClass::Netcat) {
+    if let Some((parent, pc)) = parent {
+        if program_is_shell && pc == Some(ToolClass::Netcat) {
             out.hit(
                 signals::SHELL_UNDER_NETWORK_TOOL,
                 format!("{p} started by {parent}"),
             );
         }
-        if is_shell(p) && pc == Some(ToolClass::Interpreter) {
+        if program_is_shell && pc == Some(ToolClass::Interpreter) {
             let socket_code = cx.lineage.parent().is_some_and(|a| {
                 a.args
                     .iter()
@@ -112,7 +111,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 );
             }
         }
-        if is_shell(p) && cx.tty && pc == Some(ToolClass::ContainerRuntime) {
+        if program_is_shell && cx.tty && pc == Some(ToolClass::ContainerRuntime) {
             out.hit(
                 signals::RUNTIME_INTERACTIVE_SHELL,
                 format!("interactive {p} attached through {parent} (kubectl/docker exec -it)"),
@@ -120,9 +119,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
 
-    if let Some(sched) = cx
+    if let Some((sched, _)) = cx
         .nearest_non_shell_ancestor(3)
-        .filter(|c| class_of(c) == Some(ToolClass::Scheduler))
+        .filter(|(_, k)| *k == Some(ToolClass::Scheduler))
     {
         let suspicious = strong
             || matches!(

@@ -3,7 +3,7 @@
 //! directories. Tool managers that live in dot-directories (~/.cargo, ~/.local/bin...) are
 //! normal and skipped.
 
-use super::{args, basename, in_writable_dir, is_shell, Ctx, Findings};
+use super::{args, basename, in_writable_dir, Ctx, Findings};
 use crate::knowledge::signals;
 
 const TOOL_HOMES: &[&str] = &[
@@ -90,7 +90,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             check_path(a0, out);
         }
         // `sh /tmp/x.sh`, `sh -c /dev/shm/x.sh`: the script a shell runs.
-        if is_shell(c.program()) {
+        if super::runs_shell(c) {
             if let Some(script) = args(c)
                 .iter()
                 .find(|a| !a.starts_with('-'))

@@ -1,7 +1,7 @@
 //! Cryptomining: known miner binaries, stratum pool URLs, known pool hosts and miner options.
 //! A stratum URL that is only an argument of echo/printf/grep is text, not mining.
 
-use super::{basename, class_of, is_inert_for_keywords, Ctx, Findings};
+use super::{is_inert_for_keywords, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 const MARKERS: &[&str] = &[
@@ -27,7 +27,7 @@ const MARKERS: &[&str] = &[
 ];
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
-    if class_of(cx.exe_name) == Some(ToolClass::Miner) {
+    if cx.exe_class == Some(ToolClass::Miner) {
         out.hit(
             signals::CRYPTO_MINER,
             format!("known miner binary {}", cx.exe_path),
@@ -36,8 +36,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     let mut lower = String::new();
     for c in cx.commands() {
         let p = c.program();
-        if class_of(p) == Some(ToolClass::Miner) || class_of(basename(p)) == Some(ToolClass::Miner)
-        {
+        if c.class == Some(ToolClass::Miner) {
             out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
         }
         // One lowercase buffer reused for every argument (no allocation per argument).

@@ -12,7 +12,8 @@
 use crate::analysis::shell::{CommandLine, Joiner, RedirectOp, SimpleCommand};
 use crate::analysis::{Lineage, SignalHit};
 use crate::facts::{ExeFlags, ExecFacts};
-use crate::knowledge::{tool_class, Signal, ToolClass};
+pub use crate::knowledge::class_of;
+use crate::knowledge::{Signal, ToolClass};
 
 pub mod capabilities;
 pub mod container;
@@ -115,6 +116,9 @@ impl Findings {
     }
 }
 
+/// Ancestors whose tool class [`Ctx`] keeps (the plugin walks at most 16).
+const CLASSED_ANCESTORS: usize = 16;
+
 /// Everything a detector may read, computed once per exec.
 pub struct Ctx<'a> {
     pub facts: &'a ExecFacts,
@@ -124,30 +128,46 @@ pub struct Ctx<'a> {
     pub exe_path: &'a str,
     /// Basename of `exe_path`.
     pub exe_name: &'a str,
+    /// Tool class of `exe_name`.
+    pub exe_class: Option<ToolClass>,
     pub in_container: bool,
     /// Controlling terminal present.
     pub tty: bool,
-    /// The whole argv as decoded, for the summary; `facts.argv` may be a bounded view of it.
-    pub full_argv: &'a [String],
+    /// The `-c` script of the exec when it is a shell (see [`Ctx::script_text`]).
+    script: Option<&'a str>,
+    /// Whether the parser split `script` into commands.
+    script_split: bool,
+    /// Tool classes of the first [`CLASSED_ANCESTORS`] ancestors' comms, nearest first.
+    ancestor_classes: [Option<ToolClass>; CLASSED_ANCESTORS],
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(facts: &'a ExecFacts, lineage: &'a Lineage, cmd: &'a CommandLine) -> Self {
-        let exe_path = facts
-            .exe_path
-            .as_deref()
-            .filter(|p| !p.is_empty())
-            .or(facts.argv.first().map(String::as_str))
-            .unwrap_or("");
+        let exe_path = facts.exe();
+        let exe_name = basename(exe_path);
+        let script = cmd.commands.first().and_then(|first| {
+            if first.class != Some(ToolClass::Shell) {
+                return None;
+            }
+            let i = first.argv.iter().position(|a| is_dash_c(a))?;
+            first.argv.get(i + 1).map(String::as_str)
+        });
+        let mut ancestor_classes = [None; CLASSED_ANCESTORS];
+        for (slot, a) in ancestor_classes.iter_mut().zip(&lineage.ancestors) {
+            *slot = class_of(&a.comm);
+        }
         Ctx {
             facts,
             lineage,
             cmd,
             exe_path,
-            exe_name: basename(exe_path),
+            exe_name,
+            exe_class: class_of(exe_name),
             in_container: facts.container.is_some(),
-            tty: facts.tty.is_some_and(|t| t != 0),
-            full_argv: &facts.argv,
+            tty: facts.interactive(),
+            script,
+            script_split: cmd.commands.iter().any(|c| c.depth > 0),
+            ancestor_classes,
         }
     }
 
@@ -160,6 +180,14 @@ impl<'a> Ctx<'a> {
         match self.cmd.commands.first().map(SimpleCommand::program) {
             Some(p) if !p.is_empty() => p,
             _ => self.exe_name,
+        }
+    }
+
+    /// Tool class of [`Ctx::program`].
+    pub fn program_class(&self) -> Option<ToolClass> {
+        match self.cmd.commands.first() {
+            Some(c) if !c.program().is_empty() => c.class,
+            _ => self.exe_class,
         }
     }
 
@@ -193,34 +221,35 @@ impl<'a> Ctx<'a> {
         self.lineage.ancestors.iter().map(|a| a.comm.as_str())
     }
 
+    /// Ancestor comms with their tool classes, nearest first.
+    pub fn ancestors(&self) -> impl Iterator<Item = (&'a str, Option<ToolClass>)> + '_ {
+        self.lineage.ancestors.iter().enumerate().map(|(i, a)| {
+            let class = match self.ancestor_classes.get(i) {
+                Some(c) => *c,
+                None => class_of(&a.comm),
+            };
+            (a.comm.as_str(), class)
+        })
+    }
+
     /// The nearest ancestor that is not a shell (a shell between a server and this exec is the
     /// usual `sh -c`), looking at most `depth` levels up.
-    pub fn nearest_non_shell_ancestor(&self, depth: usize) -> Option<&'a str> {
-        self.ancestor_comms()
+    pub fn nearest_non_shell_ancestor(&self, depth: usize) -> Option<(&'a str, Option<ToolClass>)> {
+        self.ancestors()
             .take(depth)
-            .find(|c| class_of(c) != Some(ToolClass::Shell))
+            .find(|(_, c)| *c != Some(ToolClass::Shell))
     }
 
     /// The `-c` script of the exec when it is a shell, split or not (for patterns that only
     /// exist in the raw text, such as obfuscation).
     pub fn script_text(&self) -> Option<&'a str> {
-        let first = self.cmd.commands.first()?;
-        if class_of(first.program()) != Some(ToolClass::Shell) {
-            return None;
-        }
-        let i = first.argv.iter().position(|a| is_dash_c(a))?;
-        first.argv.get(i + 1).map(String::as_str)
+        self.script
     }
 
     /// Program classes of everything the command line runs: every parsed command, and the
     /// first word of an unsplit `sh -c` script.
     pub fn runs_class(&self, pred: impl Fn(Option<ToolClass>) -> bool) -> Option<&'a str> {
-        if let Some(c) = self
-            .cmd
-            .commands
-            .iter()
-            .find(|c| pred(class_of(c.program())))
-        {
+        if let Some(c) = self.cmd.commands.iter().find(|c| pred(c.class)) {
             return Some(c.program());
         }
         let first = self.unsplit_script()?.split_whitespace().next()?;
@@ -235,9 +264,9 @@ impl<'a> Ctx<'a> {
         if self.in_container || !self.tty || self.lineage.ancestors.is_empty() {
             return false;
         }
-        self.ancestor_comms().all(|c| {
+        self.ancestors().all(|(comm, class)| {
             !matches!(
-                class_of(c),
+                class,
                 Some(
                     ToolClass::WebServer
                         | ToolClass::AppServer
@@ -246,7 +275,7 @@ impl<'a> Ctx<'a> {
                         | ToolClass::Scheduler
                         | ToolClass::Interpreter
                 )
-            ) && c != "node"
+            ) && comm != "node"
         })
     }
 
@@ -254,15 +283,10 @@ impl<'a> Ctx<'a> {
     /// limit was hit, or a parser without `sh -c` support). Detectors use it only for a few
     /// unambiguous substrings; the split commands are always preferred.
     pub fn unsplit_script(&self) -> Option<&'a str> {
-        if self.cmd.commands.iter().any(|c| c.depth > 0) {
+        if self.script_split {
             return None;
         }
-        let first = self.cmd.commands.first()?;
-        if class_of(first.program()) != Some(ToolClass::Shell) {
-            return None;
-        }
-        let i = first.argv.iter().position(|a| is_dash_c(a))?;
-        first.argv.get(i + 1).map(String::as_str)
+        self.script
     }
 }
 
@@ -304,15 +328,13 @@ pub fn basename(path: &str) -> &str {
     }
 }
 
-/// Tool class of a program name; login shells (`-bash`) count as their shell.
-pub fn class_of(name: &str) -> Option<ToolClass> {
-    // Process titles such as `npm install` keep the program as their first word.
-    let name = name.split(' ').next().unwrap_or(name);
-    tool_class(name.strip_prefix('-').unwrap_or(name))
-}
-
 pub fn is_shell(name: &str) -> bool {
     class_of(name) == Some(ToolClass::Shell)
+}
+
+/// Whether a command's program is a shell.
+pub fn runs_shell(c: &SimpleCommand) -> bool {
+    c.class == Some(ToolClass::Shell)
 }
 
 /// Programs that only print their arguments: a keyword in their argv is data, not behaviour.

@@ -2,7 +2,7 @@
 //! `--exec`, `--sh-exec`, `--lua-exec`, socat `EXEC:`/`SYSTEM:`. That is a reverse or bind
 //! shell. netcat-openbsd has no `-e`: the exec then most likely failed, which we say.
 
-use super::{args, class_of, Ctx, Findings};
+use super::{args, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
@@ -15,7 +15,7 @@ const VALUE_OPTS: &[&str] = &[
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
-        if class_of(p) != Some(ToolClass::Netcat) || p == "telnet" {
+        if c.class != Some(ToolClass::Netcat) || p == "telnet" {
             continue;
         }
         if p == "socat" {

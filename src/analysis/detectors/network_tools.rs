@@ -2,13 +2,13 @@
 //! tunnels (chisel, ngrok, frp, `ssh -R/-D`), and netcat/DNS utilities in a container.
 //! A tool asked only for its version does nothing and is noted.
 
-use super::{args, class_of, has_short, version_query_only, Ctx, Findings};
+use super::{args, has_short, version_query_only, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
-        let class = class_of(p);
+        let class = c.class;
         if matches!(
             class,
             Some(ToolClass::Scanner | ToolClass::Sniffer | ToolClass::Tunnel)
@@ -55,9 +55,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     && !l.contains("127.0.0.1")
             });
             let entrypoint = cx
-                .lineage
-                .parent()
-                .is_some_and(|a| class_of(&a.comm) == Some(ToolClass::ContainerRuntime));
+                .ancestors()
+                .next()
+                .is_some_and(|(_, k)| k == Some(ToolClass::ContainerRuntime));
             if listen && connect && !entrypoint {
                 out.hit(
                     signals::TUNNEL_TOOL,

@@ -1,7 +1,7 @@
 //! Package managers run inside a running container (apt, apk, yum, dnf, pip, npm...): the
 //! container drifts from its image and can fetch tools. Weak alone (stock rule parity).
 
-use super::{class_of, Ctx, Findings};
+use super::{Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
@@ -10,7 +10,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     }
     for c in cx.commands() {
         if matches!(
-            class_of(c.program()),
+            c.class,
             Some(ToolClass::PackageManager | ToolClass::LanguagePackageManager)
         ) {
             out.hit(signals::PACKAGE_MANAGER_IN_CONTAINER, super::join(c));

@@ -2,7 +2,7 @@
 //! services enabled at boot, SSH authorized_keys written, and local accounts created or
 //! changed. Reading these files is not persistence.
 
-use super::{args, class_of, writes_path, Ctx, Findings};
+use super::{args, writes_path, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 fn is_cron_path(p: &str) -> bool {
@@ -70,7 +70,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 format!("{p} writes authorized_keys"),
             );
         }
-        if class_of(p) == Some(ToolClass::UserAdmin)
+        if c.class == Some(ToolClass::UserAdmin)
             && !super::version_query_only(c)
             && !(p == "passwd" && a.iter().any(|x| x == "-S" || x == "--status"))
         {

@@ -1,12 +1,12 @@
 //! Debuggers attached to a running process (gdb -p, strace -p, ltrace -p): reading another
 //! process's memory or injecting code through ptrace. Debugging a program one starts is not.
 
-use super::{args, class_of, has_opt, Ctx, Findings};
+use super::{args, has_opt, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
-        if class_of(c.program()) != Some(ToolClass::Debugger) {
+        if c.class != Some(ToolClass::Debugger) {
             continue;
         }
         let attach = has_opt(c, &["-p", "--pid", "--attach"])

@@ -2,7 +2,7 @@
 //! meaningful with a terminal in a container or under a server process (hands-on-keyboard or
 //! a web shell). Entry-point scripts printing the user are not reported.
 
-use super::{args, class_of, Ctx, Findings};
+use super::{args, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 /// Privilege-escalation and container-escape enumeration scripts and binaries.
@@ -35,13 +35,15 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             );
         }
     }
-    let under_server = cx.nearest_non_shell_ancestor(4).is_some_and(lineage_server);
+    let under_server = cx
+        .nearest_non_shell_ancestor(4)
+        .is_some_and(|(comm, class)| lineage_server(comm, class));
     if !(under_server || (cx.tty && cx.in_container)) {
         return;
     }
     for c in cx.commands() {
         let p = c.program();
-        let recon = class_of(p) == Some(ToolClass::Recon)
+        let recon = c.class == Some(ToolClass::Recon)
             || (matches!(p, "cat" | "head" | "less")
                 && args(c).iter().any(|a| {
                     a == "/etc/passwd"
@@ -67,9 +69,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 }
 
 /// Web, application or database server comm (node counts as an application server here).
-pub fn lineage_server(comm: &str) -> bool {
+pub fn lineage_server(comm: &str, class: Option<ToolClass>) -> bool {
     matches!(
-        class_of(comm),
+        class,
         Some(ToolClass::WebServer | ToolClass::AppServer | ToolClass::DbServer)
     ) || comm == "node"
         || comm == "nodejs"

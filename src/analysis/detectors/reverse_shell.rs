@@ -4,7 +4,7 @@
 //! a network client piped into a shell (`telnet h p | /bin/sh`).
 //! A lone `echo > /dev/tcp/h/p` is a port probe, not a shell: noted, not fired.
 
-use super::{class_of, is_shell, piped_into, Ctx, Findings};
+use super::{piped_into, runs_shell, Ctx, Findings};
 use crate::analysis::shell::{RedirectOp, SimpleCommand};
 use crate::knowledge::{signals, ToolClass};
 
@@ -19,7 +19,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             let stdin_from_socket = r.fd == Some(0)
                 || matches!(r.op, RedirectOp::In | RedirectOp::ReadWrite)
                 || r.target.starts_with('&');
-            if is_shell(p)
+            if runs_shell(c)
                 || p == "exec"
                 || stdin_from_socket
                 || c.redirects.iter().any(|x| x.op == RedirectOp::Dup)
@@ -44,13 +44,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if p == "mkfifo" || (p == "mknod" && super::args(c).iter().any(|a| a == "p")) {
             has_fifo = true;
         }
-        let client = class_of(p) == Some(ToolClass::Netcat)
+        let client = c.class == Some(ToolClass::Netcat)
             || (p == "openssl" && super::args(c).iter().any(|a| a == "s_client"));
         has_client |= client;
-        has_shell |= is_shell(p);
+        has_shell |= runs_shell(c);
         if client {
             if let Some(next) = piped_into(cmds, i) {
-                if is_shell(next.program()) {
+                if runs_shell(next) {
                     out.hit(
                         signals::TELNET_SHELL_PIPE,
                         format!("{} piped into {}", short(c), next.program()),

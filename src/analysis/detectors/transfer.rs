@@ -3,7 +3,7 @@
 //! curl/wget run with a proxy in the environment. Health checks (`curl -f http://localhost`,
 //! `wget --spider`) and version queries are not transfers.
 
-use super::{args, class_of, has_opt, version_query_only, Ctx, Findings};
+use super::{args, has_opt, version_query_only, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 const SENSITIVE: &[&str] = &[
@@ -29,7 +29,7 @@ fn staging(path: &str) -> bool {
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
-        let class = class_of(p);
+        let class = c.class;
         if class == Some(ToolClass::Netcat) && c.joiner == crate::analysis::shell::Joiner::Pipe {
             out.hit(
                 signals::NETWORK_EXFILTRATION_PIPE,

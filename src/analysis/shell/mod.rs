@@ -18,6 +18,8 @@
 //! This is a robust approximation of POSIX/bash syntax for triage, not a shell: input a shell
 //! would reject (unbalanced quotes) is still read as far as it goes.
 
+use crate::knowledge::ToolClass;
+
 mod lex;
 mod parse;
 mod wrappers;
@@ -99,6 +101,8 @@ pub struct SimpleCommand {
     /// Only this command's own wrappers: the commands of an `sudo sh -c '..'` string do not
     /// repeat `sudo` (read the enclosing command for that).
     pub wrappers: Vec<Wrapper>,
+    /// The knowledge class of [`Self::program`], looked up once here: every detector asks.
+    pub class: Option<ToolClass>,
 }
 
 /// A wrapper removed from the head of a command, with its own options and operands

@@ -130,7 +130,10 @@ impl Parser {
                     .map(|r| r.target.clone()),
             );
         }
+        let class =
+            crate::knowledge::class_of(argv.first().map_or("", |p| super::last_component(p)));
         self.out.push(SimpleCommand {
+            class,
             argv,
             assignments,
             redirects,

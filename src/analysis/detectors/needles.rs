@@ -1,0 +1,177 @@
+//! Keyword sets searched for inside arguments, with a first-byte table built at compile time.
+//!
+//! Detectors ask "does this argument contain any of these keywords?" for every argument of
+//! every exec. `str::contains` per keyword sets up a searcher per call; a [`Needles`] set walks
+//! the argument once, and only at bytes that start some keyword compares the keywords that
+//! start with that byte. The table is computed by a `const fn`, so a set is a `static` and a
+//! bad keyword (empty, or upper case in a case-insensitive set) is a compile error.
+
+/// A fixed set of keywords.
+pub struct Needles {
+    words: &'static [&'static str],
+    /// Bit `b` is set when some keyword starts with byte `b` (both cases when `fold`).
+    first: [u64; 4],
+    /// Length of the shortest keyword: shorter arguments cannot contain any.
+    min_len: usize,
+    /// ASCII case-insensitive matching (keywords are then lower case).
+    fold: bool,
+}
+
+impl Needles {
+    /// Exact (case-sensitive) keywords.
+    pub const fn new(words: &'static [&'static str]) -> Self {
+        Self::build(words, false)
+    }
+
+    /// Keywords matched ignoring ASCII case; they must be written in lower case.
+    pub const fn ignore_ascii_case(words: &'static [&'static str]) -> Self {
+        Self::build(words, true)
+    }
+
+    const fn build(words: &'static [&'static str], fold: bool) -> Self {
+        assert!(!words.is_empty(), "a keyword set needs at least one keyword");
+        let mut first = [0u64; 4];
+        let mut min_len = usize::MAX;
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i].as_bytes();
+            assert!(!w.is_empty(), "empty keyword in a keyword set");
+            if fold {
+                let mut j = 0;
+                while j < w.len() {
+                    assert!(
+                        !w[j].is_ascii_uppercase(),
+                        "case-insensitive keywords must be lower case"
+                    );
+                    j += 1;
+                }
+            }
+            let b = w[0];
+            first[(b >> 6) as usize] |= 1 << (b & 63);
+            if fold {
+                let u = b.to_ascii_uppercase();
+                first[(u >> 6) as usize] |= 1 << (u & 63);
+            }
+            if w.len() < min_len {
+                min_len = w.len();
+            }
+            i += 1;
+        }
+        Needles {
+            words,
+            first,
+            min_len,
+            fold,
+        }
+    }
+
+    /// The keywords, in the order given.
+    pub fn words(&self) -> &'static [&'static str] {
+        self.words
+    }
+
+    /// The first keyword, in the order given, that `hay` contains.
+    pub fn find(&self, hay: &str) -> Option<&'static str> {
+        if !self.any_in(hay) {
+            return None;
+        }
+        // Rare (a hit): report the keyword by list order, as a per-keyword search would.
+        self.words.iter().copied().find(|w| self.contains_word(hay, w))
+    }
+
+    /// Whether `hay` contains any of the keywords.
+    pub fn any_in(&self, hay: &str) -> bool {
+        let hay = hay.as_bytes();
+        if hay.len() < self.min_len {
+            return false;
+        }
+        let last = hay.len() - self.min_len;
+        for (i, &b) in hay[..=last].iter().enumerate() {
+            if self.first[(b >> 6) as usize] & (1 << (b & 63)) == 0 {
+                continue;
+            }
+            let rest = &hay[i..];
+            if self
+                .words
+                .iter()
+                .any(|w| rest.len() >= w.len() && self.eq(&rest[..w.len()], w.as_bytes()))
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn contains_word(&self, hay: &str, word: &str) -> bool {
+        let (hay, word) = (hay.as_bytes(), word.as_bytes());
+        hay.len() >= word.len() && hay.windows(word.len()).any(|win| self.eq(win, word))
+    }
+
+    fn eq(&self, hay: &[u8], word: &[u8]) -> bool {
+        if self.fold {
+            hay.eq_ignore_ascii_case(word)
+        } else {
+            hay == word
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SET: Needles = Needles::new(&["/api/v1/", "kubernetes.default", ":10250/"]);
+    static FOLDED: Needles = Needles::ignore_ascii_case(&["stratum+tcp", "cryptonight"]);
+
+    #[test]
+    fn finds_like_contains_in_list_order() {
+        let cases = [
+            "https://kubernetes.default/api/v1/pods",
+            "http://10.0.0.1:10250/pods",
+            "/api/v1",
+            "",
+            "kubernetes.defaul",
+            "x:10250/",
+        ];
+        for hay in cases {
+            let expected = SET.words().iter().copied().find(|w| hay.contains(w));
+            assert_eq!(SET.find(hay), expected, "{hay:?}");
+            assert_eq!(SET.any_in(hay), expected.is_some(), "{hay:?}");
+        }
+        // List order, not position order: /api/v1/ is listed first.
+        assert_eq!(
+            SET.find("kubernetes.default/api/v1/"),
+            Some("/api/v1/")
+        );
+    }
+
+    #[test]
+    fn folded_sets_ignore_ascii_case_only() {
+        assert_eq!(FOLDED.find("-o STRATUM+TCP://pool"), Some("stratum+tcp"));
+        assert_eq!(FOLDED.find("CryptoNight"), Some("cryptonight"));
+        assert_eq!(FOLDED.find("stratum tcp"), None);
+        // Non-ASCII never folds onto ASCII.
+        assert_eq!(FOLDED.find("ſtratum+tcp"), None);
+        assert!(!SET.any_in("/API/V1/"), "exact sets are case-sensitive");
+    }
+
+    #[test]
+    fn matches_str_contains_on_generated_input() {
+        // Every placement of every keyword in a noisy haystack, and near misses.
+        let noise = ["", "a", "/x/", "é", "::", "kube"];
+        for w in SET.words() {
+            for pre in noise {
+                for post in noise {
+                    let hay = format!("{pre}{w}{post}");
+                    assert!(SET.any_in(&hay), "{hay:?}");
+                    let cut = format!("{pre}{}{post}", &w[..w.len() - 1]);
+                    assert_eq!(
+                        SET.any_in(&cut),
+                        SET.words().iter().any(|k| cut.contains(k)),
+                        "{cut:?}"
+                    );
+                }
+            }
+        }
+    }
+}

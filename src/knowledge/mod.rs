@@ -62,7 +62,10 @@ pub fn tool_class(name: &str) -> Option<ToolClass> {
 /// The class of a program name as processes show it: login shells (`-bash`) count as their
 /// shell, and a process title such as `npm install` keeps the program as its first word.
 pub fn class_of(name: &str) -> Option<ToolClass> {
-    let name = name.split(' ').next().unwrap_or(name);
+    let name = match name.bytes().position(|b| b == b' ') {
+        Some(i) => &name[..i],
+        None => name,
+    };
     tool_class(name.strip_prefix('-').unwrap_or(name))
 }
 

@@ -3,16 +3,17 @@
 //! (nsenter into PID 1, chroot into the host filesystem, the runtime socket, privileged or
 //! host-mounted containers, mounting host devices, debugfs, unshare).
 
+use super::needles::Needles;
 use super::{args, has_opt, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
-const SOCKETS: &[&str] = &[
+static SOCKETS: Needles = Needles::new(&[
     "docker.sock",
     "containerd.sock",
     "crio.sock",
     "podman.sock",
     "dockershim.sock",
-];
+]);
 const HOST_ROOTS: &[&str] = &[
     "/host",
     "/proc/1/root",
@@ -57,7 +58,7 @@ fn verb_of(a: &[String]) -> &str {
     ""
 }
 
-const CLUSTER_APIS: &[&str] = &[
+static CLUSTER_APIS: Needles = Needles::new(&[
     ":10250/",
     ":10255/",
     "kubernetes.default",
@@ -65,7 +66,7 @@ const CLUSTER_APIS: &[&str] = &[
     "/apis/",
     "/containers/json",
     "/var/run/secrets/kubernetes.io/serviceaccount/token",
-];
+]);
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if cx.in_container
@@ -89,7 +90,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .runs_class(|k| matches!(k, Some(ToolClass::Downloader | ToolClass::Netcat)))
             .is_some();
         for a in raw {
-            if let Some(k) = CLUSTER_APIS.iter().find(|k| a.contains(*k)) {
+            if let Some(k) = CLUSTER_APIS.find(a) {
                 if network
                     || cx
                         .unsplit_script()
@@ -152,7 +153,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .argv
             .iter()
             .chain(c.redirects.iter().map(|r| &r.target))
-            .find(|x| SOCKETS.iter().any(|s| x.contains(s)))
+            .find(|x| SOCKETS.any_in(x))
         {
             if !super::is_printer(p) && (cx.in_container || p != "docker") {
                 out.hit(
@@ -163,9 +164,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
         // Namespace tools are often wrappers (`nsenter -t 1 -m bash`): judge the command
         // itself and every wrapper the parser removed in front of it.
-        namespace_tool(cx, p, a, &super::join(c), out);
+        namespace_tool(cx, p, a, || super::join(c), out);
         for w in &c.wrappers {
-            namespace_tool(cx, w.name(), w.args(), &w.argv.join(" "), out);
+            namespace_tool(cx, w.name(), w.args(), || w.argv.join(" "), out);
         }
         match p {
             "mount" if cx.in_container => {
@@ -209,8 +210,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 }
 
 /// nsenter into PID 1, chroot into the host filesystem, unshare/debugfs/pivot_root in a
-/// container. `shown` is the whole command, for the evidence.
-fn namespace_tool(cx: &Ctx, p: &str, a: &[String], shown: &str, out: &mut Findings) {
+/// container. `shown` gives the whole command, for the evidence (built only on a finding).
+fn namespace_tool(cx: &Ctx, p: &str, a: &[String], shown: impl Fn() -> String, out: &mut Findings) {
     match p {
         "nsenter" => {
             let pid1 = a
@@ -220,10 +221,10 @@ fn namespace_tool(cx: &Ctx, p: &str, a: &[String], shown: &str, out: &mut Findin
             if pid1 && cx.in_container {
                 out.hit(
                     signals::CONTAINER_ESCAPE,
-                    format!("nsenter into PID 1's namespaces: {shown}"),
+                    format!("nsenter into PID 1's namespaces: {}", shown()),
                 );
             } else if cx.in_container {
-                out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, shown.to_string());
+                out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, shown());
             }
         }
         "chroot" => {
@@ -240,7 +241,7 @@ fn namespace_tool(cx: &Ctx, p: &str, a: &[String], shown: &str, out: &mut Findin
             }
         }
         "unshare" | "debugfs" | "pivot_root" if cx.in_container => {
-            out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, shown.to_string());
+            out.hit(signals::NAMESPACE_OR_MOUNT_TOOL, shown());
         }
         _ => {}
     }

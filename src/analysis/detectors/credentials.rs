@@ -2,6 +2,7 @@
 //! reading cloud credential files, querying the cloud instance metadata API, and running
 //! password crackers. A path or address that is only an argument of echo/printf is data.
 
+use super::needles::Needles;
 use super::{args, is_printer, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
@@ -12,7 +13,7 @@ const SHADOW: &[&str] = &[
     "/etc/shadow-",
     "/etc/security/opasswd",
 ];
-const KEY_NAMES: &[&str] = &[
+static KEY_NAMES: Needles = Needles::new(&[
     "id_rsa",
     "id_dsa",
     "id_ecdsa",
@@ -32,7 +33,7 @@ const KEY_NAMES: &[&str] = &[
     ".aws",
     "/etc/kubernetes/pki",
     "/etc/kubernetes/admin.conf",
-];
+]);
 /// Cloud agents whose job is to read the metadata service.
 const METADATA_AGENTS: &[&str] = &[
     "cloud-init",
@@ -47,13 +48,13 @@ const METADATA_AGENTS: &[&str] = &[
     "kubelet",
     "cloud-init-loca",
 ];
-const METADATA: &[&str] = &[
+static METADATA: Needles = Needles::new(&[
     "169.254.169.254",
     "metadata.google.internal",
     "169.254.170.2",
     "100.100.100.200",
     "fd00:ec2::254",
-];
+]);
 const SECRET_PATTERNS: &[&str] = &[
     "password",
     "passwd",
@@ -97,7 +98,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     out.hit(signals::SHADOW_FILE_ACCESS, format!("{p} reads {a}"));
                 }
             }
-            if METADATA.iter().any(|m| a.contains(m)) {
+            if METADATA.any_in(a) {
                 if printer {
                     out.note(format!(
                         "the metadata address appears only as an argument of {p}"
@@ -151,7 +152,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if searching || reading {
             let named = |a: &String| {
                 !a.ends_with(".pub")
-                    && (KEY_NAMES.iter().any(|k| a.contains(k))
+                    && (KEY_NAMES.any_in(a)
                         || (searching && (a == "credentials" || a == "*credentials*")))
             };
             if let Some(k) = args(c).iter().find(|a| named(a)) {

@@ -2,6 +2,7 @@
 //! runs a hidden payload; a lone decode is weak evidence. `echo ... base64 -d` where the
 //! decode is only text in echo's arguments is not a decode (the event-generator pattern).
 
+use super::needles::Needles;
 use super::{args, has_opt, is_printer, piped_into, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
@@ -45,7 +46,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
     if let Some(s) = cx.script_text() {
-        const OBFUSCATION: &[&str] = &[
+        static OBFUSCATION: Needles = Needles::new(&[
             "{base64,",
             "{echo,",
             "{bash,",
@@ -58,8 +59,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "eval $(echo",
             "$'\\x",
             "$'\\1",
-        ];
-        if let Some(k) = OBFUSCATION.iter().find(|k| s.contains(*k)) {
+        ]);
+        if let Some(k) = OBFUSCATION.find(s) {
             out.hit(
                 signals::SHELL_OBFUSCATION,
                 format!("obfuscated shell command ({k})"),

@@ -3,11 +3,12 @@
 //! subprocess, exec, `/inet/tcp`) is a reverse shell; code that decodes a payload and runs it
 //! (b64decode + exec/eval) is obfuscated execution. Other one-liners are left alone.
 
+use super::needles::Needles;
 use super::{args, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
-const SOCKET: &[&str] = &[
+static SOCKET: Needles = Needles::ignore_ascii_case(&[
     "socket",
     "tcpsocket",
     "fsockopen",
@@ -19,8 +20,8 @@ const SOCKET: &[&str] = &[
     "require(\"net\")",
     "createconnection",
     "stream_socket_client",
-];
-const SHELL_EXEC: &[&str] = &[
+]);
+static SHELL_EXEC: Needles = Needles::ignore_ascii_case(&[
     "dup2",
     "pty.spawn",
     "subprocess",
@@ -42,9 +43,9 @@ const SHELL_EXEC: &[&str] = &[
     "fdopen",
     "exec sh",
     "exec bash",
-];
+]);
 /// Inline code that runs a known reverse-shell command itself.
-const SHELL_COMMANDS: &[&str] = &[
+static SHELL_COMMANDS: Needles = Needles::ignore_ascii_case(&[
     "nc -e",
     "ncat -e",
     "nc -c",
@@ -52,8 +53,8 @@ const SHELL_COMMANDS: &[&str] = &[
     "bash -i >&",
     "sh -i >&",
     "mkfifo",
-];
-const FETCH: &[&str] = &[
+]);
+static FETCH: Needles = Needles::ignore_ascii_case(&[
     "urlopen",
     "urllib",
     "requests.get",
@@ -65,8 +66,8 @@ const FETCH: &[&str] = &[
     "file_get_contents('http",
     "net::http",
     "fetch(",
-];
-const DECODE: &[&str] = &[
+]);
+static DECODE: Needles = Needles::ignore_ascii_case(&[
     "b64decode",
     "base64",
     "decode_base64",
@@ -77,8 +78,8 @@ const DECODE: &[&str] = &[
     "codecs.decode",
     "zlib.decompress",
     "atob(",
-];
-const RUN: &[&str] = &[
+]);
+static RUN: Needles = Needles::ignore_ascii_case(&[
     "exec(",
     "eval(",
     "system(",
@@ -86,7 +87,9 @@ const RUN: &[&str] = &[
     "loads(",
     "function(",
     "compile(",
-];
+]);
+
+static PTY_SPAWN: Needles = Needles::ignore_ascii_case(&["pty.spawn"]);
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
@@ -95,9 +98,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             continue;
         }
         let Some(code) = inline_code(c) else { continue };
-        let lower = code.to_ascii_lowercase();
-        let has = |set: &[&str]| set.iter().any(|k| lower.contains(k));
-        if (has(SOCKET) && has(SHELL_EXEC)) || has(SHELL_COMMANDS) {
+        let has = |set: &Needles| set.any_in(code);
+        if (has(&SOCKET) && has(&SHELL_EXEC)) || has(&SHELL_COMMANDS) {
             let signal = if p.starts_with("python") {
                 signals::PYTHON_REVERSE_SHELL
             } else {
@@ -110,17 +112,17 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     ip_hint(code)
                 ),
             );
-        } else if has(FETCH) && has(RUN) {
+        } else if has(&FETCH) && has(&RUN) {
             out.hit(
                 signals::DOWNLOAD_PIPE_SHELL,
                 format!("{p} one-liner downloading and running code"),
             );
-        } else if p.starts_with("python") && lower.contains("pty.spawn") && !cx.tty {
+        } else if p.starts_with("python") && has(&PTY_SPAWN) && !cx.tty {
             out.hit(
                 signals::PTY_UPGRADE,
                 format!("{p} pty.spawn without a terminal"),
             );
-        } else if has(DECODE) && has(RUN) {
+        } else if has(&DECODE) && has(&RUN) {
             out.hit(
                 signals::INLINE_CODE_DECODE_EXEC,
                 format!("{p} one-liner decoding and running a payload"),

@@ -1,10 +1,12 @@
 //! Cryptomining: known miner binaries, stratum pool URLs, known pool hosts and miner options.
 //! A stratum URL that is only an argument of echo/printf/grep is text, not mining.
 
+use super::needles::Needles;
 use super::{is_inert_for_keywords, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
-const MARKERS: &[&str] = &[
+/// Matched ignoring ASCII case (`STRATUM+TCP://`).
+static MARKERS: Needles = Needles::ignore_ascii_case(&[
     "stratum+tcp",
     "stratum+ssl",
     "stratum+tls",
@@ -24,7 +26,7 @@ const MARKERS: &[&str] = &[
     "--donate-level",
     "--randomx",
     "cryptonight",
-];
+]);
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if cx.exe_class == Some(ToolClass::Miner) {
@@ -33,30 +35,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             format!("known miner binary {}", cx.exe_path),
         );
     }
-    let mut lower = String::new();
     for c in cx.commands() {
         let p = c.program();
         if c.class == Some(ToolClass::Miner) {
             out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
         }
-        // One lowercase buffer reused for every argument (no allocation per argument).
-        let Some(m) = c.argv.iter().skip(1).find_map(|a| {
-            // Prefilter: every marker is at least 9 bytes and holds `.`, `+`, `-` or `y`.
-            if a.len() < 9
-                || !a
-                    .bytes()
-                    .any(|b| matches!(b, b'.' | b'+' | b'-' | b'y' | b'Y'))
-            {
-                return None;
-            }
-            lower.clear();
-            lower.push_str(a);
-            lower.make_ascii_lowercase();
-            MARKERS
-                .iter()
-                .any(|k| lower.contains(*k))
-                .then_some(a.as_str())
-        }) else {
+        let Some(m) = c.argv.iter().skip(1).find(|a| MARKERS.any_in(a)) else {
             continue;
         };
         if is_inert_for_keywords(p) {

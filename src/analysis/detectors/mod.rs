@@ -32,6 +32,7 @@ pub mod lineage;
 pub mod location;
 pub mod masquerade;
 pub mod miner;
+mod needles;
 pub mod netcat;
 pub mod network_tools;
 pub mod package_manager;
@@ -139,6 +140,15 @@ pub struct Ctx<'a> {
     script_split: bool,
     /// Tool classes of the first [`CLASSED_ANCESTORS`] ancestors' comms, nearest first.
     ancestor_classes: [Option<ToolClass>; CLASSED_ANCESTORS],
+    /// Bit [`env_key_bit`] of every environment variable name: most lookups are of names
+    /// the exec does not have, and are answered without scanning the environment.
+    env_keys: u64,
+}
+
+/// A 64-bit filter position of an environment variable name: its first byte and length.
+fn env_key_bit(key: &[u8]) -> u64 {
+    let first = key.first().copied().unwrap_or(0) as u64;
+    1 << ((first.wrapping_mul(7) + key.len() as u64) & 63)
 }
 
 impl<'a> Ctx<'a> {
@@ -151,6 +161,14 @@ impl<'a> Ctx<'a> {
             }
             let i = first.argv.iter().position(|a| is_dash_c(a))?;
             first.argv.get(i + 1).map(String::as_str)
+        });
+        let env_keys = facts.env.iter().fold(0, |bits, e| {
+            let key = e
+                .as_bytes()
+                .split(|b| *b == b'=')
+                .next()
+                .unwrap_or_default();
+            bits | env_key_bit(key)
         });
         let mut ancestor_classes = [None; CLASSED_ANCESTORS];
         for (slot, a) in ancestor_classes.iter_mut().zip(&lineage.ancestors) {
@@ -168,6 +186,7 @@ impl<'a> Ctx<'a> {
             script,
             script_split: cmd.commands.iter().any(|c| c.depth > 0),
             ancestor_classes,
+            env_keys,
         }
     }
 
@@ -201,9 +220,11 @@ impl<'a> Ctx<'a> {
 
     /// Value of an environment variable of the exec, or of an assignment in front of a command.
     pub fn env(&self, key: &str) -> Option<&'a str> {
-        for e in &self.facts.env {
-            if let Some(v) = e.strip_prefix(key).and_then(|r| r.strip_prefix('=')) {
-                return Some(v);
+        if self.env_keys & env_key_bit(key.as_bytes()) != 0 {
+            for e in &self.facts.env {
+                if let Some(v) = e.strip_prefix(key).and_then(|r| r.strip_prefix('=')) {
+                    return Some(v);
+                }
             }
         }
         for c in self.commands() {

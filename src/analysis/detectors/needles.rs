@@ -2,15 +2,18 @@
 //!
 //! Detectors ask "does this argument contain any of these keywords?" for every argument of
 //! every exec. `str::contains` per keyword sets up a searcher per call; a [`Needles`] set walks
-//! the argument once, and only at bytes that start some keyword compares the keywords that
-//! start with that byte. The table is computed by a `const fn`, so a set is a `static` and a
-//! bad keyword (empty, or upper case in a case-insensitive set) is a compile error.
+//! the argument once, and only where the two bytes there may start some keyword (a 4096-bit
+//! table of first byte pairs) compares the keywords. The table is computed by a `const fn`, so a set
+//! is a `static` and a bad keyword (shorter than two bytes, or upper case in a
+//! case-insensitive set) is a compile error.
 
 /// A fixed set of keywords.
 pub struct Needles {
     words: &'static [&'static str],
-    /// Bit `b` is set when some keyword starts with byte `b` (both cases when `fold`).
-    first: [u64; 4],
+    /// Bit `b & 63` of word `a & 63` is set when some keyword starts with bytes `a b` (in
+    /// any case when `fold`). Different pairs may share a bit: the table only rules
+    /// positions out.
+    starts: [u64; 64],
     /// Length of the shortest keyword: shorter arguments cannot contain any.
     min_len: usize,
     /// ASCII case-insensitive matching (keywords are then lower case).
@@ -29,13 +32,16 @@ impl Needles {
     }
 
     const fn build(words: &'static [&'static str], fold: bool) -> Self {
-        assert!(!words.is_empty(), "a keyword set needs at least one keyword");
-        let mut first = [0u64; 4];
+        assert!(
+            !words.is_empty(),
+            "a keyword set needs at least one keyword"
+        );
+        let mut starts = [0u64; 64];
         let mut min_len = usize::MAX;
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
-            assert!(!w.is_empty(), "empty keyword in a keyword set");
+            assert!(w.len() >= 2, "keywords must be at least two bytes long");
             if fold {
                 let mut j = 0;
                 while j < w.len() {
@@ -46,11 +52,13 @@ impl Needles {
                     j += 1;
                 }
             }
-            let b = w[0];
-            first[(b >> 6) as usize] |= 1 << (b & 63);
+            starts[(w[0] & 63) as usize] |= 1 << (w[1] & 63);
             if fold {
-                let u = b.to_ascii_uppercase();
-                first[(u >> 6) as usize] |= 1 << (u & 63);
+                // Every case mix of the first two bytes, so the scan need not fold.
+                let (a, b) = (w[0].to_ascii_uppercase(), w[1].to_ascii_uppercase());
+                starts[(a & 63) as usize] |= 1 << (w[1] & 63);
+                starts[(w[0] & 63) as usize] |= 1 << (b & 63);
+                starts[(a & 63) as usize] |= 1 << (b & 63);
             }
             if w.len() < min_len {
                 min_len = w.len();
@@ -59,13 +67,14 @@ impl Needles {
         }
         Needles {
             words,
-            first,
+            starts,
             min_len,
             fold,
         }
     }
 
     /// The keywords, in the order given.
+    #[cfg(test)]
     pub fn words(&self) -> &'static [&'static str] {
         self.words
     }
@@ -76,7 +85,10 @@ impl Needles {
             return None;
         }
         // Rare (a hit): report the keyword by list order, as a per-keyword search would.
-        self.words.iter().copied().find(|w| self.contains_word(hay, w))
+        self.words
+            .iter()
+            .copied()
+            .find(|w| self.contains_word(hay, w))
     }
 
     /// Whether `hay` contains any of the keywords.
@@ -85,9 +97,10 @@ impl Needles {
         if hay.len() < self.min_len {
             return false;
         }
-        let last = hay.len() - self.min_len;
-        for (i, &b) in hay[..=last].iter().enumerate() {
-            if self.first[(b >> 6) as usize] & (1 << (b & 63)) == 0 {
+        // Positions 0..=len-min_len, each with the byte after it.
+        let starts = &hay[..=hay.len() - self.min_len + 1];
+        for (i, w) in starts.windows(2).enumerate() {
+            if self.starts[(w[0] & 63) as usize] & (1 << (w[1] & 63)) == 0 {
                 continue;
             }
             let rest = &hay[i..];
@@ -139,10 +152,7 @@ mod tests {
             assert_eq!(SET.any_in(hay), expected.is_some(), "{hay:?}");
         }
         // List order, not position order: /api/v1/ is listed first.
-        assert_eq!(
-            SET.find("kubernetes.default/api/v1/"),
-            Some("/api/v1/")
-        );
+        assert_eq!(SET.find("kubernetes.default/api/v1/"), Some("/api/v1/"));
     }
 
     #[test]

@@ -26,8 +26,11 @@ const ENUMERATORS: &[&str] = &[
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         if let Some(e) = c.argv.iter().take(2).find(|a| {
-            let b = super::basename(a).to_ascii_lowercase();
-            ENUMERATORS.iter().any(|e| b.starts_with(e))
+            let b = super::basename(a).as_bytes();
+            ENUMERATORS.iter().any(|e| {
+                b.get(..e.len())
+                    .is_some_and(|h| h.eq_ignore_ascii_case(e.as_bytes()))
+            })
         }) {
             out.hit(
                 signals::ENUMERATION_TOOL,

@@ -3,10 +3,11 @@
 //! curl/wget run with a proxy in the environment. Health checks (`curl -f http://localhost`,
 //! `wget --spider`) and version queries are not transfers.
 
+use super::needles::Needles;
 use super::{args, has_opt, version_query_only, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
-const SENSITIVE: &[&str] = &[
+static SENSITIVE: Needles = Needles::new(&[
     "/etc/",
     "/root/",
     ".ssh",
@@ -16,7 +17,7 @@ const SENSITIVE: &[&str] = &[
     ".kube",
     "shadow",
     "/home/",
-];
+]);
 
 /// A destination where droppers stage payloads.
 fn staging(path: &str) -> bool {
@@ -76,7 +77,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 .rev()
                 .skip(1)
                 .any(|s| s.contains(':'));
-        let sensitive = a.iter().any(|x| SENSITIVE.iter().any(|s| x.contains(s)));
+        let sensitive = a.iter().any(|x| SENSITIVE.any_in(x));
         let piped_in = c.joiner == crate::analysis::shell::Joiner::Pipe
             && a.iter().any(|x| x == "@-" || x.ends_with("=@-"));
         if piped_in {

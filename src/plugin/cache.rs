@@ -8,13 +8,15 @@ use crate::facts::ExecFacts;
 use crate::report::{self, Rendered};
 use std::ffi::CString;
 
-/// Identifies an event: its number, with timestamp and thread id as a check (event numbers
-/// restart when a capture is reopened).
+/// Identifies an event: its number, with the header's timestamp, thread id and length as a
+/// check (event numbers restart when a capture is reopened). All read without parsing the
+/// parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EventKey {
     pub number: usize,
     pub ts: u64,
     pub tid: i64,
+    pub len: u32,
 }
 
 /// Everything the fields of one exec event are read from.
@@ -69,7 +71,7 @@ impl Triaged {
             else {
                 unreachable!("rendered just above");
             };
-            let json = serde_json::to_string(&report::json_report(facts, lineage, verdict, text))?;
+            let json = serde_json::to_string(&report::Report::new(facts, lineage, verdict, text))?;
             self.report_json = Some(super::fields::cstring(json));
         }
         Ok(self.report_json.get_or_insert_default())

@@ -11,7 +11,7 @@
 
 use crate::analysis::{self, Lineage};
 use crate::facts::{self, ExecFacts};
-use falco_event::events::Event;
+use falco_event::events::{AnyEventPayload, RawEvent};
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
 use falco_plugin::anyhow::{self, Context};
 use falco_plugin::base::{Json, Metric, Plugin};
@@ -41,6 +41,41 @@ pub enum ExecExit<'a> {
     Execve(PPME_SYSCALL_EXECVE_19_X<'a>),
     Execveat(PPME_SYSCALL_EXECVEAT_X<'a>),
 }
+
+/// The plugin's event type: an [`ExecExit`] whose parameters are parsed only when the event is
+/// triaged. libsinsp asks for one field per call and the SDK converts the event on every
+/// call; this conversion reads only the header, which is all a cache hit needs. The event
+/// filter (source `syscall`, codes 293/331) is [`ExecExit`]'s.
+pub struct ExecExitEvent<'a>(RawEvent<'a>);
+
+impl AnyEventPayload for ExecExitEvent<'_> {
+    const SOURCES: &'static [Option<&'static str>] = <ExecExit as AnyEventPayload>::SOURCES;
+    const EVENT_TYPES: &'static [u16] = <ExecExit as AnyEventPayload>::EVENT_TYPES;
+}
+
+impl<'a> TryFrom<&RawEvent<'a>> for ExecExitEvent<'a> {
+    type Error = NotAnExecExit;
+
+    fn try_from(raw: &RawEvent<'a>) -> Result<Self, NotAnExecExit> {
+        if Self::EVENT_TYPES.contains(&raw.event_type) {
+            Ok(ExecExitEvent(<RawEvent as From<&RawEvent>>::from(raw)))
+        } else {
+            Err(NotAnExecExit(raw.event_type))
+        }
+    }
+}
+
+/// An event of another type than the plugin declared (libsinsp should never pass one).
+#[derive(Debug)]
+pub struct NotAnExecExit(pub u16);
+
+impl std::fmt::Display for NotAnExecExit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "event type {} is not an execve/execveat exit", self.0)
+    }
+}
+
+impl std::error::Error for NotAnExecExit {}
 
 /// The plugin state: checked settings, the thread table (if the host has one), the cache of
 /// the current event, and the counters.
@@ -107,7 +142,7 @@ impl Plugin for TriagePlugin {
 }
 
 impl ExtractPlugin for TriagePlugin {
-    type Event<'a> = Event<ExecExit<'a>>;
+    type Event<'a> = ExecExitEvent<'a>;
     type ExtractContext = ();
     const EXTRACT_FIELDS: &'static [ExtractFieldInfo<Self>] = fields::FIELDS;
 }
@@ -147,22 +182,30 @@ impl TriagePlugin {
 
     /// The cached triage of the request's event, computed once per event.
     fn triage(&mut self, req: &ExtractRequest<Self>) -> anyhow::Result<&mut cache::Triaged> {
-        let event = match req.event.event() {
+        let ExecExitEvent(raw) = match req.event.event() {
+            Ok(event) => event,
+            Err(e) => {
+                self.counters.decode_failures += 1;
+                return Err(e).context("not an execve/execveat exit event");
+            }
+        };
+        let key = cache::EventKey {
+            number: req.event.event_number(),
+            ts: raw.metadata.ts,
+            tid: raw.metadata.tid,
+            len: raw.len,
+        };
+        // Two lookups because returning the borrow from the first blocks the insert below.
+        if self.cache.get_mut(&key).is_some() {
+            return self.cache.get_mut(&key).context("cache entry vanished");
+        }
+        let event = match raw.load::<ExecExit>() {
             Ok(event) => event,
             Err(e) => {
                 self.counters.decode_failures += 1;
                 return Err(e).context("not a decodable execve/execveat exit event");
             }
         };
-        let key = cache::EventKey {
-            number: req.event.event_number(),
-            ts: event.metadata.ts,
-            tid: event.metadata.tid,
-        };
-        // Two lookups because returning the borrow from the first blocks the insert below.
-        if self.cache.get_mut(&key).is_some() {
-            return self.cache.get_mut(&key).context("cache entry vanished");
-        }
 
         let limits = self.settings.limits;
         let facts: ExecFacts = match &event.params {

@@ -58,26 +58,20 @@ impl Triaged {
     }
 
     /// `triage.report`, rendered once per event.
-    pub fn report_json(&mut self) -> serde_json::Result<&CString> {
+    pub fn report_json(&mut self) -> &CString {
         if self.report_json.is_none() {
-            self.text();
-            let Triaged {
-                facts,
-                lineage,
-                verdict,
-                text: Some(text),
-                ..
-            } = &*self
-            else {
-                unreachable!("rendered just above");
-            };
-            let json = serde_json::to_string(&report::Report::new(facts, lineage, verdict, text))?;
+            let text = self
+                .text
+                .take()
+                .unwrap_or_else(|| report::render(&self.facts, &self.lineage, &self.verdict));
+            let mut json = String::with_capacity(2048);
+            report::json_report::write(&mut json, &self.facts, &self.lineage, &self.verdict, &text);
+            self.text = Some(text);
             self.report_json = Some(super::fields::cstring(json));
         }
-        Ok(self.report_json.get_or_insert_default())
+        self.report_json.get_or_insert_default()
     }
 }
-
 #[derive(Debug, Default)]
 pub struct EventCache {
     entry: Option<(EventKey, Triaged)>,

@@ -201,7 +201,7 @@ impl TriagePlugin {
     }
 
     fn extract_report(&mut self, req: Req) -> Result<CString> {
-        self.with_triage(&req, |t| Ok(t.report_json()?.clone()))
+        self.with_triage(&req, |t| Ok(t.report_json().clone()))
     }
 
     fn extract_lineage(&mut self, req: Req) -> Result<Option<CString>> {

@@ -1,11 +1,10 @@
 //! The `triage.report` JSON object. Attacker text is escaped and bounded; the environment is
 //! never copied (it holds secrets), only counted.
 
-use super::{escape, Evidence, Rendered};
+use super::{escape, Rendered};
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::{ExeFlags, ExecFacts};
 use crate::knowledge::ATTACK_VERSION;
-use serde::Serialize;
 use serde_json::Value;
 
 const MAX_ARG: usize = 256;
@@ -24,186 +23,289 @@ pub fn exe_flag_names(bits: u32) -> Vec<&'static str> {
     .collect()
 }
 
-/// The report, borrowed from the verdict where it can be; serialised directly to text for
-/// the plugin (no intermediate `serde_json::Value` tree) or to a `Value` for `enrich`.
-#[derive(Serialize)]
-pub struct Report<'a> {
-    risk: u8,
-    severity: &'static str,
-    category: &'static str,
-    summary: &'a str,
-    test_activity: bool,
-    signals: Vec<SignalJson>,
-    mitre: Mitre,
-    mitigations: Vec<MitigationJson>,
-    evidence: &'a Evidence,
-    facts: FactsJson,
-    lineage: Vec<AncestorJson>,
-    lineage_known: bool,
-}
-
-#[derive(Serialize)]
-struct SignalJson {
-    id: &'static str,
-    title: &'static str,
-    level: &'static str,
-    weight: u8,
-    category: &'static str,
-    evidence: String,
-}
-
-#[derive(Serialize)]
-struct IdName {
-    id: &'static str,
-    name: &'static str,
-}
-
-#[derive(Serialize)]
-struct Mitre {
-    techniques: Vec<IdName>,
-    tactics: Vec<IdName>,
-    attack_version: &'static str,
-}
-
-#[derive(Serialize)]
-struct MitigationJson {
-    id: &'static str,
-    text: &'static str,
-    docker: Option<&'static str>,
-    kubernetes: Option<&'static str>,
-    source: &'static str,
-}
-
-#[derive(Serialize)]
-struct FactsJson {
-    argv: Vec<String>,
-    argv_truncated: bool,
-    exe_path: Option<String>,
-    comm: Option<String>,
-    cwd: Option<String>,
-    uid: Option<u32>,
-    gid: Option<u32>,
-    loginuid: Option<i64>,
-    tty: Option<u32>,
-    res: Option<i64>,
-    exe_flags: Option<Vec<&'static str>>,
-    container: Option<ContainerJson>,
-    cap_effective: Option<String>,
-    env_count: usize,
-}
-
-#[derive(Serialize)]
-struct ContainerJson {
-    id: String,
-    runtime: &'static str,
-}
-
-#[derive(Serialize)]
-struct AncestorJson {
-    comm: String,
-    exe: Option<String>,
-}
-
-impl<'a> Report<'a> {
-    pub fn new(
-        facts: &'a ExecFacts,
-        lineage: &'a Lineage,
-        v: &'a Verdict,
-        text: &'a Rendered,
-    ) -> Self {
-        let esc = |s: &str| escape(s, MAX_ARG);
-        Report {
-            risk: v.risk,
-            severity: v.severity.as_str(),
-            category: v.category,
-            summary: &text.summary,
-            test_activity: v.test_activity,
-            signals: v
-                .hits
-                .iter()
-                .map(|h| SignalJson {
-                    id: h.signal.id,
-                    title: h.signal.title,
-                    level: h.signal.level,
-                    weight: h.signal.weight,
-                    category: h.signal.category,
-                    evidence: escape(&h.evidence, 240),
-                })
-                .collect(),
-            mitre: Mitre {
-                techniques: v
-                    .techniques
-                    .iter()
-                    .map(|t| IdName {
-                        id: t.id,
-                        name: t.name,
-                    })
-                    .collect(),
-                tactics: v
-                    .tactics
-                    .iter()
-                    .map(|t| IdName {
-                        id: t.id,
-                        name: t.name,
-                    })
-                    .collect(),
-                attack_version: ATTACK_VERSION,
-            },
-            mitigations: v
-                .mitigations
-                .iter()
-                .map(|m| MitigationJson {
-                    id: m.id,
-                    text: m.text,
-                    docker: m.docker,
-                    kubernetes: m.kubernetes,
-                    source: m.source,
-                })
-                .collect(),
-            evidence: &text.evidence,
-            facts: FactsJson {
-                argv: facts.argv.iter().take(MAX_ARGS).map(|a| esc(a)).collect(),
-                argv_truncated: facts.argv_truncated || facts.argv.len() > MAX_ARGS,
-                exe_path: facts.exe_path.as_deref().map(esc),
-                comm: facts.comm.as_deref().map(esc),
-                cwd: facts.cwd.as_deref().map(esc),
-                uid: facts.uid,
-                gid: facts.gid,
-                loginuid: facts
-                    .loginuid
-                    .map(|l| if l == u32::MAX { -1 } else { i64::from(l) }),
-                tty: facts.tty,
-                res: facts.res,
-                exe_flags: facts.exe_flags.map(|f| exe_flag_names(f.0)),
-                container: facts.container.as_ref().map(|c| ContainerJson {
-                    id: esc(&c.short_id),
-                    runtime: c.runtime.as_str(),
-                }),
-                cap_effective: facts.caps.effective.map(|c| format!("{c:#x}")),
-                env_count: facts.env.len(),
-            },
-            lineage: lineage
-                .ancestors
-                .iter()
-                .take(16)
-                .map(|a| AncestorJson {
-                    comm: esc(&a.comm),
-                    exe: a.exe.as_deref().map(esc),
-                })
-                .collect(),
-            lineage_known: lineage.known,
+/// Write the report as one line of JSON into `out`. Written directly, without an
+/// intermediate tree: `triage.report` is the plugin's most expensive field. Keys come in a
+/// fixed order.
+pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict, text: &Rendered) {
+    let mut j = Writer { out, comma: false };
+    let esc = |s: &str| escape(s, MAX_ARG);
+    j.open('{');
+    j.key("risk");
+    j.num(v.risk);
+    j.key("severity");
+    j.str(v.severity.as_str());
+    j.key("category");
+    j.str(v.category);
+    j.key("summary");
+    j.str(&text.summary);
+    j.key("test_activity");
+    j.bool(v.test_activity);
+    j.key("signals");
+    j.open('[');
+    for h in &v.hits {
+        j.open('{');
+        j.key("id");
+        j.str(h.signal.id);
+        j.key("title");
+        j.str(h.signal.title);
+        j.key("level");
+        j.str(h.signal.level);
+        j.key("weight");
+        j.num(h.signal.weight);
+        j.key("category");
+        j.str(h.signal.category);
+        j.key("evidence");
+        j.str(&escape(&h.evidence, 240));
+        j.close('}');
+    }
+    j.close(']');
+    j.key("mitre");
+    j.open('{');
+    j.key("techniques");
+    j.open('[');
+    for t in &v.techniques {
+        j.id_name(t.id, t.name);
+    }
+    j.close(']');
+    j.key("tactics");
+    j.open('[');
+    for t in &v.tactics {
+        j.id_name(t.id, t.name);
+    }
+    j.close(']');
+    j.key("attack_version");
+    j.str(ATTACK_VERSION);
+    j.close('}');
+    j.key("mitigations");
+    j.open('[');
+    for m in &v.mitigations {
+        j.open('{');
+        j.key("id");
+        j.str(m.id);
+        j.key("text");
+        j.str(m.text);
+        j.key("docker");
+        j.opt_str(m.docker);
+        j.key("kubernetes");
+        j.opt_str(m.kubernetes);
+        j.key("source");
+        j.str(m.source);
+        j.close('}');
+    }
+    j.close(']');
+    j.key("evidence");
+    j.open('[');
+    for line in &text.evidence {
+        j.str(line);
+    }
+    j.close(']');
+    j.key("facts");
+    j.open('{');
+    j.key("argv");
+    j.open('[');
+    for a in facts.argv.iter().take(MAX_ARGS) {
+        j.str(&esc(a));
+    }
+    j.close(']');
+    j.key("argv_truncated");
+    j.bool(facts.argv_truncated || facts.argv.len() > MAX_ARGS);
+    j.key("exe_path");
+    j.opt_str(facts.exe_path.as_deref().map(esc).as_deref());
+    j.key("comm");
+    j.opt_str(facts.comm.as_deref().map(esc).as_deref());
+    j.key("cwd");
+    j.opt_str(facts.cwd.as_deref().map(esc).as_deref());
+    j.key("uid");
+    j.opt_num(facts.uid);
+    j.key("gid");
+    j.opt_num(facts.gid);
+    j.key("loginuid");
+    j.opt_num(
+        facts
+            .loginuid
+            .map(|l| if l == u32::MAX { -1 } else { i64::from(l) }),
+    );
+    j.key("tty");
+    j.opt_num(facts.tty);
+    j.key("res");
+    j.opt_num(facts.res);
+    j.key("exe_flags");
+    match facts.exe_flags {
+        Some(f) => {
+            j.open('[');
+            for name in exe_flag_names(f.0) {
+                j.str(name);
+            }
+            j.close(']');
         }
+        None => j.null(),
+    }
+    j.key("container");
+    match &facts.container {
+        Some(c) => {
+            j.open('{');
+            j.key("id");
+            j.str(&esc(&c.short_id));
+            j.key("runtime");
+            j.str(c.runtime.as_str());
+            j.close('}');
+        }
+        None => j.null(),
+    }
+    j.key("cap_effective");
+    j.opt_str(facts.caps.effective.map(|c| format!("{c:#x}")).as_deref());
+    j.key("env_count");
+    j.num(facts.env.len());
+    j.close('}');
+    j.key("lineage");
+    j.open('[');
+    for a in lineage.ancestors.iter().take(16) {
+        j.open('{');
+        j.key("comm");
+        j.str(&esc(&a.comm));
+        j.key("exe");
+        j.opt_str(a.exe.as_deref().map(esc).as_deref());
+        j.close('}');
+    }
+    j.close(']');
+    j.key("lineage_known");
+    j.bool(lineage.known);
+    j.close('}');
+}
+
+/// The report as a JSON value (for `enrich`, which nests it in an alert): [`write`], parsed.
+pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict, text: &Rendered) -> Value {
+    let mut line = String::with_capacity(2048);
+    write(&mut line, facts, lineage, v, text);
+    // `write` emits valid JSON for every input (tests/common/invariants.rs checks it).
+    serde_json::from_str(&line).unwrap_or_default()
+}
+
+/// A minimal JSON writer: values are separated by commas as they are written.
+struct Writer<'o> {
+    out: &'o mut String,
+    /// A value was written at this level: the next one needs a comma.
+    comma: bool,
+}
+
+impl Writer<'_> {
+    fn sep(&mut self) {
+        if self.comma {
+            self.out.push(',');
+        }
+    }
+
+    fn open(&mut self, bracket: char) {
+        self.sep();
+        self.out.push(bracket);
+        self.comma = false;
+    }
+
+    fn close(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.comma = true;
+    }
+
+    fn key(&mut self, k: &str) {
+        self.str(k);
+        self.out.push(':');
+        self.comma = false;
+    }
+
+    fn str(&mut self, s: &str) {
+        self.sep();
+        push_json_string(self.out, s);
+        self.comma = true;
+    }
+
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.str(s),
+            None => self.null(),
+        }
+    }
+
+    fn num(&mut self, n: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        self.sep();
+        let _ = write!(self.out, "{n}");
+        self.comma = true;
+    }
+
+    fn opt_num(&mut self, n: Option<impl std::fmt::Display>) {
+        match n {
+            Some(n) => self.num(n),
+            None => self.null(),
+        }
+    }
+
+    fn bool(&mut self, b: bool) {
+        self.sep();
+        self.out.push_str(if b { "true" } else { "false" });
+        self.comma = true;
+    }
+
+    fn null(&mut self) {
+        self.sep();
+        self.out.push_str("null");
+        self.comma = true;
+    }
+
+    fn id_name(&mut self, id: &str, name: &str) {
+        self.open('{');
+        self.key("id");
+        self.str(id);
+        self.key("name");
+        self.str(name);
+        self.close('}');
     }
 }
 
-/// The report as a JSON value (for `enrich`, which nests it in an alert).
-pub fn render(facts: &ExecFacts, lineage: &Lineage, v: &Verdict, text: &Rendered) -> Value {
-    // Serialising these types cannot fail: every map key is a string.
-    serde_json::to_value(Report::new(facts, lineage, v, text)).unwrap_or_default()
+/// `s` as a JSON string literal: `"` and `\` escaped, control characters as `\u00XX`; runs
+/// of other bytes copied whole.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(&s[start..i]);
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                _ => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "\\u{b:04x}");
+                }
+            }
+            start = i + 1;
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn json_strings_parse_back_to_the_input() {
+        for s in [
+            "",
+            "plain",
+            "q\"uote",
+            "back\\slash",
+            "nl\nx",
+            "\u{1}\u{1f}\u{7f}",
+            "é ✓ 𝄞",
+        ] {
+            let mut out = String::new();
+            super::push_json_string(&mut out, s);
+            assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
+        }
+    }
+
     use crate::analysis::{analyze, Lineage};
     use crate::facts::{ContainerInfo, ContainerRuntime, ExeFlags, ExecFacts};
 

@@ -14,7 +14,6 @@ pub mod text_report;
 
 pub use escape::escape;
 pub use evidence::Evidence;
-pub use json_report::Report;
 
 /// The text of a verdict: the one-line summary and the evidence lines, escaped and bounded.
 /// Rendered on demand, apart from the analysis: a benign exec that no rule alerts on never

@@ -16,6 +16,26 @@ use std::path::{Path, PathBuf};
 #[path = "src/knowledge/forms.rs"]
 mod forms;
 use forms::{docker_flags, kubernetes_keys};
+#[path = "src/report/json_string.rs"]
+mod json_string;
+use json_string::push_json_string;
+
+/// `"key":"value"` members of a JSON object, `null` for absent values.
+fn json_members(members: &[(&str, Option<&str>)]) -> String {
+    let mut out = String::new();
+    for (i, (key, value)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_json_string(&mut out, key);
+        out.push(':');
+        match value {
+            Some(v) => push_json_string(&mut out, v),
+            None => out.push_str("null"),
+        }
+    }
+    out
+}
 
 const DATA: &str = "src/knowledge/data";
 
@@ -622,8 +642,15 @@ fn main() {
     for m in &mitigations.mitigation {
         writeln!(
             w,
-            "    Mitigation {{ id: {:?}, text: {:?}, docker: {:?}, kubernetes: {:?}, source: {:?} }},",
-            m.id, m.text, m.docker, m.kubernetes, m.source
+            "    Mitigation {{ id: {:?}, text: {:?}, docker: {:?}, kubernetes: {:?}, source: {:?}, report_json: {:?} }},",
+            m.id, m.text, m.docker, m.kubernetes, m.source,
+            format!("{{{}}}", json_members(&[
+                ("id", Some(&m.id)),
+                ("text", Some(&m.text)),
+                ("docker", m.docker.as_deref()),
+                ("kubernetes", m.kubernetes.as_deref()),
+                ("source", Some(&m.source)),
+            ]))
         )
         .ok();
     }
@@ -648,8 +675,14 @@ fn main() {
             .collect();
         writeln!(
             w,
-            "    Signal {{ id: {:?}, title: {:?}, description: {:?}, category: {:?}, level: {:?}, weight: {}, tags: &{:?}, techniques: &[{}], falsepositives: &{:?}, references: &{:?}, mitigations: &[{}] }},",
-            s.id, s.title, s.description, s.category, s.level, s.weight, s.tags, techs.join(", "), s.falsepositives, s.references, mits.join(", ")
+            "    Signal {{ id: {:?}, title: {:?}, description: {:?}, category: {:?}, level: {:?}, weight: {}, tags: &{:?}, techniques: &[{}], falsepositives: &{:?}, references: &{:?}, mitigations: &[{}], report_members: {:?} }},",
+            s.id, s.title, s.description, s.category, s.level, s.weight, s.tags, techs.join(", "), s.falsepositives, s.references, mits.join(", "),
+            format!(
+                "{},\"weight\":{},{}",
+                json_members(&[("id", Some(&s.id)), ("title", Some(&s.title)), ("level", Some(&s.level))]),
+                s.weight,
+                json_members(&[("category", Some(&s.category))])
+            )
         )
         .ok();
     }

@@ -102,6 +102,7 @@ mod tests {
         docker: Some("docker run --user 10001:10001 ..."),
         kubernetes: Some("securityContext.runAsNonRoot: true"),
         source: "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+        report_json: "{}",
     };
     static SIG: Signal = Signal {
         id: "test_signal",
@@ -115,6 +116,7 @@ mod tests {
         falsepositives: &[],
         references: &[],
         mitigations: &[&NON_ROOT, &NON_ROOT],
+        report_members: "",
     };
 
     #[test]

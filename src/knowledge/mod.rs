@@ -113,6 +113,9 @@ pub struct Mitigation {
     pub kubernetes: Option<&'static str>,
     /// Where it is documented.
     pub source: &'static str,
+    /// This mitigation as its `triage.report` JSON object (id, text, docker, kubernetes,
+    /// source), rendered by build.rs.
+    pub report_json: &'static str,
 }
 
 /// A detection signal, in the Sigma metadata shape.
@@ -134,6 +137,9 @@ pub struct Signal {
     pub falsepositives: &'static [&'static str],
     pub references: &'static [&'static str],
     pub mitigations: &'static [&'static Mitigation],
+    /// The fixed members of this signal's `triage.report` object, as JSON
+    /// (`"id":..,"title":..,"level":..,"weight":..,"category":..`), rendered by build.rs.
+    pub report_members: &'static str,
 }
 
 #[cfg(test)]
@@ -259,5 +265,30 @@ mod tests {
         assert_eq!(tool_class("php-fpm8.2"), Some(ToolClass::WebServer));
         assert_eq!(tool_class("ls"), None);
         assert_eq!(tool_class(""), None);
+    }
+
+    /// The report fragments build.rs renders say exactly what the tables say.
+    #[test]
+    fn report_fragments_match_the_tables() {
+        use serde_json::{json, Value};
+        for m in &MITIGATIONS {
+            let parsed: Value = serde_json::from_str(m.report_json).expect(m.id);
+            assert_eq!(
+                parsed,
+                json!({"id": m.id, "text": m.text, "docker": m.docker, "kubernetes": m.kubernetes, "source": m.source}),
+                "{}",
+                m.id
+            );
+        }
+        for s in &SIGNALS {
+            let parsed: Value =
+                serde_json::from_str(&format!("{{{}}}", s.report_members)).expect(s.id);
+            assert_eq!(
+                parsed,
+                json!({"id": s.id, "title": s.title, "level": s.level, "weight": s.weight, "category": s.category}),
+                "{}",
+                s.id
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The `triage.report` JSON object. Attacker text is escaped and bounded; the environment is
 //! never copied (it holds secrets), only counted.
 
+use super::json_string::push_json_string;
 use super::{escape, Rendered};
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::{ExeFlags, ExecFacts};
@@ -44,16 +45,7 @@ pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict
     j.open('[');
     for h in &v.hits {
         j.open('{');
-        j.key("id");
-        j.str(h.signal.id);
-        j.key("title");
-        j.str(h.signal.title);
-        j.key("level");
-        j.str(h.signal.level);
-        j.key("weight");
-        j.num(h.signal.weight);
-        j.key("category");
-        j.str(h.signal.category);
+        j.raw(h.signal.report_members);
         j.key("evidence");
         j.str(&escape(&h.evidence, 240));
         j.close('}');
@@ -79,18 +71,7 @@ pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict
     j.key("mitigations");
     j.open('[');
     for m in &v.mitigations {
-        j.open('{');
-        j.key("id");
-        j.str(m.id);
-        j.key("text");
-        j.str(m.text);
-        j.key("docker");
-        j.opt_str(m.docker);
-        j.key("kubernetes");
-        j.opt_str(m.kubernetes);
-        j.key("source");
-        j.str(m.source);
-        j.close('}');
+        j.raw(m.report_json);
     }
     j.close(']');
     j.key("evidence");
@@ -239,6 +220,13 @@ impl Writer<'_> {
         }
     }
 
+    /// A value or members already in JSON (knowledge fragments rendered by build.rs).
+    fn raw(&mut self, json: &str) {
+        self.sep();
+        self.out.push_str(json);
+        self.comma = true;
+    }
+
     fn bool(&mut self, b: bool) {
         self.sep();
         self.out.push_str(if b { "true" } else { "false" });
@@ -261,34 +249,10 @@ impl Writer<'_> {
     }
 }
 
-/// `s` as a JSON string literal: `"` and `\` escaped, control characters as `\u00XX`; runs
-/// of other bytes copied whole.
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(&s[start..i]);
-            match b {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                b'\n' => out.push_str("\\n"),
-                b'\r' => out.push_str("\\r"),
-                b'\t' => out.push_str("\\t"),
-                _ => {
-                    use std::fmt::Write as _;
-                    let _ = write!(out, "\\u{b:04x}");
-                }
-            }
-            start = i + 1;
-        }
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
+    use super::push_json_string;
+
     #[test]
     fn json_strings_parse_back_to_the_input() {
         for s in [
@@ -301,7 +265,7 @@ mod tests {
             "é ✓ 𝄞",
         ] {
             let mut out = String::new();
-            super::push_json_string(&mut out, s);
+            push_json_string(&mut out, s);
             assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
         }
     }

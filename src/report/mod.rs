@@ -9,6 +9,7 @@ use crate::facts::{ContainerInfo, ContainerRuntime, ExecFacts};
 pub mod escape;
 pub mod evidence;
 pub mod json_report;
+mod json_string;
 pub mod summary;
 pub mod text_report;
 

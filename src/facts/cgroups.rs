@@ -35,9 +35,15 @@ pub fn container_from_cgroups(cgroups: &[u8]) -> Option<ContainerInfo> {
 
 /// The container a single cgroup path belongs to.
 pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
-    let components: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+    // Every layout holds a 64-character id: shorter paths (the host's) are ruled out at once.
+    if path.len() < 64 {
+        return None;
+    }
     // The innermost id wins: nested runtimes (docker in kubepods) name the container last.
-    for (i, component) in components.iter().enumerate().rev() {
+    let mut end = path.len();
+    for component in path.rsplit('/') {
+        let parents = &path[..end - component.len()];
+        end = parents.len().saturating_sub(1);
         if let Some(scope) = component.strip_suffix(".scope") {
             for (prefix, runtime) in SCOPE_PREFIXES {
                 if let Some(id) = scope.strip_prefix(prefix).and_then(short_id) {
@@ -52,10 +58,10 @@ pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
         let Some(id) = short_id(component) else {
             continue;
         };
-        let parents = &components[..i];
-        let runtime = if parents.iter().any(|p| p.starts_with("kubepods")) {
+        let mut parents = parents.split('/');
+        let runtime = if parents.clone().any(|p| p.starts_with("kubepods")) {
             ContainerRuntime::Kubepods
-        } else if parents.contains(&"docker") {
+        } else if parents.any(|p| p == "docker") {
             ContainerRuntime::Docker
         } else {
             // A bare id under an unknown parent: could be anything, claim nothing.

@@ -1,8 +1,9 @@
 //! The `triage.report` JSON object. Attacker text is escaped and bounded; the environment is
 //! never copied (it holds secrets), only counted.
 
+use super::escape::escape_into;
 use super::json_string::push_json_string;
-use super::{escape, Rendered};
+use super::Rendered;
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::{ExeFlags, ExecFacts};
 use crate::knowledge::ATTACK_VERSION;
@@ -28,8 +29,11 @@ pub fn exe_flag_names(bits: u32) -> Vec<&'static str> {
 /// intermediate tree: `triage.report` is the plugin's most expensive field. Keys come in a
 /// fixed order.
 pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict, text: &Rendered) {
-    let mut j = Writer { out, comma: false };
-    let esc = |s: &str| escape(s, MAX_ARG);
+    let mut j = Writer {
+        out,
+        comma: false,
+        scratch: String::new(),
+    };
     j.open('{');
     j.key("risk");
     j.num(v.risk);
@@ -47,7 +51,7 @@ pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict
         j.open('{');
         j.raw(h.signal.report_members);
         j.key("evidence");
-        j.str(&escape(&h.evidence, 240));
+        j.escaped(&h.evidence, 240);
         j.close('}');
     }
     j.close(']');
@@ -85,17 +89,17 @@ pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict
     j.key("argv");
     j.open('[');
     for a in facts.argv.iter().take(MAX_ARGS) {
-        j.str(&esc(a));
+        j.escaped(a, MAX_ARG);
     }
     j.close(']');
     j.key("argv_truncated");
     j.bool(facts.argv_truncated || facts.argv.len() > MAX_ARGS);
     j.key("exe_path");
-    j.opt_str(facts.exe_path.as_deref().map(esc).as_deref());
+    j.opt_escaped(facts.exe_path.as_deref(), MAX_ARG);
     j.key("comm");
-    j.opt_str(facts.comm.as_deref().map(esc).as_deref());
+    j.opt_escaped(facts.comm.as_deref(), MAX_ARG);
     j.key("cwd");
-    j.opt_str(facts.cwd.as_deref().map(esc).as_deref());
+    j.opt_escaped(facts.cwd.as_deref(), MAX_ARG);
     j.key("uid");
     j.opt_num(facts.uid);
     j.key("gid");
@@ -126,7 +130,7 @@ pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict
         Some(c) => {
             j.open('{');
             j.key("id");
-            j.str(&esc(&c.short_id));
+            j.escaped(&c.short_id, MAX_ARG);
             j.key("runtime");
             j.str(c.runtime.as_str());
             j.close('}');
@@ -143,9 +147,9 @@ pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict
     for a in lineage.ancestors.iter().take(16) {
         j.open('{');
         j.key("comm");
-        j.str(&esc(&a.comm));
+        j.escaped(&a.comm, MAX_ARG);
         j.key("exe");
-        j.opt_str(a.exe.as_deref().map(esc).as_deref());
+        j.opt_escaped(a.exe.as_deref(), MAX_ARG);
         j.close('}');
     }
     j.close(']');
@@ -167,6 +171,8 @@ struct Writer<'o> {
     out: &'o mut String,
     /// A value was written at this level: the next one needs a comma.
     comma: bool,
+    /// Reused for attacker text escaped before it is written (no allocation per string).
+    scratch: String,
 }
 
 impl Writer<'_> {
@@ -187,9 +193,13 @@ impl Writer<'_> {
         self.comma = true;
     }
 
+    /// `k` is one of the literal keys above: plain ASCII, written as is.
     fn key(&mut self, k: &str) {
-        self.str(k);
-        self.out.push(':');
+        debug_assert!(k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        self.sep();
+        self.out.push('"');
+        self.out.push_str(k);
+        self.out.push_str("\":");
         self.comma = false;
     }
 
@@ -197,6 +207,22 @@ impl Writer<'_> {
         self.sep();
         push_json_string(self.out, s);
         self.comma = true;
+    }
+
+    /// Attacker text: escaped ([`escape`]) and bounded to `max_chars`, then written.
+    fn escaped(&mut self, s: &str, max_chars: usize) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        escape_into(&mut scratch, s, max_chars);
+        self.str(&scratch);
+        self.scratch = scratch;
+    }
+
+    fn opt_escaped(&mut self, s: Option<&str>, max_chars: usize) {
+        match s {
+            Some(s) => self.escaped(s, max_chars),
+            None => self.null(),
+        }
     }
 
     fn opt_str(&mut self, s: Option<&str>) {
@@ -267,6 +293,20 @@ mod tests {
             let mut out = String::new();
             push_json_string(&mut out, s);
             assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
+        }
+        // Every byte that needs escaping, and its neighbours, at every offset of an
+        // eight-byte word (the writer skips clean words whole).
+        let specials = [
+            '"', '\\', '\n', '\u{0}', '\u{1f}', ' ', '!', '#', '[', ']', 'é', '\u{7f}',
+        ];
+        for offset in 0..17 {
+            for c in specials {
+                let s = format!("{}{c}{}", "a".repeat(offset), "b".repeat(17 - offset));
+                let mut out = String::new();
+                push_json_string(&mut out, &s);
+                assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s, "{out}");
+                assert_eq!(out, serde_json::to_string(&s).unwrap(), "{s:?}");
+            }
         }
     }
 

@@ -5,8 +5,19 @@
 /// (`\n`, `\r`, `\t` by name); runs of other bytes copied whole.
 pub fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none of them needs escaping (the usual case).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
         if b == b'"' || b == b'\\' || b < 0x20 {
             out.push_str(&s[start..i]);
             match b {
@@ -24,7 +35,20 @@ pub fn push_json_string(out: &mut String, s: &str) {
             }
             start = i + 1;
         }
+        i += 1;
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// Whether any byte of `w` is `"`, `\` or below 0x20 (bit tricks: a byte is zero after the
+/// XOR exactly when it equals the pattern, and "below n" borrows into the top bit).
+fn needs_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    (below_space | has_zero(quote) | has_zero(backslash)) != 0
 }

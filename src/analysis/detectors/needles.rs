@@ -7,6 +7,9 @@
 //! is a `static` and a bad keyword (shorter than two bytes, or upper case in a
 //! case-insensitive set) is a compile error.
 
+/// Haystacks longer than this are searched keyword by keyword with `str::contains`.
+const LONG: usize = 256;
+
 /// A fixed set of keywords.
 pub struct Needles {
     words: &'static [&'static str],
@@ -93,22 +96,29 @@ impl Needles {
 
     /// Whether `hay` contains any of the keywords.
     pub fn any_in(&self, hay: &str) -> bool {
-        let hay = hay.as_bytes();
         if hay.len() < self.min_len {
             return false;
         }
+        if hay.len() > LONG && !self.fold {
+            // Long text (a `sh -c` script): the standard searcher's vectorised scan per
+            // keyword beats a byte walk.
+            return self.words.iter().any(|w| hay.contains(w));
+        }
+        let hay = hay.as_bytes();
         // Positions 0..=len-min_len, each with the byte after it.
         let starts = &hay[..=hay.len() - self.min_len + 1];
-        for (i, w) in starts.windows(2).enumerate() {
-            if self.starts[(w[0] & 63) as usize] & (1 << (w[1] & 63)) == 0 {
+        for (i, pair) in starts.windows(2).enumerate() {
+            if self.starts[(pair[0] & 63) as usize] & (1 << (pair[1] & 63)) == 0 {
                 continue;
             }
             let rest = &hay[i..];
-            if self
-                .words
-                .iter()
-                .any(|w| rest.len() >= w.len() && self.eq(&rest[..w.len()], w.as_bytes()))
-            {
+            if self.words.iter().any(|w| {
+                let w = w.as_bytes();
+                // The first two bytes settle most candidates before a full comparison.
+                rest.len() >= w.len()
+                    && self.eq(&rest[..2], &w[..2])
+                    && self.eq(&rest[2..w.len()], &w[2..])
+            }) {
                 return true;
             }
         }
@@ -168,7 +178,8 @@ mod tests {
     #[test]
     fn matches_str_contains_on_generated_input() {
         // Every placement of every keyword in a noisy haystack, and near misses.
-        let noise = ["", "a", "/x/", "é", "::", "kube"];
+        let long = "| /api/v ".repeat(40); // past LONG: the long-text path
+        let noise = ["", "a", "/x/", "é", "::", "kube", long.as_str()];
         for w in SET.words() {
             for pre in noise {
                 for post in noise {

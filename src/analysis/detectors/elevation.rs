@@ -13,8 +13,16 @@ fn is_sudoers(p: &str) -> bool {
 /// An argument that starts a shell: `/bin/sh`, `sh`, `:!/bin/sh`, `!bash`, `exec=/bin/sh`.
 fn shell_arg(a: &str) -> bool {
     let a = a.trim_start_matches(':').trim_start_matches('!');
-    let a = a.rsplit('=').next().unwrap_or(a);
-    is_shell(basename(a.split_whitespace().next().unwrap_or("")))
+    // Byte searches: this runs for every argument of every exec.
+    let a = match a.bytes().rposition(|b| b == b'=') {
+        Some(i) => &a[i + 1..],
+        None => a,
+    };
+    let word = match a.bytes().position(|b| b.is_ascii_whitespace()) {
+        Some(i) => &a[..i],
+        None => a,
+    };
+    is_shell(basename(word))
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

@@ -116,6 +116,10 @@ fn dir_of(path: &str) -> &str {
 }
 
 fn hidden(dir: &str) -> bool {
+    // A hidden segment follows a `/` (or starts a relative path): most paths have none.
+    if !dir.starts_with('.') && !dir.as_bytes().windows(2).any(|w| w == b"/.") {
+        return false;
+    }
     dir.split('/')
         .any(|seg| seg.starts_with('.') && seg != "." && seg != "..")
         && !TOOL_HOMES.iter().any(|h| dir.contains(h))

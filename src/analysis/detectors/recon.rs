@@ -23,14 +23,30 @@ const ENUMERATORS: &[&str] = &[
     "botb",
 ];
 
+/// First bytes of [`ENUMERATORS`] (all lower case).
+static ENUMERATOR_FIRST: [bool; 128] = {
+    let mut first = [false; 128];
+    let mut i = 0;
+    while i < ENUMERATORS.len() {
+        let b = ENUMERATORS[i].as_bytes()[0];
+        assert!(!b.is_ascii_uppercase(), "enumerator names are lower case");
+        first[(b & 127) as usize] = true;
+        i += 1;
+    }
+    first
+};
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         if let Some(e) = c.argv.iter().take(2).find(|a| {
             let b = super::basename(a).as_bytes();
-            ENUMERATORS.iter().any(|e| {
-                b.get(..e.len())
-                    .is_some_and(|h| h.eq_ignore_ascii_case(e.as_bytes()))
-            })
+            // Most names start with a letter no enumerator starts with.
+            b.first()
+                .is_some_and(|f| ENUMERATOR_FIRST[usize::from(f.to_ascii_lowercase() & 127)])
+                && ENUMERATORS.iter().any(|e| {
+                    b.get(..e.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(e.as_bytes()))
+                })
         }) {
             out.hit(
                 signals::ENUMERATION_TOOL,

@@ -3,12 +3,11 @@
 //! files (falco-event-generator-syscall-*). Recognising it lowers the risk and changes the
 //! advice to "allow-list it" (exec-ground-truth.md §2, §6).
 
-use super::needles::Needles;
 use super::{basename, Ctx, Findings};
 use crate::knowledge::signals;
 
 const NAME: &str = "event-generator";
-static FILE_MARK: Needles = Needles::new(&["falco-event-generator"]);
+const FILE_MARK: &str = "falco-event-generator";
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let why = if basename(cx.exe_path) == NAME || cx.facts.comm.as_deref() == Some(NAME) {
@@ -20,7 +19,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         .any(|a| a.comm == NAME || a.exe.as_deref().is_some_and(|e| basename(e) == NAME))
     {
         Some("an ancestor is event-generator")
-    } else if FILE_MARK.any_in(cx.exe_path) || cx.facts.argv.iter().any(|a| FILE_MARK.any_in(a)) {
+    } else if cx.exe_path.contains(FILE_MARK) || cx.facts.argv.iter().any(|a| a.contains(FILE_MARK))
+    {
         Some("it runs a falco-event-generator-syscall-* file")
     } else {
         None

@@ -72,6 +72,7 @@ impl Triaged {
         self.report_json.get_or_insert_default()
     }
 }
+
 #[derive(Debug, Default)]
 pub struct EventCache {
     entry: Option<(EventKey, Triaged)>,

@@ -1,11 +1,12 @@
-//! Keyword sets searched for inside arguments, with a first-byte table built at compile time.
+//! Keyword sets searched for inside arguments, with a table of first byte pairs built at
+//! compile time.
 //!
 //! Detectors ask "does this argument contain any of these keywords?" for every argument of
 //! every exec. `str::contains` per keyword sets up a searcher per call; a [`Needles`] set walks
-//! the argument once, and only where the two bytes there may start some keyword (a 4096-bit
-//! table of first byte pairs) compares the keywords. The table is computed by a `const fn`, so a set
-//! is a `static` and a bad keyword (shorter than two bytes, or upper case in a
-//! case-insensitive set) is a compile error.
+//! a short argument once, and compares keywords only where the two bytes there may start one
+//! (a 4096-bit table). Long texts (scripts) go to `str::contains`, whose vectorised scan wins
+//! there. The table is computed by a `const fn`, so a set is a `static` and a bad keyword
+//! (shorter than two bytes, or upper case in a case-insensitive set) is a compile error.
 
 /// Haystacks longer than this are searched keyword by keyword with `str::contains`.
 const LONG: usize = 256;

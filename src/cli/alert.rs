@@ -410,6 +410,25 @@ mod tests {
         assert!(lineage.known);
     }
 
+    /// Found by the `enrich_line` fuzzer: a number beyond integer range came back as a
+    /// slightly different float, so enrich altered a field of the original alert.
+    #[test]
+    fn enrich_keeps_numbers_of_the_original_alert() {
+        let line = format!(
+            r#"{{"output_fields":{{"proc.cmdline":"sh -c id","proc.uid":{}2,"x":0.1}}}}"#,
+            "4".repeat(113)
+        );
+        let out = enrich_line(line.as_bytes()).unwrap().expect("enriched");
+        let original: Value = serde_json::from_str(&line).unwrap();
+        let enriched: Value = serde_json::from_slice(&out).unwrap();
+        for key in ["proc.uid", "x"] {
+            assert_eq!(
+                enriched["output_fields"][key], original["output_fields"][key],
+                "{key}"
+            );
+        }
+    }
+
     #[test]
     fn host_container_id_means_no_container() {
         let fields: Map<String, Value> = serde_json::from_str(

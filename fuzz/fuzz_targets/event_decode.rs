@@ -19,6 +19,7 @@ use falco_event::types::{Gid, Pid, SyscallResult, SystemTime, Uid};
 use falco_event_schema::events::PPME_SYSCALL_EXECVE_19_X;
 use falco_event_schema::fields::types::PT_FLAGS32_execve_flags;
 use falco_triage::analysis::Lineage;
+use falco_triage::bench_corpus;
 use falco_triage::facts::{self, DecodeLimits, ExecFacts};
 use falco_triage::plugin::ExecExit;
 use libfuzzer_sys::fuzz_target;
@@ -156,17 +157,10 @@ impl Params {
             pid: self.ids.1.map(Pid),
             ptid: self.ids.2.map(Pid),
             cwd: cwd.as_deref(),
-            fdlimit: None,
-            pgft_maj: None,
-            pgft_min: None,
-            vm_size: None,
-            vm_rss: None,
-            vm_swap: None,
             comm: comm.as_deref(),
             cgroups: cut(&self.cgroups),
             env: cut(&self.env),
             tty: self.tty,
-            vpgid: None,
             loginuid: self.loginuid.map(Uid),
             flags: self.flags.map(PT_FLAGS32_execve_flags::from_bits_retain),
             cap_inheritable: self.caps.0,
@@ -177,8 +171,9 @@ impl Params {
             exe_ino_mtime: self.inode.2.map(SystemTime),
             uid: self.uid.map(Uid),
             trusted_exepath: cut(&self.trusted_exepath).map(UnixPath::new),
-            pgid: None,
             gid: self.gid.map(Gid),
+            // The parameters the decode never reads stay absent.
+            ..bench_corpus::empty_execve()
         };
         let event = Event {
             metadata: EventMetadata {

@@ -9,7 +9,8 @@
 //!
 //! The argument is the number of passes over the mix (default 2000); `--decode` decodes each
 //! raw event first, as the plugin does; `--class NAME` runs one stress class of
-//! `bench_corpus::classes()` instead of the mix ("huge argv", "10k-stage pipeline"...).
+//! `bench_corpus::classes()` instead of the mix ("huge argv", "10k-stage pipeline"...), or
+//! one exec of the mix ("ls", "nc -e"...).
 
 use falco_triage::analysis::analyze;
 use falco_triage::bench_corpus;
@@ -36,10 +37,20 @@ fn main() {
     }
     let mix = match &class {
         None => bench_corpus::mix(),
-        Some(name) => bench_corpus::classes()
-            .into_iter()
-            .filter(|s| s.name == name)
-            .collect(),
+        // A stress class, else one exec of the mix by name ("ls", "nc -e"...).
+        Some(name) => {
+            let mut picked: Vec<_> = bench_corpus::classes()
+                .into_iter()
+                .filter(|s| s.name == name)
+                .collect();
+            if picked.is_empty() {
+                picked = bench_corpus::mix()
+                    .into_iter()
+                    .filter(|s| s.name == name)
+                    .collect();
+            }
+            picked
+        }
     };
     if mix.is_empty() {
         eprintln!("no class named {class:?}");

@@ -86,12 +86,14 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .filter(|c| !super::is_printer(c.program()))
             .flat_map(|c| c.argv.iter().skip(1).map(String::as_str))
             .chain(cx.unsplit_script());
-        let network = cx
-            .runs_class(|k| matches!(k, Some(ToolClass::Downloader | ToolClass::Netcat)))
-            .is_some();
+        // Looked up only on a match: most execs name no cluster API.
+        let network = || {
+            cx.runs_class(|k| matches!(k, Some(ToolClass::Downloader | ToolClass::Netcat)))
+                .is_some()
+        };
         for a in raw {
             if let Some(k) = CLUSTER_APIS.find(a) {
-                if network
+                if network()
                     || cx
                         .unsplit_script()
                         .is_some_and(|s| s.contains("curl") || s.contains("wget"))

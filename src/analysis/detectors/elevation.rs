@@ -49,9 +49,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             out.hit(signals::SUDOERS_MODIFICATION, format!("{p} writes sudoers"));
         }
         // `find ... -exec /bin/sh -p`, `/tmp/.bash -p`.
-        let shell_p = a.windows(2).any(|w| shell_arg(&w[0]) && w[1] == "-p");
-        let self_p = is_shell(p.trim_start_matches('.'))
-            && a.first().is_some_and(|x| x == "-p")
+        // The cheap comparisons first: `shell_arg` looks a name up.
+        let shell_p = a.windows(2).any(|w| w[1] == "-p" && shell_arg(&w[0]));
+        let self_p = a.first().is_some_and(|x| x == "-p")
+            && is_shell(p.trim_start_matches('.'))
             && cx.exe_path.starts_with('/')
             && ![
                 "/bin/",

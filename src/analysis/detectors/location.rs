@@ -135,14 +135,15 @@ fn check_path(path: &str, out: &mut Findings) {
             format!("{path} runs from a world-writable directory"),
         );
     }
-    let dir = dir_of(path);
-    if hidden(dir) || (basename(path).starts_with('.') && !in_writable_dir(path)) {
+    let base = basename(path);
+    let dir = &path[..path.len() - base.len()];
+    if hidden(dir) || (base.starts_with('.') && !in_writable_dir(path)) {
         out.hit(
             signals::EXEC_FROM_HIDDEN_DIR,
             format!("{path} runs from a hidden directory"),
         );
     }
-    let name = basename(path).trim_start_matches('.');
+    let name = base.trim_start_matches('.');
     if SYSTEM_NAMES.contains(&name) && !SYSTEM_DIRS.iter().any(|d| dir.starts_with(d)) && dir != "/"
     {
         out.hit(

@@ -349,6 +349,15 @@ pub fn basename(path: &str) -> &str {
     }
 }
 
+/// `basename(path) == name` for a `name` without `/`, comparing only the tail (ancestor exe
+/// paths are long).
+pub fn basename_is(path: &str, name: &str) -> bool {
+    match path.strip_suffix(name) {
+        Some(dir) => dir.is_empty() || dir.ends_with('/'),
+        None => false,
+    }
+}
+
 pub fn is_shell(name: &str) -> bool {
     class_of(name) == Some(ToolClass::Shell)
 }
@@ -541,5 +550,33 @@ pub(crate) mod testutil {
 
     pub fn run(d: Detector, argv: &[&str]) -> Vec<&'static str> {
         run_with(d, &facts(argv), &Lineage::default()).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basename_is_agrees_with_basename() {
+        let paths = [
+            "/usr/bin/event-generator",
+            "event-generator",
+            "/bin/xevent-generator",
+            "/event-generator/x",
+            "/a/",
+            "",
+            "/",
+            "é/event-generator",
+        ];
+        for path in paths {
+            for name in ["event-generator", "", "x"] {
+                assert_eq!(
+                    basename_is(path, name),
+                    basename(path) == name,
+                    "{path:?} {name:?}"
+                );
+            }
+        }
     }
 }

@@ -3,20 +3,20 @@
 //! files (falco-event-generator-syscall-*). Recognising it lowers the risk and changes the
 //! advice to "allow-list it" (exec-ground-truth.md §2, §6).
 
-use super::{basename, Ctx, Findings};
+use super::{basename_is, Ctx, Findings};
 use crate::knowledge::signals;
 
 const NAME: &str = "event-generator";
 const FILE_MARK: &str = "falco-event-generator";
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
-    let why = if basename(cx.exe_path) == NAME || cx.facts.comm.as_deref() == Some(NAME) {
+    let why = if basename_is(cx.exe_path, NAME) || cx.facts.comm.as_deref() == Some(NAME) {
         Some("the exec is event-generator itself")
     } else if cx
         .lineage
         .ancestors
         .iter()
-        .any(|a| a.comm == NAME || a.exe.as_deref().is_some_and(|e| basename(e) == NAME))
+        .any(|a| a.comm == NAME || a.exe.as_deref().is_some_and(|e| basename_is(e, NAME)))
     {
         Some("an ancestor is event-generator")
     } else if cx.exe_path.contains(FILE_MARK) || cx.facts.argv.iter().any(|a| a.contains(FILE_MARK))

@@ -103,6 +103,9 @@ pub struct SimpleCommand {
     pub wrappers: Vec<Wrapper>,
     /// The knowledge class of [`Self::program`], looked up once here: every detector asks.
     pub class: Option<ToolClass>,
+    /// Byte offset of the basename in argv[0], found once here: every detector asks for
+    /// [`Self::program`] (the parser never changes argv after building the command).
+    program_at: usize,
 }
 
 /// A wrapper removed from the head of a command, with its own options and operands
@@ -138,9 +141,39 @@ impl PartialEq<String> for Wrapper {
 }
 
 impl SimpleCommand {
+    /// A command of `argv` (argv[0] the program as written).
+    pub(super) fn new(
+        argv: Vec<String>,
+        assignments: Vec<(String, String)>,
+        redirects: Vec<Redirect>,
+        joiner: Joiner,
+        depth: u8,
+        in_substitution: bool,
+        wrappers: Vec<Wrapper>,
+    ) -> Self {
+        let program_at = argv
+            .first()
+            .map_or(0, |p| p.len() - last_component(p).len());
+        let class = crate::knowledge::class_of(argv.first().map_or("", |p| &p[program_at..]));
+        SimpleCommand {
+            argv,
+            assignments,
+            redirects,
+            joiner,
+            depth,
+            in_substitution,
+            wrappers,
+            class,
+            program_at,
+        }
+    }
+
     /// Basename of argv[0] (`/usr/bin/nc` -> `nc`), or "" when argv is empty.
     pub fn program(&self) -> &str {
-        self.argv.first().map(|p| last_component(p)).unwrap_or("")
+        self.argv
+            .first()
+            .and_then(|p| p.get(self.program_at..))
+            .unwrap_or("")
     }
 }
 

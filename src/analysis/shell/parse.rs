@@ -130,18 +130,15 @@ impl Parser {
                     .map(|r| r.target.clone()),
             );
         }
-        let class =
-            crate::knowledge::class_of(argv.first().map_or("", |p| super::last_component(p)));
-        self.out.push(SimpleCommand {
-            class,
+        self.out.push(SimpleCommand::new(
             argv,
             assignments,
             redirects,
             joiner,
-            depth: ctx.depth,
-            in_substitution: ctx.in_subst,
+            ctx.depth,
+            ctx.in_subst,
             wrappers,
-        });
+        ));
         let inner = Ctx {
             depth: ctx.depth.saturating_add(1),
             in_subst: ctx.in_subst,

@@ -95,7 +95,7 @@ const SHELLS: &[&str] = &[
 
 /// The name a program is matched by: basename, without a login shell's leading `-`.
 fn program_name(arg0: &str) -> &str {
-    let base = arg0.rsplit('/').next().unwrap_or(arg0);
+    let base = super::last_component(arg0);
     base.strip_prefix('-')
         .filter(|b| !b.is_empty())
         .unwrap_or(base)
@@ -145,7 +145,8 @@ pub(super) fn unwrap(mut argv: Vec<String>, mut assignments: Vec<(String, String
             Step::Program => break,
         }
     }
-    let argv = argv.split_off(start.min(argv.len()));
+    // Drop the wrappers' words in place (`split_off(0)` would allocate a second vector).
+    argv.drain(..start.min(argv.len()));
     Unwrapped {
         argv,
         assignments,

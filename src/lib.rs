@@ -14,5 +14,6 @@ pub mod cli;
 pub mod facts;
 pub mod knowledge;
 pub mod report;
+mod text;
 
 pub mod plugin;

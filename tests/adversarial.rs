@@ -15,7 +15,7 @@ use falco_event_schema::fields::types::PT_FLAGS32_execve_flags;
 use falco_triage::analysis::{analyze, Ancestor, Lineage};
 use falco_triage::facts::{self, DecodeLimits, ExecFacts};
 use falco_triage::report;
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use typed_path::UnixPath;
 
 use falco_triage::bench_corpus::empty_execve;
@@ -70,22 +70,21 @@ fn argv_bytes(f: &ExecFacts) -> usize {
     f.argv.iter().map(String::len).sum()
 }
 
-/// The decode keeps its default limits: at most 256 entries and 16 KiB of argv and env
-/// (each entry is cut on a byte boundary, then made valid UTF-8, which can add up to two
-/// bytes per replacement character at the cut).
+/// The decode keeps its default limits: at most 256 entries and 16 KiB of argv and env, 4 KiB
+/// paths, counted on the text kept (invalid UTF-8 replaced by three-byte U+FFFD included).
 fn assert_decoded_within_limits(f: &ExecFacts) {
     let d = DecodeLimits::default();
     assert!(f.argv.len() <= d.max_args, "{} argv entries", f.argv.len());
     assert!(
-        argv_bytes(f) <= d.max_args_bytes + 2,
+        argv_bytes(f) <= d.max_args_bytes,
         "{} argv bytes",
         argv_bytes(f)
     );
     assert!(f.env.len() <= d.max_env, "{} env entries", f.env.len());
     let env_bytes: usize = f.env.iter().map(String::len).sum();
-    assert!(env_bytes <= d.max_env_bytes + 2, "{env_bytes} env bytes");
+    assert!(env_bytes <= d.max_env_bytes, "{env_bytes} env bytes");
     for s in [&f.exe_path, &f.cwd, &f.comm].into_iter().flatten() {
-        assert!(s.len() <= 4096 + 2, "path of {} bytes", s.len());
+        assert!(s.len() <= 4096, "path of {} bytes", s.len());
     }
 }
 
@@ -267,6 +266,24 @@ fn invalid_utf8_and_nul_bytes_through_the_decode() {
     assert!(f.container.is_none(), "a broken cgroup is no container id");
     assert_decoded_within_limits(&f);
     invariants::check_analysis(&f, &Lineage::from_comms(["\u{fffd}"]));
+}
+
+#[test]
+fn invalid_utf8_cannot_triple_the_decode_bounds() {
+    // Every invalid byte becomes U+FFFD (three bytes). Found by the event_decode fuzzer: a
+    // 4 KiB path of 0xff was kept as 12 KiB.
+    let exe = CString::new(vec![0xffu8; 4096]).expect("no NUL");
+    let args: Vec<u8> = [vec![0xfe; 12 * 1024], vec![0], vec![0xff; 12 * 1024]].concat();
+    let env = [vec![0xc3; 8 * 1024], vec![0], vec![0xff; 8 * 1024]].concat();
+    let mut ev = hostile_execve(&exe, &args);
+    ev.env = Some(&env);
+    ev.cwd = Some(&exe);
+    let f = through_decode(ev);
+    assert_decoded_within_limits(&f);
+    assert!(f.argv_truncated && f.env_truncated);
+    let exe_path = f.exe_path.as_deref().expect("exe path");
+    assert!(exe_path.chars().all(|c| c == '\u{fffd}'));
+    invariants::check_analysis(&f, &Lineage::default());
 }
 
 #[test]

@@ -192,11 +192,7 @@ fn bounded_view(facts: &ExecFacts) -> Option<ExecFacts> {
         };
         let mut out: Vec<String> = v[..n].to_vec();
         if let Some(last) = out.last_mut() {
-            let mut end = last_len.min(last.len());
-            while !last.is_char_boundary(end) {
-                end -= 1;
-            }
-            last.truncate(end);
+            last.truncate(crate::text::floor_char_boundary(last, last_len));
         }
         out
     };

@@ -54,11 +54,7 @@ pub fn parse_exe_flags(s: &str) -> Result<crate::facts::ExeFlags, String> {
 /// The kernel's comm: the executable's basename cut to 15 bytes (TASK_COMM_LEN 16).
 pub fn comm_of(path: &str) -> String {
     let base = path.rsplit('/').next().unwrap_or(path);
-    let mut end = base.len().min(15);
-    while !base.is_char_boundary(end) {
-        end -= 1;
-    }
-    base[..end].to_string()
+    base[..crate::text::floor_char_boundary(base, 15)].to_string()
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19
 use std::ffi::CStr;
 
 /// Paths, cwd and comm come from the kernel bounded by PATH_MAX; this is a second fence so a
-/// malformed capture cannot make us hold megabytes per string.
+/// malformed capture cannot make us hold megabytes per string. Like every byte bound of the
+/// decode, it bounds what is kept: invalid UTF-8 grows by up to 3x when replaced by U+FFFD.
 const MAX_PATH_BYTES: usize = 4096;
 
 /// The parameters both exec exit events share, borrowed from the event buffer.
@@ -168,20 +169,32 @@ pub(crate) fn bounded_lossy<'a>(
         if out.len() >= max_items {
             return (out, true);
         }
-        if piece.len() > budget {
-            if budget > 0 {
-                out.push(String::from_utf8_lossy(&piece[..budget]).into_owned());
+        let (text, cut) = lossy_within(piece, budget);
+        if cut {
+            if !text.is_empty() {
+                out.push(text);
             }
             return (out, true);
         }
-        budget -= piece.len();
-        out.push(String::from_utf8_lossy(piece).into_owned());
+        budget -= text.len();
+        out.push(text);
     }
     (out, false)
 }
 
+/// `bytes` as text of at most `max` bytes (invalid UTF-8 replaced by U+FFFD, which takes
+/// three bytes for one), and whether it was cut.
+pub(crate) fn lossy_within(bytes: &[u8], max: usize) -> (String, bool) {
+    // Each input byte gives at least one output byte: no more than `max` input bytes count.
+    let taken = &bytes[..bytes.len().min(max)];
+    let mut text = String::from_utf8_lossy(taken).into_owned();
+    let cut = taken.len() < bytes.len() || text.len() > max;
+    text.truncate(crate::text::floor_char_boundary(&text, max));
+    (text, cut)
+}
+
 fn bounded_path(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_PATH_BYTES)]).into_owned()
+    lossy_within(bytes, MAX_PATH_BYTES).0
 }
 
 #[cfg(test)]
@@ -374,6 +387,34 @@ mod tests {
         assert_eq!(f.env[1].len(), 1000 - 7);
         assert!(f.env_truncated);
         assert!(!f.argv_truncated);
+    }
+
+    #[test]
+    fn invalid_utf8_stays_within_the_byte_bounds() {
+        // Each invalid byte becomes U+FFFD (three bytes): the bounds hold on what is kept.
+        // Found by the event_decode fuzzer (a 4 KiB path of 0xff bytes kept as 12 KiB).
+        let invalid = vec![0xffu8; 5000];
+        let path = bounded_path(&invalid);
+        assert_eq!(path.len(), MAX_PATH_BYTES / 3 * 3);
+        assert!(path.chars().all(|c| c == '\u{fffd}'));
+
+        let mut args = vec![b'a'; 10];
+        args.push(0);
+        args.extend_from_slice(&[0xfe; 40]);
+        args.push(0);
+        let (v, cut) = bounded_lossy(split_nul(&args), 10, 100);
+        assert!(cut, "40 invalid bytes take 120 bytes: past the budget");
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0], "a".repeat(10));
+        assert_eq!(v[1].len(), 90);
+        assert!(v.iter().map(String::len).sum::<usize>() <= 100);
+
+        // Within the budget after replacement: kept whole, not cut.
+        let (v, cut) = bounded_lossy(split_nul(b"ok\0\xff\0"), 10, 5);
+        assert_eq!(
+            (v, cut),
+            (vec!["ok".to_string(), "\u{fffd}".to_string()], false)
+        );
     }
 
     #[test]

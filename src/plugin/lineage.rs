@@ -10,7 +10,7 @@
 //! Not here: judging the chain (the analysis does), writing to the table.
 
 use crate::analysis::{Ancestor, Lineage};
-use crate::facts::decode::bounded_lossy;
+use crate::facts::decode::{bounded_lossy, lossy_within};
 use falco_plugin::tables::import::{Field, RuntimeEntry, Table};
 use falco_plugin::tables::{TableReader, TablesInput};
 use std::ffi::CStr;
@@ -178,9 +178,26 @@ impl ThreadTable {
     }
 }
 
-/// A non-empty, bounded, lossy UTF-8 copy of a table string.
+/// A non-empty, bounded (on the text kept), lossy UTF-8 copy of a table string.
 fn string(value: Option<&CStr>) -> Option<String> {
-    let bytes = value?.to_bytes();
-    let bytes = &bytes[..bytes.len().min(MAX_STRING_BYTES)];
-    (!bytes.is_empty()).then(|| String::from_utf8_lossy(bytes).into_owned())
+    let (text, _) = lossy_within(value?.to_bytes(), MAX_STRING_BYTES);
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CString;
+
+    #[test]
+    fn table_strings_are_bounded_on_the_text_kept() {
+        // 0xff becomes U+FFFD (three bytes): the bound holds after the replacement.
+        let invalid = CString::new(vec![0xffu8; 5000]).expect("no NUL");
+        let text = string(Some(&invalid)).expect("non-empty");
+        assert!(text.len() <= MAX_STRING_BYTES);
+        assert!(text.chars().all(|c| c == '\u{fffd}'));
+        assert_eq!(string(Some(c"")), None);
+        assert_eq!(string(None), None);
+        assert_eq!(string(Some(c"bash")).as_deref(), Some("bash"));
+    }
 }

@@ -19,6 +19,7 @@
 //! would reject (unbalanced quotes) is still read as far as it goes.
 
 use crate::knowledge::ToolClass;
+use crate::text::floor_char_boundary;
 
 mod lex;
 mod parse;
@@ -248,18 +249,6 @@ fn bounded_argv(argv: &[String], truncated: &mut bool) -> Vec<String> {
         out.push(arg.clone());
     }
     out
-}
-
-/// The largest char boundary of `s` at or below `max`.
-fn floor_char_boundary(s: &str, max: usize) -> usize {
-    if max >= s.len() {
-        return s.len();
-    }
-    let mut cut = max;
-    while cut > 0 && !s.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    cut
 }
 
 /// The part after the last `/` (a byte loop: `program()` runs for every detector, and

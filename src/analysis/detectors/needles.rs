@@ -18,9 +18,6 @@ pub struct Needles {
     /// any case when `fold`). Different pairs may share a bit: the table only rules
     /// positions out.
     starts: [u64; 64],
-    /// Bit `i` of entry `a & 63` is set when keyword `i` starts with byte `a` (in any case
-    /// when `fold`): a candidate position is compared with those keywords only.
-    by_first: [u64; 64],
     /// Length of the shortest keyword: shorter arguments cannot contain any.
     min_len: usize,
     /// ASCII case-insensitive matching (keywords are then lower case).
@@ -43,9 +40,7 @@ impl Needles {
             !words.is_empty(),
             "a keyword set needs at least one keyword"
         );
-        assert!(words.len() <= 64, "a keyword set holds at most 64 keywords");
         let mut starts = [0u64; 64];
-        let mut by_first = [0u64; 64];
         let mut min_len = usize::MAX;
         let mut i = 0;
         while i < words.len() {
@@ -62,9 +57,7 @@ impl Needles {
                 }
             }
             starts[(w[0] & 63) as usize] |= 1 << (w[1] & 63);
-            by_first[(w[0] & 63) as usize] |= 1 << i;
             if fold {
-                by_first[(w[0].to_ascii_uppercase() & 63) as usize] |= 1 << i;
                 // Every case mix of the first two bytes, so the scan need not fold.
                 let (a, b) = (w[0].to_ascii_uppercase(), w[1].to_ascii_uppercase());
                 starts[(a & 63) as usize] |= 1 << (w[1] & 63);
@@ -79,7 +72,6 @@ impl Needles {
         Needles {
             words,
             starts,
-            by_first,
             min_len,
             fold,
         }
@@ -121,18 +113,14 @@ impl Needles {
                 continue;
             }
             let rest = &hay[i..];
-            // Only the keywords that may start with this byte.
-            let mut candidates = self.by_first[(pair[0] & 63) as usize];
-            while candidates != 0 {
-                let w = self.words[candidates.trailing_zeros() as usize].as_bytes();
-                candidates &= candidates - 1;
+            if self.words.iter().any(|w| {
+                let w = w.as_bytes();
                 // The first two bytes settle most candidates before a full comparison.
-                if rest.len() >= w.len()
+                rest.len() >= w.len()
                     && self.eq(&rest[..2], &w[..2])
                     && self.eq(&rest[2..w.len()], &w[2..])
-                {
-                    return true;
-                }
+            }) {
+                return true;
             }
         }
         false

@@ -1,4 +1,22 @@
-//! String helpers shared by the decode, the parser and the command line.
+//! String helpers shared by the decode, the parser, the detectors and the command line.
+
+/// Basename of a path (`/usr/bin/nc` -> `nc`).
+pub(crate) fn basename(path: &str) -> &str {
+    // A byte loop: names are short, and `rsplit` costs a searcher setup per call.
+    match path.bytes().rposition(|b| b == b'/') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
+}
+
+/// `basename(path) == name` for a `name` without `/`, comparing only the tail (ancestor exe
+/// paths are long).
+pub(crate) fn basename_is(path: &str, name: &str) -> bool {
+    match path.strip_suffix(name) {
+        Some(dir) => dir.is_empty() || dir.ends_with('/'),
+        None => false,
+    }
+}
 
 /// The largest char boundary of `s` at or below `max` (`str::floor_char_boundary` is not
 /// stable yet): where to cut `s` to at most `max` bytes without splitting a character.
@@ -25,5 +43,28 @@ mod tests {
         assert_eq!(floor_char_boundary("aé", 2), 1);
         assert_eq!(floor_char_boundary("\u{fffd}", 2), 0);
         assert_eq!(floor_char_boundary("", 0), 0);
+    }
+
+    #[test]
+    fn basename_is_agrees_with_basename() {
+        let paths = [
+            "/usr/bin/event-generator",
+            "event-generator",
+            "/bin/xevent-generator",
+            "/event-generator/x",
+            "/a/",
+            "",
+            "/",
+            "é/event-generator",
+        ];
+        for path in paths {
+            for name in ["event-generator", "", "x"] {
+                assert_eq!(
+                    basename_is(path, name),
+                    basename(path) == name,
+                    "{path:?} {name:?}"
+                );
+            }
+        }
     }
 }

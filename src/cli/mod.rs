@@ -53,7 +53,7 @@ pub fn parse_exe_flags(s: &str) -> Result<crate::facts::ExeFlags, String> {
 
 /// The kernel's comm: the executable's basename cut to 15 bytes (TASK_COMM_LEN 16).
 pub fn comm_of(path: &str) -> String {
-    let base = path.rsplit('/').next().unwrap_or(path);
+    let base = crate::text::basename(path);
     base[..crate::text::floor_char_boundary(base, 15)].to_string()
 }
 

@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use super::escape::{escape_into, escape_joined_into};
-use crate::analysis::detectors::basename;
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::{ExeFlags, ExecFacts};
+use crate::text::basename;
 
 /// Most characters in a summary.
 pub const MAX_SUMMARY: usize = 300;

@@ -14,6 +14,7 @@ use crate::analysis::{Lineage, SignalHit};
 use crate::facts::{ExeFlags, ExecFacts};
 pub use crate::knowledge::class_of;
 use crate::knowledge::{Signal, ToolClass};
+pub(crate) use crate::text::{basename, basename_is};
 
 pub mod capabilities;
 pub mod container;
@@ -340,24 +341,6 @@ fn is_dash_c(a: &str) -> bool {
         && a.contains('c')
 }
 
-/// Basename of a path (`/usr/bin/nc` -> `nc`).
-pub fn basename(path: &str) -> &str {
-    // A byte loop: names are short, and `rsplit` costs a searcher setup per call.
-    match path.bytes().rposition(|b| b == b'/') {
-        Some(i) => &path[i + 1..],
-        None => path,
-    }
-}
-
-/// `basename(path) == name` for a `name` without `/`, comparing only the tail (ancestor exe
-/// paths are long).
-pub fn basename_is(path: &str, name: &str) -> bool {
-    match path.strip_suffix(name) {
-        Some(dir) => dir.is_empty() || dir.ends_with('/'),
-        None => false,
-    }
-}
-
 pub fn is_shell(name: &str) -> bool {
     class_of(name) == Some(ToolClass::Shell)
 }
@@ -550,33 +533,5 @@ pub(crate) mod testutil {
 
     pub fn run(d: Detector, argv: &[&str]) -> Vec<&'static str> {
         run_with(d, &facts(argv), &Lineage::default()).0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basename_is_agrees_with_basename() {
-        let paths = [
-            "/usr/bin/event-generator",
-            "event-generator",
-            "/bin/xevent-generator",
-            "/event-generator/x",
-            "/a/",
-            "",
-            "/",
-            "é/event-generator",
-        ];
-        for path in paths {
-            for name in ["event-generator", "", "x"] {
-                assert_eq!(
-                    basename_is(path, name),
-                    basename(path) == name,
-                    "{path:?} {name:?}"
-                );
-            }
-        }
     }
 }

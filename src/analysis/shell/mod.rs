@@ -19,7 +19,7 @@
 //! would reject (unbalanced quotes) is still read as far as it goes.
 
 use crate::knowledge::ToolClass;
-use crate::text::floor_char_boundary;
+use crate::text::{basename, floor_char_boundary};
 
 mod lex;
 mod parse;
@@ -120,7 +120,7 @@ pub struct Wrapper {
 impl Wrapper {
     /// Basename of argv[0] (`/usr/bin/sudo` -> `sudo`).
     pub fn name(&self) -> &str {
-        self.argv.first().map(|p| last_component(p)).unwrap_or("")
+        self.argv.first().map(|p| basename(p)).unwrap_or("")
     }
 
     /// The wrapper's options and operands (argv[1..]).
@@ -152,9 +152,7 @@ impl SimpleCommand {
         in_substitution: bool,
         wrappers: Vec<Wrapper>,
     ) -> Self {
-        let program_at = argv
-            .first()
-            .map_or(0, |p| p.len() - last_component(p).len());
+        let program_at = argv.first().map_or(0, |p| p.len() - basename(p).len());
         let class = crate::knowledge::class_of(argv.first().map_or("", |p| &p[program_at..]));
         SimpleCommand {
             argv,
@@ -249,13 +247,4 @@ fn bounded_argv(argv: &[String], truncated: &mut bool) -> Vec<String> {
         out.push(arg.clone());
     }
     out
-}
-
-/// The part after the last `/` (a byte loop: `program()` runs for every detector, and
-/// `rsplit` costs a searcher setup per call).
-fn last_component(p: &str) -> &str {
-    match p.bytes().rposition(|b| b == b'/') {
-        Some(i) => &p[i + 1..],
-        None => p,
-    }
 }

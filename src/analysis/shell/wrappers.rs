@@ -95,7 +95,7 @@ const SHELLS: &[&str] = &[
 
 /// The name a program is matched by: basename, without a login shell's leading `-`.
 fn program_name(arg0: &str) -> &str {
-    let base = super::last_component(arg0);
+    let base = crate::text::basename(arg0);
     base.strip_prefix('-')
         .filter(|b| !b.is_empty())
         .unwrap_or(base)

@@ -142,31 +142,6 @@ impl PartialEq<String> for Wrapper {
 }
 
 impl SimpleCommand {
-    /// A command of `argv` (argv[0] the program as written).
-    pub(super) fn new(
-        argv: Vec<String>,
-        assignments: Vec<(String, String)>,
-        redirects: Vec<Redirect>,
-        joiner: Joiner,
-        depth: u8,
-        in_substitution: bool,
-        wrappers: Vec<Wrapper>,
-    ) -> Self {
-        let program_at = argv.first().map_or(0, |p| p.len() - basename(p).len());
-        let class = crate::knowledge::class_of(argv.first().map_or("", |p| &p[program_at..]));
-        SimpleCommand {
-            argv,
-            assignments,
-            redirects,
-            joiner,
-            depth,
-            in_substitution,
-            wrappers,
-            class,
-            program_at,
-        }
-    }
-
     /// Basename of argv[0] (`/usr/bin/nc` -> `nc`), or "" when argv is empty.
     pub fn program(&self) -> &str {
         self.argv

@@ -12,6 +12,7 @@ use super::{
     Joiner, Redirect, RedirectOp, SimpleCommand, MAX_COMMANDS, MAX_DEPTH, MAX_NESTING,
     MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES,
 };
+use crate::text::basename;
 
 /// Where the commands being read sit.
 #[derive(Debug, Clone, Copy)]
@@ -130,15 +131,19 @@ impl Parser {
                     .map(|r| r.target.clone()),
             );
         }
-        self.out.push(SimpleCommand::new(
+        let program_at = argv.first().map_or(0, |p| p.len() - basename(p).len());
+        let class = crate::knowledge::class_of(argv.first().map_or("", |p| &p[program_at..]));
+        self.out.push(SimpleCommand {
+            class,
+            program_at,
             argv,
             assignments,
             redirects,
             joiner,
-            ctx.depth,
-            ctx.in_subst,
+            depth: ctx.depth,
+            in_substitution: ctx.in_subst,
             wrappers,
-        ));
+        });
         let inner = Ctx {
             depth: ctx.depth.saturating_add(1),
             in_subst: ctx.in_subst,

@@ -53,7 +53,7 @@ fn main() {
         }
     };
     if mix.is_empty() {
-        eprintln!("no class named {class:?}");
+        eprintln!("no stress class or exec of the mix named {class:?}");
         std::process::exit(2);
     }
     let limits = DecodeLimits::default();

@@ -79,7 +79,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "cgroup release_agent escape set up in the sh -c script".to_string(),
         );
     }
-    if cx.in_container {
+    // The unsplit script is a word of the first command, so `words_may_hold` covers it.
+    if cx.in_container && cx.words_may_hold(&CLUSTER_APIS) {
         let raw = cx
             .commands()
             .iter()
@@ -107,6 +108,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             }
         }
     }
+    let sockets = cx.words_may_hold(&SOCKETS);
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);
@@ -151,12 +153,15 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 );
             }
         }
-        if let Some(s) = c
-            .argv
-            .iter()
-            .chain(c.redirects.iter().map(|r| &r.target))
-            .find(|x| SOCKETS.any_in(x))
-        {
+        let socket = match sockets {
+            true => c
+                .argv
+                .iter()
+                .chain(c.redirects.iter().map(|r| &r.target))
+                .find(|x| SOCKETS.any_in(x)),
+            false => None,
+        };
+        if let Some(s) = socket {
             if !super::is_printer(p) && (cx.in_container || p != "docker") {
                 out.hit(
                     signals::CONTAINER_ESCAPE,

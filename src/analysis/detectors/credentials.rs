@@ -75,6 +75,8 @@ const SECRET_PATTERNS: &[&str] = &[
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let cmds = cx.commands();
+    // Checked once for the exec: most hold none of these keywords' first byte pairs.
+    let (metadata, key_names) = (cx.words_may_hold(&METADATA), cx.words_may_hold(&KEY_NAMES));
     for (i, c) in cmds.iter().enumerate() {
         let p = c.program();
         if c.class == Some(ToolClass::Credential) {
@@ -98,7 +100,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     out.hit(signals::SHADOW_FILE_ACCESS, format!("{p} reads {a}"));
                 }
             }
-            if METADATA.any_in(a) {
+            if metadata && METADATA.any_in(a) {
                 if printer {
                     out.note(format!(
                         "the metadata address appears only as an argument of {p}"
@@ -152,7 +154,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if searching || reading {
             let named = |a: &String| {
                 !a.ends_with(".pub")
-                    && (KEY_NAMES.any_in(a)
+                    && ((key_names && KEY_NAMES.any_in(a))
                         || (searching && (a == "credentials" || a == "*credentials*")))
             };
             if let Some(k) = args(c).iter().find(|a| named(a)) {

@@ -35,10 +35,15 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             format!("known miner binary {}", cx.exe_path),
         );
     }
+    // Checked once for the exec: most hold none of the markers' first byte pairs.
+    let markers = cx.words_may_hold(&MARKERS);
     for c in cx.commands() {
         let p = c.program();
         if c.class == Some(ToolClass::Miner) {
             out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
+        }
+        if !markers {
+            continue;
         }
         let Some(m) = c.argv.iter().skip(1).find(|a| MARKERS.any_in(a)) else {
             continue;

@@ -15,6 +15,7 @@ use crate::facts::{ExeFlags, ExecFacts};
 pub use crate::knowledge::class_of;
 use crate::knowledge::{Signal, ToolClass};
 pub(crate) use crate::text::{basename, basename_is};
+use needles::{Needles, Pairs};
 
 pub mod capabilities;
 pub mod container;
@@ -144,6 +145,8 @@ pub struct Ctx<'a> {
     /// Bit [`env_key_bit`] of every environment variable name: most lookups are of names
     /// the exec does not have, and are answered without scanning the environment.
     env_keys: u64,
+    /// Byte pairs of every command's words and redirect targets (see [`Ctx::words_may_hold`]).
+    word_pairs: Pairs,
 }
 
 /// A 64-bit filter position of an environment variable name: its first byte and length.
@@ -171,6 +174,12 @@ impl<'a> Ctx<'a> {
                 .unwrap_or_default();
             bits | env_key_bit(key)
         });
+        let mut word_pairs = Pairs::new();
+        for c in &cmd.commands {
+            for w in c.argv.iter().chain(c.redirects.iter().map(|r| &r.target)) {
+                word_pairs.add(w);
+            }
+        }
         let mut ancestor_classes = [None; CLASSED_ANCESTORS];
         for (slot, a) in ancestor_classes.iter_mut().zip(&lineage.ancestors) {
             *slot = class_of(&a.comm);
@@ -188,7 +197,16 @@ impl<'a> Ctx<'a> {
             script_split: cmd.commands.iter().any(|c| c.depth > 0),
             ancestor_classes,
             env_keys,
+            word_pairs,
         }
+    }
+
+    /// False when no word of any command (argv, argv[0] included, and redirect targets) can
+    /// contain a keyword of `set`; true means "maybe". One check here spares a detector its
+    /// walk over every argument on the execs (most) that hold none of the keywords' first
+    /// byte pairs.
+    pub(crate) fn words_may_hold(&self, set: &Needles) -> bool {
+        set.may_occur(&self.word_pairs)
     }
 
     pub fn commands(&self) -> &'a [SimpleCommand] {

@@ -4,24 +4,88 @@
 //! Detectors ask "does this argument contain any of these keywords?" for every argument of
 //! every exec. `str::contains` per keyword sets up a searcher per call; a [`Needles`] set walks
 //! a short argument once, and compares keywords only where the two bytes there may start one
-//! (a 4096-bit table). Long texts (scripts) go to `str::contains`, whose vectorised scan wins
+//! (a 4096-bit table over [`CLASS`]es of bytes). Long texts (scripts) go to `str::contains`, whose vectorised scan wins
 //! there. The table is computed by a `const fn`, so a set is a `static` and a bad keyword
 //! (shorter than two bytes, or upper case in a case-insensitive set) is a compile error.
+//!
+//! [`Pairs`] holds the byte pairs of every word of an exec's commands, collected once in one
+//! walk: a set none of whose first pairs occurs there ([`Needles::may_occur`]) cannot match
+//! any of those words, so a detector skips its per-argument walks on most execs.
 
 /// Haystacks longer than this are searched keyword by keyword with `str::contains`.
 const LONG: usize = 256;
 
+/// The 64 byte classes of the pair tables: each ASCII letter (either case), digit and common
+/// punctuation has its own, everything else (controls, rarer punctuation, non-ASCII) shares
+/// one. Arguments are mostly letters, digits and `/.-_:=`, so a pair of classes is almost as
+/// selective there as a pair of bytes, and case folding comes free.
+const CLASS: [u8; 256] = {
+    // Classes 36..=62; 63 is everything else.
+    const OWN: &[u8; 27] = b"/.-_:=@~*${}|,+%\"'()&;<>[ \\";
+    let mut class = [63u8; 256];
+    let mut b = 0;
+    while b < 10 {
+        class[(b'0' + b) as usize] = b;
+        b += 1;
+    }
+    let mut b = 0;
+    while b < 26 {
+        class[(b'a' + b) as usize] = 10 + b;
+        class[(b'A' + b) as usize] = 10 + b;
+        b += 1;
+    }
+    let mut i = 0;
+    while i < OWN.len() {
+        assert!(class[OWN[i] as usize] == 63, "a byte with two classes");
+        class[OWN[i] as usize] = 36 + i as u8;
+        i += 1;
+    }
+    class
+};
+
+const fn class(b: u8) -> usize {
+    CLASS[b as usize] as usize
+}
+
 /// A fixed set of keywords.
 pub struct Needles {
     words: &'static [&'static str],
-    /// Bit `b & 63` of word `a & 63` is set when some keyword starts with bytes `a b` (in
-    /// any case when `fold`). Different pairs may share a bit: the table only rules
-    /// positions out.
+    /// Bit `class(b)` of word `class(a)` is set when some keyword starts with bytes `a b`.
+    /// Different pairs may share a bit (letters of either case, rarer bytes): the table only
+    /// rules positions out.
     starts: [u64; 64],
     /// Length of the shortest keyword: shorter arguments cannot contain any.
     min_len: usize,
     /// ASCII case-insensitive matching (keywords are then lower case).
     fold: bool,
+    /// Indexes of the non-zero words of `starts`, `hot_len` of them: what
+    /// [`Needles::may_occur`] compares.
+    hot: [u8; 64],
+    hot_len: u8,
+}
+
+/// The byte pairs present in a set of texts, in the layout of [`Needles`]'s table: bit
+/// `class(b)` of word `class(a)` is set when some text holds bytes `a b` next to each other.
+#[derive(Clone)]
+pub struct Pairs([u64; 64]);
+
+impl Pairs {
+    pub fn new() -> Self {
+        Pairs([0; 64])
+    }
+
+    /// Record every pair of adjacent bytes of `text`.
+    pub fn add(&mut self, text: &str) {
+        let Some((&first, rest)) = text.as_bytes().split_first() else {
+            return;
+        };
+        let mut a = class(first);
+        for &b in rest {
+            let b = class(b);
+            self.0[a] |= 1 << b;
+            a = b;
+        }
+    }
 }
 
 impl Needles {
@@ -56,25 +120,39 @@ impl Needles {
                     j += 1;
                 }
             }
-            starts[(w[0] & 63) as usize] |= 1 << (w[1] & 63);
-            if fold {
-                // Every case mix of the first two bytes, so the scan need not fold.
-                let (a, b) = (w[0].to_ascii_uppercase(), w[1].to_ascii_uppercase());
-                starts[(a & 63) as usize] |= 1 << (w[1] & 63);
-                starts[(w[0] & 63) as usize] |= 1 << (b & 63);
-                starts[(a & 63) as usize] |= 1 << (b & 63);
-            }
+            // Classes fold ASCII case, so this covers every case mix of the two bytes.
+            starts[class(w[0])] |= 1 << class(w[1]);
             if w.len() < min_len {
                 min_len = w.len();
             }
             i += 1;
+        }
+        let mut hot = [0u8; 64];
+        let mut hot_len = 0;
+        let mut a = 0;
+        while a < 64 {
+            if starts[a] != 0 {
+                hot[hot_len] = a as u8;
+                hot_len += 1;
+            }
+            a += 1;
         }
         Needles {
             words,
             starts,
             min_len,
             fold,
+            hot,
+            hot_len: hot_len as u8,
         }
+    }
+
+    /// False when no text recorded in `pairs` can contain a keyword: none of the keywords'
+    /// first two bytes (in any case, when folding) occur there. True says only "maybe".
+    pub fn may_occur(&self, pairs: &Pairs) -> bool {
+        self.hot[..self.hot_len as usize]
+            .iter()
+            .any(|&a| self.starts[a as usize] & pairs.0[a as usize] != 0)
     }
 
     /// The keywords, in the order given.
@@ -109,7 +187,7 @@ impl Needles {
         // Positions 0..=len-min_len, each with the byte after it.
         let starts = &hay[..=hay.len() - self.min_len + 1];
         for (i, pair) in starts.windows(2).enumerate() {
-            if self.starts[(pair[0] & 63) as usize] & (1 << (pair[1] & 63)) == 0 {
+            if self.starts[class(pair[0])] & (1 << class(pair[1])) == 0 {
                 continue;
             }
             let rest = &hay[i..];
@@ -174,6 +252,50 @@ mod tests {
         // Non-ASCII never folds onto ASCII.
         assert_eq!(FOLDED.find("ſtratum+tcp"), None);
         assert!(!SET.any_in("/API/V1/"), "exact sets are case-sensitive");
+    }
+
+    fn pairs_of(texts: &[&str]) -> Pairs {
+        let mut pairs = Pairs::new();
+        for t in texts {
+            pairs.add(t);
+        }
+        pairs
+    }
+
+    #[test]
+    fn may_occur_never_rules_out_a_match() {
+        let long = "| /api/v ".repeat(40);
+        let noise = ["", "a", "/x/", "é", "::", "kube", long.as_str()];
+        for (set, words) in [(&SET, SET.words()), (&FOLDED, FOLDED.words())] {
+            for w in words {
+                for pre in noise {
+                    let upper = w.to_ascii_uppercase();
+                    for hay in [format!("{pre}{w}"), format!("{pre}{upper}!")] {
+                        if set.any_in(&hay) {
+                            // The matching text among others, in either position.
+                            assert!(set.may_occur(&pairs_of(&[&hay])), "{hay:?}");
+                            assert!(set.may_occur(&pairs_of(&["tar", &hay, "-C"])), "{hay:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn may_occur_rules_out_texts_without_first_pairs() {
+        // Exact set: no `/a`, `ku`, `:1` pair (nor one sharing their table bits).
+        let benign = pairs_of(&["tar", "xzf", "-C", "/srv"]);
+        assert!(!SET.may_occur(&benign));
+        assert!(!FOLDED.may_occur(&benign));
+        assert!(!SET.may_occur(&Pairs::new()));
+        // One pair is enough for a "maybe", even split across texts it is not.
+        assert!(SET.may_occur(&pairs_of(&["tar", "x:1"])));
+        assert!(
+            SET.may_occur(&pairs_of(&["backup.tgz"])),
+            "`ku` starts kubernetes"
+        );
+        assert!(FOLDED.may_occur(&pairs_of(&["ST"])));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use super::needles::Needles;
 use super::{args, has_opt, Ctx, Findings};
+use crate::analysis::shell::Arg;
 use crate::knowledge::{signals, ToolClass};
 
 static SOCKETS: Needles = Needles::new(&[
@@ -24,7 +25,7 @@ const HOST_ROOTS: &[&str] = &[
 ];
 
 /// The subcommand, skipping global options and their values (`-H unix:///..`, `-n ns`).
-fn verb_of(a: &[String]) -> &str {
+fn verb_of<'a>(a: &'a [Arg]) -> &'a str {
     let mut skip = false;
     for x in a {
         if skip {
@@ -32,7 +33,7 @@ fn verb_of(a: &[String]) -> &str {
             continue;
         }
         if matches!(
-            x.as_str(),
+            x.as_ref(),
             "-H" | "--host"
                 | "-n"
                 | "--namespace"
@@ -85,7 +86,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .commands()
             .iter()
             .filter(|c| !super::is_printer(c.program()))
-            .flat_map(|c| c.argv.iter().skip(1).map(String::as_str))
+            .flat_map(|c| c.argv.iter().skip(1).map(|a| &**a))
             .chain(cx.unsplit_script());
         // Looked up only on a match: most execs name no cluster API.
         let network = || {
@@ -157,7 +158,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             true => c
                 .argv
                 .iter()
-                .chain(c.redirects.iter().map(|r| &r.target))
+                .map(|a| &**a)
+                .chain(c.redirects.iter().map(|r| r.target.as_str()))
                 .find(|x| SOCKETS.any_in(x)),
             false => None,
         };
@@ -218,12 +220,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 
 /// nsenter into PID 1, chroot into the host filesystem, unshare/debugfs/pivot_root in a
 /// container. `shown` gives the whole command, for the evidence (built only on a finding).
-fn namespace_tool(cx: &Ctx, p: &str, a: &[String], shown: impl Fn() -> String, out: &mut Findings) {
+fn namespace_tool(cx: &Ctx, p: &str, a: &[Arg], shown: impl Fn() -> String, out: &mut Findings) {
     match p {
         "nsenter" => {
             let pid1 = a
                 .windows(2)
-                .any(|w| matches!(w[0].as_str(), "-t" | "--target") && w[1] == "1")
+                .any(|w| matches!(w[0].as_ref(), "-t" | "--target") && w[1] == "1")
                 || a.iter().any(|x| x == "--target=1" || x == "-t1");
             if pid1 && cx.in_container {
                 out.hit(

@@ -4,7 +4,7 @@
 
 use super::needles::Needles;
 use super::{args, is_printer, Ctx, Findings};
-use crate::analysis::shell::SimpleCommand;
+use crate::analysis::shell::{Arg, SimpleCommand};
 use crate::knowledge::{signals, ToolClass};
 
 const SHADOW: &[&str] = &[
@@ -90,7 +90,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .argv
             .iter()
             .skip(1)
-            .map(String::as_str)
+            .map(|a| &**a)
             .chain(c.redirects.iter().map(|r| r.target.as_str()));
         for a in all {
             if SHADOW.iter().any(|s| a == *s || a.ends_with(s)) {
@@ -152,7 +152,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 | "scp"
         );
         if searching || reading {
-            let named = |a: &String| {
+            let named = |a: &Arg| {
                 !a.ends_with(".pub")
                     && ((key_names && KEY_NAMES.any_in(a))
                         || (searching && (a == "credentials" || a == "*credentials*")))
@@ -202,7 +202,8 @@ fn dumps_environment(c: &SimpleCommand) -> bool {
         "export" => args(c).iter().any(|a| a == "-p"),
         "cat" | "strings" | "tr" | "xargs" => args(c)
             .iter()
-            .chain(c.redirects.iter().map(|r| &r.target))
+            .map(|a| &**a)
+            .chain(c.redirects.iter().map(|r| r.target.as_str()))
             .any(|a| a.starts_with("/proc/") && a.ends_with("/environ")),
         _ => false,
     }

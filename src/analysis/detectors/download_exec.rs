@@ -19,7 +19,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             let url = args(c)
                 .iter()
                 .find(|a| a.contains("://"))
-                .map(String::as_str)
+                .map(|a| &**a)
                 .unwrap_or("a URL");
             if let Some(next) = piped_into(cmds, i) {
                 if runs_code(next) {

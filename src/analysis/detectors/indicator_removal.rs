@@ -66,7 +66,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             p,
             "rm" | "shred" | "truncate" | "unlink" | "ln" | "srm" | "wipe"
         );
-        let targets = a.iter().filter(|x| !x.starts_with('-')).map(String::as_str);
+        let targets = a.iter().filter(|x| !x.starts_with('-')).map(|a| &**a);
         for t in targets.clone() {
             if removes && is_history(t) {
                 out.hit(signals::HISTORY_CLEARING, format!("{p} {t}"));
@@ -107,7 +107,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if matches!(p, "systemctl" | "service")
             && a.iter().any(|x| x == "auditd" || x == "auditd.service")
             && a.iter()
-                .any(|x| matches!(x.as_str(), "stop" | "disable" | "mask"))
+                .any(|x| matches!(x.as_ref(), "stop" | "disable" | "mask"))
         {
             out.hit(signals::INDICATOR_TAMPERING, format!("{p} {}", a.join(" ")));
         }

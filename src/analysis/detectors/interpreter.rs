@@ -132,11 +132,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 }
 
 /// The inline program text of an interpreter invocation.
-fn inline_code(c: &SimpleCommand) -> Option<&str> {
+fn inline_code<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
     let p = c.program();
     let a = args(c);
     if p.ends_with("awk") {
-        return a.iter().find(|x| !x.starts_with('-')).map(String::as_str);
+        return a.iter().find(|x| !x.starts_with('-')).map(|a| &**a);
     }
     let opts: &[&str] = if p.starts_with("python") {
         &["-c"]
@@ -148,8 +148,8 @@ fn inline_code(c: &SimpleCommand) -> Option<&str> {
         &["-e", "-E"]
     };
     for (i, x) in a.iter().enumerate() {
-        if opts.contains(&x.as_str()) {
-            return a.get(i + 1).map(String::as_str);
+        if opts.contains(&x.as_ref()) {
+            return a.get(i + 1).map(|a| &**a);
         }
         // perl/ruby clusters such as `-MIO -e` are separate; `-ne`, `-pe` end in e.
         if !p.starts_with("python")
@@ -159,7 +159,7 @@ fn inline_code(c: &SimpleCommand) -> Option<&str> {
             && x.ends_with('e')
             && x[1..].bytes().all(|b| b.is_ascii_alphabetic())
         {
-            return a.get(i + 1).map(String::as_str);
+            return a.get(i + 1).map(|a| &**a);
         }
     }
     None

@@ -9,7 +9,7 @@
 //! Not here: scoring (see `scoring`), rendering (see `report`). Adding a concern is adding a
 //! file and one line in [`DETECTORS`].
 
-use crate::analysis::shell::{CommandLine, Joiner, RedirectOp, SimpleCommand};
+use crate::analysis::shell::{Arg, CommandLine, Joiner, RedirectOp, SimpleCommand};
 use crate::analysis::{Lineage, SignalHit};
 use crate::facts::{ExeFlags, ExecFacts};
 pub use crate::knowledge::class_of;
@@ -126,7 +126,7 @@ const CLASSED_ANCESTORS: usize = 16;
 pub struct Ctx<'a> {
     pub facts: &'a ExecFacts,
     pub lineage: &'a Lineage,
-    pub cmd: &'a CommandLine,
+    pub cmd: &'a CommandLine<'a>,
     /// The executable path (trusted exepath, else argv[0]), or "".
     pub exe_path: &'a str,
     /// Basename of `exe_path`.
@@ -164,7 +164,7 @@ impl<'a> Ctx<'a> {
                 return None;
             }
             let i = first.argv.iter().position(|a| is_dash_c(a))?;
-            first.argv.get(i + 1).map(String::as_str)
+            first.argv.get(i + 1).map(|a| &**a)
         });
         let env_keys = facts.env.iter().fold(0, |bits, e| {
             let key = e
@@ -176,7 +176,12 @@ impl<'a> Ctx<'a> {
         });
         let mut word_pairs = Pairs::new();
         for c in &cmd.commands {
-            for w in c.argv.iter().chain(c.redirects.iter().map(|r| &r.target)) {
+            for w in c
+                .argv
+                .iter()
+                .map(|a| &**a)
+                .chain(c.redirects.iter().map(|r| r.target.as_str()))
+            {
                 word_pairs.add(w);
             }
         }
@@ -209,7 +214,7 @@ impl<'a> Ctx<'a> {
         set.may_occur(&self.word_pairs)
     }
 
-    pub fn commands(&self) -> &'a [SimpleCommand] {
+    pub fn commands(&self) -> &'a [SimpleCommand<'a>] {
         &self.cmd.commands
     }
 
@@ -396,7 +401,7 @@ pub fn is_inert_for_keywords(name: &str) -> bool {
 }
 
 /// Arguments after argv[0].
-pub fn args(c: &SimpleCommand) -> &[String] {
+pub fn args<'c>(c: &'c SimpleCommand) -> &'c [Arg<'c>] {
     c.argv.get(1..).unwrap_or(&[])
 }
 
@@ -426,7 +431,7 @@ pub fn opt_value<'a>(c: &'a SimpleCommand, opts: &[&str]) -> Option<&'a str> {
     for (i, x) in a.iter().enumerate() {
         for o in opts {
             if x == o {
-                return a.get(i + 1).map(String::as_str);
+                return a.get(i + 1).map(|a| &**a);
             }
             if let Some(v) = x.strip_prefix(o) {
                 if o.starts_with("--") {
@@ -448,7 +453,7 @@ pub fn version_query_only(c: &SimpleCommand) -> bool {
     !a.is_empty()
         && a.iter().all(|x| {
             matches!(
-                x.as_str(),
+                x.as_ref(),
                 "-V" | "-v" | "--version" | "-h" | "--help" | "version" | "-version"
             )
         })
@@ -460,7 +465,7 @@ pub fn join(c: &SimpleCommand) -> String {
 }
 
 /// Redirect targets written by a command (`>`, `>>`, `<>`).
-pub fn written_targets(c: &SimpleCommand) -> impl Iterator<Item = &str> {
+pub fn written_targets<'c>(c: &'c SimpleCommand) -> impl Iterator<Item = &'c str> {
     c.redirects
         .iter()
         .filter(|r| {
@@ -495,7 +500,10 @@ pub fn writes_path(c: &SimpleCommand, pred: impl Fn(&str) -> bool) -> bool {
 }
 
 /// The command after `i` when it reads `i`'s output through a pipe.
-pub fn piped_into(cmds: &[SimpleCommand], i: usize) -> Option<&SimpleCommand> {
+pub fn piped_into<'c, 'a>(
+    cmds: &'c [SimpleCommand<'a>],
+    i: usize,
+) -> Option<&'c SimpleCommand<'a>> {
     cmds.get(i + 1).filter(|n| n.joiner == Joiner::Pipe)
 }
 

@@ -43,12 +43,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 }
 
 /// The exec option and the program it runs.
-fn exec_option(c: &SimpleCommand) -> Option<(&str, &str)> {
+fn exec_option<'c>(c: &'c SimpleCommand) -> Option<(&'c str, &'c str)> {
     let a = args(c);
     for (i, x) in a.iter().enumerate() {
         for long in ["--exec", "--sh-exec", "--lua-exec"] {
             if x == long {
-                return Some((long, a.get(i + 1).map_or("", String::as_str)));
+                return Some((long, a.get(i + 1).map_or("", |a| &**a)));
             }
             if let Some(v) = x.strip_prefix(long).and_then(|r| r.strip_prefix('=')) {
                 return Some((long, v));
@@ -82,9 +82,9 @@ fn peer(c: &SimpleCommand, exec_value: &str) -> String {
             skip = false;
             continue;
         }
-        if VALUE_OPTS.contains(&x.as_str())
+        if VALUE_OPTS.contains(&x.as_ref())
             || matches!(
-                x.as_str(),
+                x.as_ref(),
                 "-e" | "-c" | "--exec" | "--sh-exec" | "--lua-exec"
             )
         {

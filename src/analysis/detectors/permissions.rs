@@ -24,7 +24,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .iter()
             .filter(|x| !x.starts_with('-'))
             .nth(1)
-            .map(String::as_str)
+            .map(|a| &**a)
             .unwrap_or("");
         if is_setid(mode) {
             out.hit(signals::SETUID_BIT_SET, format!("chmod {mode} {target}"));

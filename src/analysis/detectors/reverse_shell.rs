@@ -125,7 +125,7 @@ fn short(c: &SimpleCommand) -> String {
     c.argv
         .iter()
         .take(4)
-        .map(String::as_str)
+        .map(|a| &**a)
         .collect::<Vec<_>>()
         .join(" ")
 }

@@ -118,7 +118,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             _ => true,
         };
         let dest = if matches!(p, "scp" | "rsync") {
-            a.iter().rfind(|x| !x.starts_with('-')).map(String::as_str)
+            a.iter().rfind(|x| !x.starts_with('-')).map(|a| &**a)
         } else {
             super::opt_value(
                 c,

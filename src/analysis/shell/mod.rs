@@ -20,6 +20,7 @@
 
 use crate::knowledge::ToolClass;
 use crate::text::{basename, floor_char_boundary};
+use std::borrow::Cow;
 
 mod lex;
 mod parse;
@@ -83,12 +84,16 @@ pub enum Joiner {
     Or,
 }
 
+/// One word of a command: borrowed from the exec's own argv (the common case, no copy), or
+/// owned when the parser built it from a shell string (quotes removed).
+pub type Arg<'a> = Cow<'a, str>;
+
 /// One program invocation after unwrapping.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimpleCommand {
+pub struct SimpleCommand<'a> {
     /// The program and its arguments, quotes removed; argv[0] as written (may be a path).
     /// Substitutions (`$(..)`, backticks, `${..}`) are kept as their source text.
-    pub argv: Vec<String>,
+    pub argv: Vec<Arg<'a>>,
     /// `VAR=value` assignments in front of it (or given to `env`/`sudo`).
     pub assignments: Vec<(String, String)>,
     pub redirects: Vec<Redirect>,
@@ -101,7 +106,7 @@ pub struct SimpleCommand {
     /// The wrappers removed to reach it, outermost first (`timeout`, `nohup`, `busybox`...).
     /// Only this command's own wrappers: the commands of an `sudo sh -c '..'` string do not
     /// repeat `sudo` (read the enclosing command for that).
-    pub wrappers: Vec<Wrapper>,
+    pub wrappers: Vec<Wrapper<'a>>,
     /// The knowledge class of [`Self::program`], looked up once here: every detector asks.
     pub class: Option<ToolClass>,
     /// Byte offset of the basename in argv[0], found once here: every detector asks for
@@ -112,36 +117,36 @@ pub struct SimpleCommand {
 /// A wrapper removed from the head of a command, with its own options and operands
 /// (`nsenter -t 1 -m`, `chroot /host`, `sudo -u root`): some wrappers are the behaviour.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wrapper {
+pub struct Wrapper<'a> {
     /// The wrapper's words up to the command it runs, argv[0] as written.
-    pub argv: Vec<String>,
+    pub argv: Vec<Arg<'a>>,
 }
 
-impl Wrapper {
+impl Wrapper<'_> {
     /// Basename of argv[0] (`/usr/bin/sudo` -> `sudo`).
     pub fn name(&self) -> &str {
         self.argv.first().map(|p| basename(p)).unwrap_or("")
     }
 
     /// The wrapper's options and operands (argv[1..]).
-    pub fn args(&self) -> &[String] {
+    pub fn args(&self) -> &[Arg<'_>] {
         self.argv.get(1..).unwrap_or(&[])
     }
 }
 
-impl PartialEq<&str> for Wrapper {
+impl PartialEq<&str> for Wrapper<'_> {
     fn eq(&self, other: &&str) -> bool {
         self.name() == *other
     }
 }
 
-impl PartialEq<String> for Wrapper {
+impl PartialEq<String> for Wrapper<'_> {
     fn eq(&self, other: &String) -> bool {
         self.name() == other
     }
 }
 
-impl SimpleCommand {
+impl SimpleCommand<'_> {
     /// Basename of argv[0] (`/usr/bin/nc` -> `nc`), or "" when argv is empty.
     pub fn program(&self) -> &str {
         self.argv
@@ -153,21 +158,21 @@ impl SimpleCommand {
 
 /// The parsed exec.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CommandLine {
+pub struct CommandLine<'a> {
     /// Every simple command in execution order, the exec itself (unwrapped) first; never
     /// empty. Commands of a substitution come before the command whose words hold it (they
     /// run first); the commands of a `sh -c` string come right after that `sh`.
-    pub commands: Vec<SimpleCommand>,
+    pub commands: Vec<SimpleCommand<'a>>,
     /// A limit (bytes, commands, nesting) cut the parse short.
     pub truncated: bool,
 }
 
-impl CommandLine {
+impl<'a> CommandLine<'a> {
     /// The command whose output `commands[i]` reads, when it is joined by [`Joiner::Pipe`]:
     /// the nearest earlier command at the same depth and substitution level. Nesting is
     /// flattened, so this is a heuristic; it is right for `a | b`, `a | b $(c)`,
     /// `$(a | b)` and `sh -c '..' | b`.
-    pub fn pipe_source(&self, i: usize) -> Option<&SimpleCommand> {
+    pub fn pipe_source(&self, i: usize) -> Option<&SimpleCommand<'a>> {
         let cmd = self.commands.get(i)?;
         if cmd.joiner != Joiner::Pipe {
             return None;
@@ -182,7 +187,8 @@ impl CommandLine {
 /// Parse an exec's argv (argv[0] included).
 ///
 /// Never panics; work is linear in the input and bounded by the `MAX_*` limits above.
-pub fn parse_exec(argv: &[String]) -> CommandLine {
+/// The words of the exec's own argv are borrowed, not copied.
+pub fn parse_exec(argv: &[String]) -> CommandLine<'_> {
     let mut parser = parse::Parser::new();
     let argv = bounded_argv(argv, &mut parser.truncated);
     parser.emit(
@@ -202,7 +208,7 @@ pub fn parse_exec(argv: &[String]) -> CommandLine {
 }
 
 /// The exec's argv, cut to [`MAX_ARGV_ITEMS`] items and [`MAX_ARGV_BYTES`] bytes.
-fn bounded_argv(argv: &[String], truncated: &mut bool) -> Vec<String> {
+fn bounded_argv<'a>(argv: &'a [String], truncated: &mut bool) -> Vec<Arg<'a>> {
     let mut left = MAX_ARGV_BYTES;
     let mut out = Vec::with_capacity(argv.len().min(MAX_ARGV_ITEMS));
     for (n, arg) in argv.iter().enumerate() {
@@ -214,12 +220,12 @@ fn bounded_argv(argv: &[String], truncated: &mut bool) -> Vec<String> {
             *truncated = true;
             let cut = floor_char_boundary(arg, left);
             if cut > 0 {
-                out.push(arg[..cut].to_string());
+                out.push(Cow::Borrowed(&arg[..cut]));
             }
             break;
         }
         left -= arg.len();
-        out.push(arg.clone());
+        out.push(Cow::Borrowed(arg.as_str()));
     }
     out
 }

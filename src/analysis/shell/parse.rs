@@ -9,7 +9,7 @@
 use super::lex::{next_token, redirect_target, Op, RedirKind, Script, Token, Word};
 use super::wrappers::{unwrap, Unwrapped};
 use super::{
-    Joiner, Redirect, RedirectOp, SimpleCommand, MAX_COMMANDS, MAX_DEPTH, MAX_NESTING,
+    Arg, Joiner, Redirect, RedirectOp, SimpleCommand, MAX_COMMANDS, MAX_DEPTH, MAX_NESTING,
     MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES,
 };
 use crate::text::basename;
@@ -31,8 +31,8 @@ pub(super) enum ListEnd {
 }
 
 /// The output and the budgets of one [`super::parse_exec`] call.
-pub(super) struct Parser {
-    pub out: Vec<SimpleCommand>,
+pub(super) struct Parser<'a> {
+    pub out: Vec<SimpleCommand<'a>>,
     pub truncated: bool,
     /// The command limit was hit: every loop unwinds.
     stop: bool,
@@ -40,7 +40,7 @@ pub(super) struct Parser {
     script_budget: usize,
 }
 
-impl Parser {
+impl<'a> Parser<'a> {
     pub fn new() -> Self {
         Parser {
             out: Vec::new(),
@@ -99,7 +99,7 @@ impl Parser {
     /// deeper.
     pub fn emit(
         &mut self,
-        argv: Vec<String>,
+        argv: Vec<Arg<'a>>,
         assignments: Vec<(String, String)>,
         redirects: Vec<Redirect>,
         joiner: Joiner,
@@ -122,13 +122,13 @@ impl Parser {
             truncated,
         } = unwrap(argv, assignments);
         self.truncated |= truncated;
-        let mut scripts: Vec<String> = script.into_iter().collect();
+        let mut scripts: Vec<Arg<'a>> = script.into_iter().collect();
         if stdin_script {
             scripts.extend(
                 redirects
                     .iter()
                     .filter(|r| r.op == RedirectOp::HereDoc && matches!(r.fd, None | Some(0)))
-                    .map(|r| r.target.clone()),
+                    .map(|r| Arg::Owned(r.target.clone())),
             );
         }
         let program_at = argv.first().map_or(0, |p| p.len() - basename(p).len());
@@ -155,14 +155,14 @@ impl Parser {
 }
 
 /// A simple command being read.
-struct Pending {
-    argv: Vec<String>,
+struct Pending<'a> {
+    argv: Vec<Arg<'a>>,
     assignments: Vec<(String, String)>,
     redirects: Vec<Redirect>,
     joiner: Joiner,
 }
 
-impl Pending {
+impl<'a> Pending<'a> {
     fn new(joiner: Joiner) -> Self {
         Pending {
             argv: Vec::new(),
@@ -179,7 +179,7 @@ impl Pending {
 
     /// Emit the command read so far (a bare assignment or redirection is not a command)
     /// and start the next one.
-    fn finish(&mut self, p: &mut Parser, ctx: Ctx) {
+    fn finish(&mut self, p: &mut Parser<'a>, ctx: Ctx) {
         let done = std::mem::replace(self, Pending::new(Joiner::Sequence));
         if !done.argv.is_empty() {
             p.emit(
@@ -208,7 +208,7 @@ enum Mode {
 }
 
 /// Read commands until `end`, emitting each.
-pub(super) fn parse_list(p: &mut Parser, s: &mut Script, ctx: Ctx, end: ListEnd) {
+pub(super) fn parse_list(p: &mut Parser<'_>, s: &mut Script, ctx: Ctx, end: ListEnd) {
     let mut cmd = Pending::new(Joiner::Sequence);
     let mut mode = Mode::Command;
     let mut parens = 0usize;
@@ -279,7 +279,7 @@ pub(super) fn parse_list(p: &mut Parser, s: &mut Script, ctx: Ctx, end: ListEnd)
                         continue;
                     }
                 }
-                cmd.argv.push(w.text);
+                cmd.argv.push(Arg::Owned(w.text));
             }
             Token::Redirect { fd, kind } => {
                 let word = redirect_target(p, s, ctx);
@@ -326,7 +326,7 @@ pub(super) fn parse_list(p: &mut Parser, s: &mut Script, ctx: Ctx, end: ListEnd)
 }
 
 /// Handle a reserved word at command start; `Some(mode)` when `w` was one.
-fn keyword(w: &Word, cmd: &mut Pending, open_cases: &mut usize) -> Option<Mode> {
+fn keyword(w: &Word, cmd: &mut Pending<'_>, open_cases: &mut usize) -> Option<Mode> {
     match w.text.as_str() {
         // These keep the joiner: `a && if b` runs b after a succeeded, `a | { b; }` pipes.
         "if" | "while" | "until" | "!" | "{" => Some(Mode::Command),

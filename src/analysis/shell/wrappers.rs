@@ -7,15 +7,15 @@
 //! (`env` alone prints the environment, `nsenter -t 1 -m` runs a shell) is not unwrapped.
 
 use super::lex::is_identifier;
-use super::{Wrapper, MAX_WRAPPERS};
+use super::{Arg, Wrapper, MAX_WRAPPERS};
 
 /// A command after unwrapping.
-pub(super) struct Unwrapped {
-    pub argv: Vec<String>,
+pub(super) struct Unwrapped<'a> {
+    pub argv: Vec<Arg<'a>>,
     pub assignments: Vec<(String, String)>,
-    pub wrappers: Vec<Wrapper>,
+    pub wrappers: Vec<Wrapper<'a>>,
     /// Shell text the command runs (`sh -c STRING`, `eval ARGS`, `su -c STRING`).
-    pub script: Option<String>,
+    pub script: Option<Arg<'a>>,
     /// A shell reading its commands from stdin (`bash`, `sh -s`): a here-document or
     /// here-string on its stdin is its script.
     pub stdin_script: bool,
@@ -24,15 +24,15 @@ pub(super) struct Unwrapped {
 }
 
 /// What one program at the head of argv does.
-enum Step {
+enum Step<'a> {
     /// A wrapper: the command starts at `argv[cmd]` (or at `split`, then `argv[cmd..]`).
     Wrapper {
         cmd: usize,
         assignments: Vec<(String, String)>,
-        split: Option<Vec<String>>,
+        split: Option<Vec<Arg<'a>>>,
     },
     /// Runs this shell text; the program itself stays the command.
-    Script(String),
+    Script(Arg<'a>),
     /// A shell reading its script from stdin.
     StdinShell,
     /// An ordinary program.
@@ -102,7 +102,10 @@ fn program_name(arg0: &str) -> &str {
 }
 
 /// Remove wrappers from the head of `argv`, outermost first.
-pub(super) fn unwrap(mut argv: Vec<String>, mut assignments: Vec<(String, String)>) -> Unwrapped {
+pub(super) fn unwrap(
+    mut argv: Vec<Arg<'_>>,
+    mut assignments: Vec<(String, String)>,
+) -> Unwrapped<'_> {
     let mut wrappers = Vec::new();
     let mut script = None;
     let mut stdin_script = false;
@@ -158,7 +161,7 @@ pub(super) fn unwrap(mut argv: Vec<String>, mut assignments: Vec<(String, String
 }
 
 /// What `args[0]` does with the rest.
-fn step(args: &[String]) -> Step {
+fn step<'a>(args: &[Arg<'a>]) -> Step<'a> {
     let Some(arg0) = args.first() else {
         return Step::Program;
     };
@@ -329,7 +332,7 @@ fn step(args: &[String]) -> Step {
         },
         "eval" => {
             return match args.get(1..) {
-                Some(rest) if !rest.is_empty() => Step::Script(rest.join(" ")),
+                Some(rest) if !rest.is_empty() => Step::Script(Arg::Owned(rest.join(" "))),
                 _ => Step::Program,
             };
         }
@@ -368,7 +371,7 @@ fn step(args: &[String]) -> Step {
                 Some(at) => Step::Wrapper {
                     cmd: at + 1,
                     assignments: Vec::new(),
-                    split: Some(vec!["/bin/bash".to_string()]),
+                    split: Some(vec![Arg::Borrowed("/bin/bash")]),
                 },
                 None => Step::Program,
             };
@@ -387,7 +390,7 @@ fn step(args: &[String]) -> Step {
                 .and_then(|v| v.as_deref())
                 .map(|v| {
                     v.split_ascii_whitespace()
-                        .map(str::to_string)
+                        .map(|w| Arg::Owned(w.to_string()))
                         .collect::<Vec<_>>()
                 })
                 .filter(|w| !w.is_empty());
@@ -402,9 +405,9 @@ fn step(args: &[String]) -> Step {
         }
         // Without -x, watch hands its words to `sh -c`.
         "watch" if scanned.option(&["x", "exec"]).is_none() && !rest.is_empty() => {
-            Step::Script(rest.join(" "))
+            Step::Script(Arg::Owned(rest.join(" ")))
         }
-        "flock" if matches!(rest.first().map(String::as_str), Some("-c" | "--command")) => rest
+        "flock" if matches!(rest.first().map(|a| a.as_ref()), Some("-c" | "--command")) => rest
             .get(1)
             .map_or(Step::Program, |text| Step::Script(text.clone())),
         _ if rest.is_empty() => Step::Program,
@@ -416,7 +419,7 @@ fn step(args: &[String]) -> Step {
     }
 }
 
-fn wrapper(cmd: usize) -> Step {
+fn wrapper(cmd: usize) -> Step<'static> {
     Step::Wrapper {
         cmd,
         assignments: Vec::new(),
@@ -426,7 +429,7 @@ fn wrapper(cmd: usize) -> Step {
 
 /// Options, assignments and operands of a wrapper; `None` when an option says no command
 /// runs.
-fn scan(args: &[String], spec: &Spec) -> Option<Scanned> {
+fn scan(args: &[Arg<'_>], spec: &Spec) -> Option<Scanned> {
     let mut options = Vec::new();
     let mut i = 1;
     while let Some(a) = args.get(i) {
@@ -449,7 +452,7 @@ fn scan(args: &[String], spec: &Spec) -> Option<Scanned> {
             };
             let value = if value.is_none() && spec.long_arg.contains(&name) {
                 i += 1;
-                args.get(i - 1).cloned()
+                args.get(i - 1).map(|v| v.to_string())
             } else {
                 value
             };
@@ -471,7 +474,7 @@ fn scan(args: &[String], spec: &Spec) -> Option<Scanned> {
                     Some(rest.to_string())
                 } else if takes {
                     i += 1;
-                    args.get(i - 1).cloned()
+                    args.get(i - 1).map(|v| v.to_string())
                 } else {
                     None
                 };
@@ -508,7 +511,7 @@ fn scan(args: &[String], spec: &Spec) -> Option<Scanned> {
 
 /// A shell's options: `-c` (alone or in a cluster like `-lc`, `-ec`) makes the first operand
 /// the script; with no operand, or `-s`, the script comes from stdin.
-fn shell(args: &[String]) -> Step {
+fn shell<'a>(args: &[Arg<'a>]) -> Step<'a> {
     let mut dash_c = false;
     let mut dash_s = false;
     let mut i = 1;
@@ -525,7 +528,7 @@ fn shell(args: &[String]) -> Step {
             };
             match (name, value) {
                 // fish
-                ("command", Some(v)) => return Step::Script(v.to_string()),
+                ("command", Some(v)) => return Step::Script(Arg::Owned(v.to_string())),
                 ("command", None) => dash_c = true,
                 ("rcfile" | "init-file" | "init-command", None) => i += 1,
                 _ => {}
@@ -561,7 +564,7 @@ fn shell(args: &[String]) -> Step {
 
 /// The argument of `-c`/`--command` anywhere in args (su and friends permute options).
 /// `arg` lists the other short options that take an argument.
-fn dash_c(args: &[String], arg: &str) -> Option<String> {
+fn dash_c<'a>(args: &[Arg<'a>], arg: &str) -> Option<Arg<'a>> {
     let mut i = 1;
     while let Some(a) = args.get(i) {
         i += 1;
@@ -570,7 +573,7 @@ fn dash_c(args: &[String], arg: &str) -> Option<String> {
         }
         if let Some(long) = a.strip_prefix("--") {
             match long.split_once('=') {
-                Some(("command", v)) => return Some(v.to_string()),
+                Some(("command", v)) => return Some(Arg::Owned(v.to_string())),
                 None if long == "command" => return args.get(i).cloned(),
                 _ => {}
             }
@@ -585,7 +588,7 @@ fn dash_c(args: &[String], arg: &str) -> Option<String> {
                 return if rest.is_empty() {
                     args.get(i).cloned()
                 } else {
-                    Some(rest.to_string())
+                    Some(Arg::Owned(rest.to_string()))
                 };
             }
             if arg.contains(ch) {

@@ -267,6 +267,16 @@ mod tests {
     }
 
     #[test]
+    fn runtime_socket_only_in_a_redirect_target_passes_the_pair_gate() {
+        // The quote splits `do` in the script text, so only the parsed redirect target
+        // holds the socket's first byte pair.
+        assert_eq!(
+            in_ctr(&["sh", "-c", "cat < /var/run/d'ocker.sock'"]),
+            ["container_escape"]
+        );
+    }
+
+    #[test]
     fn fires_in_containers() {
         assert_eq!(
             in_ctr(&["kubectl", "get", "secrets", "-A"]),

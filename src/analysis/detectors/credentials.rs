@@ -237,6 +237,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn keywords_in_redirect_targets_and_script_words_pass_the_pair_gate() {
+        // The quote splits `me` in the script text: only the redirect target holds it.
+        assert_eq!(
+            run(
+                detect,
+                &["sh", "-c", "cat < /dev/tcp/m'etadata.google.internal'/80"]
+            ),
+            ["cloud_metadata_access"]
+        );
+        assert_eq!(
+            run(detect, &["sh", "-c", "cat \"$HOME/.ssh/id_rsa\""]),
+            ["private_key_search"]
+        );
+        assert!(run(detect, &["tar", "xzf", "/backup/2024-06-01.tgz"]).is_empty());
+    }
+
+    #[test]
     fn environment_dumped_into_a_secret_search() {
         let sh = |s: &str| run(detect, &["sh", "-c", s]);
         assert_eq!(

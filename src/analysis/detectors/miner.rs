@@ -85,6 +85,27 @@ mod tests {
     }
 
     #[test]
+    fn markers_pass_the_pair_gate_in_any_case_and_inside_scripts() {
+        // The per-exec pair gate must fold case as the marker search does, and see the
+        // words the parser builds (the quote splits `St` in the script text).
+        assert_eq!(
+            run(
+                detect,
+                &["/tmp/.x/k", "-o", "STRATUM+TCP://pool.example:3333"]
+            ),
+            ["crypto_miner"]
+        );
+        assert_eq!(
+            run(
+                detect,
+                &["sh", "-c", "cd /tmp && ./k -o S'tratum+Tcp://pool:3333'"]
+            ),
+            ["crypto_miner"]
+        );
+        assert!(run(detect, &["tar", "xzf", "/backup/2024-06-01.tgz"]).is_empty());
+    }
+
+    #[test]
     fn quiet_on_echoed_stratum() {
         let (ids, notes) = run_with(
             detect,

@@ -220,12 +220,12 @@ fn bounded_argv<'a>(argv: &'a [String], truncated: &mut bool) -> Vec<Arg<'a>> {
             *truncated = true;
             let cut = floor_char_boundary(arg, left);
             if cut > 0 {
-                out.push(Cow::Borrowed(&arg[..cut]));
+                out.push(Arg::Borrowed(&arg[..cut]));
             }
             break;
         }
         left -= arg.len();
-        out.push(Cow::Borrowed(arg.as_str()));
+        out.push(Arg::Borrowed(arg.as_str()));
     }
     out
 }

@@ -4,9 +4,10 @@
 //! Detectors ask "does this argument contain any of these keywords?" for every argument of
 //! every exec. `str::contains` per keyword sets up a searcher per call; a [`Needles`] set walks
 //! a short argument once, and compares keywords only where the two bytes there may start one
-//! (a 4096-bit table over [`CLASS`]es of bytes). Long texts (scripts) go to `str::contains`, whose vectorised scan wins
-//! there. The table is computed by a `const fn`, so a set is a `static` and a bad keyword
-//! (shorter than two bytes, or upper case in a case-insensitive set) is a compile error.
+//! (a 4096-bit table over 64 byte classes, [`CLASS`]). Long texts (scripts) go to
+//! `str::contains`, whose vectorised scan wins there. The table is computed by a `const fn`, so
+//! a set is a `static` and a bad keyword (shorter than two bytes, or upper case in a
+//! case-insensitive set) is a compile error.
 //!
 //! [`Pairs`] holds the byte pairs of every word of an exec's commands, collected once in one
 //! walk: a set none of whose first pairs occurs there ([`Needles::may_occur`]) cannot match

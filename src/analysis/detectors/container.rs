@@ -154,14 +154,14 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 );
             }
         }
-        let socket = match sockets {
-            true => c
-                .argv
+        let socket = if sockets {
+            c.argv
                 .iter()
                 .map(|a| &**a)
                 .chain(c.redirects.iter().map(|r| r.target.as_str()))
-                .find(|x| SOCKETS.any_in(x)),
-            false => None,
+                .find(|x| SOCKETS.any_in(x))
+        } else {
+            None
         };
         if let Some(s) = socket {
             if !super::is_printer(p) && (cx.in_container || p != "docker") {

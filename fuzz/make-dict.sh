@@ -1,0 +1,22 @@
+#!/bin/sh
+# Writes a libFuzzer dictionary of the words the code looks for, so the `analyze`,
+# `event_decode` and `enrich_line` targets reach keyword-gated code without guessing
+# "kubernetes.default" byte by byte: every program name in src/knowledge/data/tools.toml,
+# every short string literal in the non-test part of src/analysis/, src/facts/ and
+# src/cli/alert.rs (alert field names), and the shell's operators. Generated from the sources
+# each time (never committed, so it cannot go stale):
+#   fuzz/make-dict.sh > fuzz/target/words.dict
+#   cargo +nightly fuzz run -s none analyze fuzz/corpus/analyze -- -dict=fuzz/target/words.dict
+set -eu
+cd "$(dirname "$0")/.."
+{
+    # tools.toml: the quoted names in the class lists.
+    grep -o '"[^"]*"' src/knowledge/data/tools.toml
+    # Rust string literals of 1-40 bytes without escapes, up to each file's test module.
+    find src/analysis src/facts src/cli/alert.rs -name '*.rs' ! -name 'tests.rs' | sort | while read -r f; do
+        awk '/^#\[cfg\(test\)\]/ { exit } { print }' "$f"
+    done | grep -o '"[^"\\]\{1,40\}"'
+    # Shell syntax the parser knows.
+    printf '"%s"\n' '|' '||' '&&' ';' '&' '>' '>>' '<' '<<' '<<<' '2>&1' '$(' '`' "'" \
+        '${' ')' '(' '{' '}' '-c' '\x00'
+} | LC_ALL=C sort -u

@@ -12,9 +12,11 @@ cd "$(dirname "$0")/.."
 {
     # tools.toml: the quoted names in the class lists.
     grep -o '"[^"]*"' src/knowledge/data/tools.toml
-    # Rust string literals of 1-40 bytes without escapes, up to each file's test module.
+    # Rust string literals of 1-40 bytes without escapes, up to each file's inline test
+    # module (`#[cfg(test)]` then `mod x {`; a `mod tests;` declaration is not the end).
     find src/analysis src/facts src/cli/alert.rs -name '*.rs' ! -name 'tests.rs' | sort | while read -r f; do
-        awk '/^#\[cfg\(test\)\]/ { exit } { print }' "$f"
+        awk 'test && /^(pub(\(crate\))? )?mod [a-z_]+ \{$/ { exit }
+             { test = /^#\[cfg\(test\)\]$/; print }' "$f"
     done | grep -o '"[^"\\]\{1,40\}"'
     # Shell syntax the parser knows.
     printf '"%s"\n' '|' '||' '&&' ';' '&' '>' '>>' '<' '<<' '<<<' '2>&1' '$(' '`' "'" \

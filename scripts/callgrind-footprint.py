@@ -7,13 +7,14 @@ the code footprint of what was profiled, which decides instruction-cache misses.
         target/release/examples/profile_analysis 50 --class java
     scripts/callgrind-footprint.py cg.out [TOP]
 
-Prints the total and the TOP functions (default 30) by lines first executed in them.
+Prints the total and the TOP functions (default 30) by lines first executed in them (a line
+shared by two functions counts once, for the first seen: the total is exact, the split is not).
 """
 import collections
 import re
 import sys
 
-COST = re.compile(r"^(0x[0-9a-fA-F]+|[+-][0-9]+|\*)\s+\S+\s+(\d+)")  # positions: instr line
+POSITION = r"(0x[0-9a-fA-F]+|[+-][0-9]+|\*)"
 NAME = re.compile(r"c?fn=\((\d+)\)(?: (.*))?")
 
 
@@ -21,10 +22,20 @@ def main():
     path = sys.argv[1]
     top = int(sys.argv[2]) if len(sys.argv) > 2 else 30
     names, owner = {}, {}
-    fn, addr, after_calls = "?", 0, False
+    fn, addr, after_calls, cost = "?", 0, False, None
     with open(path) as f:
         for line in f:
             line = line.rstrip("\n")
+            if line.startswith("positions:"):
+                # An address first, then one more column per other position (line numbers),
+                # then the costs, Ir first.
+                columns = line.split()[1:]
+                if columns[:1] != ["instr"]:
+                    sys.exit(f"{path}: no instruction addresses; profile with --dump-instr=yes")
+                cost = re.compile(rf"^{POSITION}" + r"\s+\S+" * (len(columns) - 1) + r"\s+(\d+)")
+                continue
+            if cost is None:
+                continue
             m = NAME.match(line)
             if m:
                 if m.group(2):
@@ -35,7 +46,7 @@ def main():
             if line.startswith("calls="):
                 after_calls = True  # the next cost line is the call's inclusive cost
                 continue
-            m = COST.match(line)
+            m = cost.match(line)
             if not m:
                 continue
             pos = m.group(1)

@@ -125,9 +125,7 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
             SCAN_MAX_BYTES / 1024
         ));
     }
-    for detect in detectors::DETECTORS {
-        detect(&cx, &mut found);
-    }
+    detectors::run_all(&cx, &mut found);
     // Strongest first; the sort is stable, so equal weights keep detector order.
     found
         .hits

@@ -23,6 +23,9 @@ pub fn dangerous_caps(effective: u64) -> impl Iterator<Item = &'static str> {
         .map(|(_, name)| *name)
 }
 
+/// Always: one test of the capability sets.
+pub use super::always as wants;
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let Some(eff) = cx.facts.caps.effective else {
         return;

@@ -4,7 +4,7 @@
 //! host-mounted containers, mounting host devices, debugfs, unshare).
 
 use super::needles::Needles;
-use super::{args, has_opt, Ctx, Findings};
+use super::{args, has_opt, ClassSet, Ctx, Findings, ProgramSet};
 use crate::analysis::shell::Arg;
 use crate::knowledge::{signals, ToolClass};
 
@@ -68,6 +68,24 @@ static CLUSTER_APIS: Needles = Needles::new(&[
     "/containers/json",
     "/var/run/secrets/kubernetes.io/serviceaccount/token",
 ]);
+
+pub fn wants(cx: &Ctx) -> bool {
+    let in_container_only = cx.in_container
+        && (cx.runs_any(ClassSet::of(&[ToolClass::ContainerAdmin]))
+            || cx.may_run(ProgramSet::of(&[
+                "mount",
+                "nsenter",
+                "unshare",
+                "debugfs",
+                "pivot_root",
+            ]))
+            || cx.unsplit_script().is_some()
+            || cx.words_may_hold(&CLUSTER_APIS));
+    in_container_only
+        || cx.words_may_hold(&SOCKETS)
+        || cx.may_run(ProgramSet::of(&["chroot"]))
+        || cx.may_write()
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if cx.in_container

@@ -3,7 +3,7 @@
 //! password crackers. A path or address that is only an argument of echo/printf is data.
 
 use super::needles::Needles;
-use super::{args, is_printer, Ctx, Findings};
+use super::{args, is_printer, ClassSet, Ctx, Findings, ProgramSet};
 use crate::analysis::shell::{Arg, SimpleCommand};
 use crate::knowledge::{signals, ToolClass};
 
@@ -73,6 +73,14 @@ const SECRET_PATTERNS: &[&str] = &[
     "credentials",
 ];
 
+pub fn wants(cx: &Ctx) -> bool {
+    static SHADOW_FILES: Needles = Needles::new(SHADOW);
+    cx.runs_any(ClassSet::of(&[ToolClass::Credential]))
+        || cx.may_run(PROGRAMS)
+        || cx.words_may_hold(&SHADOW_FILES)
+        || cx.words_may_hold(&METADATA)
+}
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let cmds = cx.commands();
     // Checked once for the exec: most hold none of these keywords' first byte pairs.
@@ -124,33 +132,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if printer {
             continue;
         }
-        let searching = matches!(
-            p,
-            "find"
-                | "locate"
-                | "mlocate"
-                | "plocate"
-                | "grep"
-                | "egrep"
-                | "fgrep"
-                | "rg"
-                | "ag"
-                | "ls"
-        );
-        let reading = matches!(
-            p,
-            "cat"
-                | "less"
-                | "more"
-                | "head"
-                | "tail"
-                | "cp"
-                | "base64"
-                | "xxd"
-                | "strings"
-                | "tar"
-                | "scp"
-        );
+        let searching = SEARCHERS.contains(&p);
+        let reading = READERS.contains(&p);
         if searching || reading {
             let named = |a: &Arg| {
                 !a.ends_with(".pub")
@@ -191,11 +174,28 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     }
 }
 
+/// Programs that search for files or text by name.
+const SEARCHERS: &[&str] = &[
+    "find", "locate", "mlocate", "plocate", "grep", "egrep", "fgrep", "rg", "ag", "ls",
+];
+/// Programs that read or copy the files they name.
+const READERS: &[&str] = &[
+    "cat", "less", "more", "head", "tail", "cp", "base64", "xxd", "strings", "tar", "scp",
+];
+const GREPS: &[&str] = &["grep", "egrep", "fgrep", "rg", "ag"];
+/// Programs [`dumps_environment`] reads.
+const ENV_DUMPERS: &[&str] = &["env", "printenv", "export", "cat", "strings", "tr", "xargs"];
+/// Every program the loop of [`detect`] reads by name.
+const PROGRAMS: ProgramSet = ProgramSet::of(SEARCHERS)
+    .union(ProgramSet::of(READERS))
+    .union(ProgramSet::of(GREPS))
+    .union(ProgramSet::of(ENV_DUMPERS));
+
 fn is_grep(p: &str) -> bool {
-    matches!(p, "grep" | "egrep" | "fgrep" | "rg" | "ag")
+    GREPS.contains(&p)
 }
 
-/// `env`, `printenv`, `export -p`, or a read of `/proc/<pid>/environ`.
+/// `env`, `printenv`, `export -p`, or a read of `/proc/<pid>/environ` (by [`ENV_DUMPERS`]).
 fn dumps_environment(c: &SimpleCommand) -> bool {
     match c.program() {
         "env" | "printenv" => c.argv.len() == 1,

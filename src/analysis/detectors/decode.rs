@@ -3,7 +3,7 @@
 //! decode is only text in echo's arguments is not a decode (the event-generator pattern).
 
 use super::needles::Needles;
-use super::{args, has_opt, is_printer, piped_into, Ctx, Findings};
+use super::{args, has_opt, is_printer, piped_into, Ctx, Findings, ProgramSet};
 use crate::knowledge::{signals, ToolClass};
 
 fn decodes(c: &crate::analysis::shell::SimpleCommand) -> bool {
@@ -16,6 +16,14 @@ fn decodes(c: &crate::analysis::shell::SimpleCommand) -> bool {
         "openssl" => args(c).iter().any(|a| a == "base64" || a == "enc") && has_opt(c, &["-d"]),
         _ => false,
     }
+}
+
+pub fn wants(cx: &Ctx) -> bool {
+    static DECODE_TEXT: Needles = Needles::new(&["base64 -d", "base64 --decode"]);
+    cx.may_run(ProgramSet::of(&[
+        "base64", "base32", "basenc", "xxd", "uudecode", "openssl",
+    ])) || cx.words_may_hold(&DECODE_TEXT)
+        || cx.script_text().is_some()
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

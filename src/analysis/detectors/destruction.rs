@@ -1,7 +1,7 @@
 //! Data destruction: mkfs/mke2fs/wipefs on a block device, dd or shred onto a device. A
 //! filesystem made in an image file is noted, not fired.
 
-use super::{args, Ctx, Findings};
+use super::{args, Ctx, Findings, ProgramSet};
 use crate::knowledge::signals;
 
 const DEVICES: &[&str] = &[
@@ -33,11 +33,21 @@ fn is_device(p: &str) -> bool {
     DEVICES.iter().any(|d| p.starts_with(d))
 }
 
+pub fn wants(cx: &Ctx) -> bool {
+    cx.may_run(ProgramSet::of(&[
+        "mkfs", "mke2fs", "wipefs", "mkswap", "dd", "shred", "rm",
+    ]))
+}
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);
-        let mkfs = p.starts_with("mkfs") || p == "mke2fs" || p == "wipefs" || p == "mkswap";
+        let mkfs = p == "mkfs"
+            || p.starts_with("mkfs.")
+            || p == "mke2fs"
+            || p == "wipefs"
+            || p == "mkswap";
         if mkfs {
             if let Some(dev) = a.iter().find(|x| is_device(x)) {
                 out.hit(signals::DISK_DESTRUCTION, format!("{p} on {dev}"));

@@ -2,11 +2,15 @@
 //! variable (`dig $chunk.x.example`) while the same command line encodes data (xxd, base64,
 //! od, hexdump, base32). A DNS lookup of a fixed or plain variable name is not this.
 
-use super::{args, Ctx, Findings};
+use super::{args, Ctx, Findings, ProgramSet};
 use crate::knowledge::signals;
 
 const DNS_CLIENTS: &[&str] = &["dig", "nslookup", "host", "drill", "kdig", "delv"];
 const ENCODERS: &[&str] = &["xxd", "base64", "base32", "od", "hexdump", "basenc"];
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.may_run(ProgramSet::of(ENCODERS))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let cmds = cx.commands();

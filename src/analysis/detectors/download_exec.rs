@@ -1,12 +1,16 @@
 //! Download-and-execute: `curl|wget ... | sh`, `bash -c "$(curl ...)"`, and the dropper chain
 //! `curl -o /tmp/x && chmod +x /tmp/x && /tmp/x`. The stock rules miss these inside `sh -c`.
 
-use super::{args, piped_into, Ctx, Findings};
+use super::{args, piped_into, ClassSet, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
 fn runs_code(c: &SimpleCommand) -> bool {
     matches!(c.class, Some(ToolClass::Shell | ToolClass::Interpreter))
+}
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.runs_any(ClassSet::of(&[ToolClass::Downloader])) || cx.unsplit_script().is_some()
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

@@ -3,7 +3,8 @@
 //! Well-known preloads set on purpose (jemalloc, tcmalloc, libfaketime, stdbuf's libstdbuf)
 //! are noted, not fired.
 
-use super::{in_writable_dir, is_printer, writes_path, Ctx, Findings};
+use super::needles::Needles;
+use super::{in_writable_dir, is_printer, writes_path, Ctx, EnvNames, Findings};
 use crate::knowledge::signals;
 
 const KNOWN_PRELOADS: &[&str] = &[
@@ -18,6 +19,14 @@ const KNOWN_PRELOADS: &[&str] = &[
     "vgpreload",
 ];
 const PRELOAD_FILE: &str = "/etc/ld.so.preload";
+
+pub fn wants(cx: &Ctx) -> bool {
+    static PRELOAD: Needles = Needles::new(&[PRELOAD_FILE]);
+    cx.env_may_hold(EnvNames::of(&["LD_PRELOAD", "LD_LIBRARY_PATH"]))
+        || cx.may_write()
+        || cx.words_may_hold(&PRELOAD)
+        || cx.unsplit_script().is_some()
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if let Some(v) = cx.env("LD_PRELOAD").filter(|v| !v.is_empty()) {

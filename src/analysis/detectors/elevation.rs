@@ -3,7 +3,10 @@
 //! keep a setuid uid (`/tmp/.bash -p`, `find . -exec /bin/sh -p`), and searches for setuid
 //! binaries (`find / -perm -4000`).
 
-use super::{args, basename, is_shell, script_write_targets, writes_path, Ctx, Findings};
+use super::needles::Needles;
+use super::{
+    args, basename, is_shell, script_write_targets, writes_path, Ctx, Findings, ProgramSet,
+};
 use crate::knowledge::signals;
 
 fn is_sudoers(p: &str) -> bool {
@@ -23,6 +26,14 @@ fn shell_arg(a: &str) -> bool {
         None => a,
     };
     is_shell(basename(word))
+}
+
+pub fn wants(cx: &Ctx) -> bool {
+    static DASH_P: Needles = Needles::new(&["-p"]);
+    cx.may_run(ProgramSet::of(&["sudo", "find"]))
+        || cx.words_may_hold(&DASH_P)
+        || cx.may_write()
+        || cx.unsplit_script().is_some()
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

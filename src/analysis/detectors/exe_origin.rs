@@ -7,6 +7,9 @@ use super::{Ctx, Findings};
 use crate::facts::ExeFlags;
 use crate::knowledge::signals;
 
+/// Always: a few flag tests.
+pub use super::always as wants;
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let path = cx.exe_path;
     if cx.flag(ExeFlags::FROM_MEMFD)

@@ -2,7 +2,7 @@
 //! `unset HISTFILE`, `HISTFILE=/dev/null`, truncating ~/.bash_history), deleting or truncating
 //! logs under /var/log, and shredding files. logrotate's own children are not evidence.
 
-use super::{args, written_targets, Ctx, Findings};
+use super::{args, written_targets, Ctx, EnvNames, Findings, ProgramSet};
 use crate::analysis::shell::RedirectOp;
 use crate::knowledge::signals;
 
@@ -23,6 +23,34 @@ fn aggressive_vacuum(x: &str) -> bool {
             || v.bytes().all(|b| b.is_ascii_digit());
     }
     x == "--vacuum-files=1"
+}
+
+/// Every program the loop of [`detect`] reads by name.
+const PROGRAMS: ProgramSet = ProgramSet::of(&[
+    "history",
+    "unset",
+    "export",
+    "set",
+    "declare",
+    "rm",
+    "shred",
+    "truncate",
+    "unlink",
+    "ln",
+    "srm",
+    "wipe",
+    "journalctl",
+    "auditctl",
+    "systemctl",
+    "service",
+    "touch",
+]);
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.env_may_hold(EnvNames::of(&["HISTFILE", "HISTSIZE", "HISTFILESIZE"]))
+        || cx.may_run(PROGRAMS)
+        || cx.has_redirects()
+        || cx.unsplit_script().is_some()
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

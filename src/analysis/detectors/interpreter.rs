@@ -4,7 +4,7 @@
 //! (b64decode + exec/eval) is obfuscated execution. Other one-liners are left alone.
 
 use super::needles::Needles;
-use super::{args, Ctx, Findings};
+use super::{args, ClassSet, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
@@ -90,6 +90,10 @@ static RUN: Needles = Needles::ignore_ascii_case(&[
 ]);
 
 static PTY_SPAWN: Needles = Needles::ignore_ascii_case(&["pty.spawn"]);
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.runs_any(ClassSet::of(&[ToolClass::Interpreter]))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {

@@ -1,7 +1,11 @@
 //! Kernel modules loaded by insmod/modprobe/kmod. Listing, removal and dry runs are not loads.
 
-use super::{args, has_opt, Ctx, Findings};
+use super::{args, has_opt, Ctx, Findings, ProgramSet};
 use crate::knowledge::signals;
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.may_run(ProgramSet::of(&["insmod", "modprobe", "kmod"]))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {

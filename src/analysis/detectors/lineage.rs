@@ -4,8 +4,22 @@
 //! parent is the container runtime (kubectl/docker exec, T1609); cron running a suspicious
 //! command. Runs last: it reads the hits of the other detectors.
 
-use super::{recon::lineage_server, Ctx, Findings};
+use super::{recon::lineage_server, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
+
+/// Every finding here needs an ancestor: a server, a language package manager, a shell, a
+/// network tool, an interpreter, a container runtime or a scheduler near the exec.
+pub fn wants(cx: &Ctx) -> bool {
+    cx.under_server()
+        || cx.near_ancestor_in(ClassSet::of(&[
+            ToolClass::LanguagePackageManager,
+            ToolClass::Shell,
+            ToolClass::Netcat,
+            ToolClass::Interpreter,
+            ToolClass::ContainerRuntime,
+            ToolClass::Scheduler,
+        ]))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let p = cx.program();

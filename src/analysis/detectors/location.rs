@@ -70,6 +70,9 @@ const BUILDERS: &[&str] = &[
     "ld", "mvn", "gradle", "pytest", "tox", "dpkg", "apt-get", "rpm", "dnf", "yum",
 ];
 
+/// Always: every exec has an exe path to place.
+pub use super::always as wants;
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if cx
         .ancestor_comms()

@@ -27,6 +27,9 @@ const DAEMONS: &[&str] = &[
     "kubelet",
 ];
 
+/// Always: every exec has an argv[0] to compare with its executable.
+pub use super::always as wants;
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let Some(a0) = cx.facts.argv.first() else {
         return;

@@ -2,7 +2,7 @@
 //! A stratum URL that is only an argument of echo/printf/grep is text, not mining.
 
 use super::needles::Needles;
-use super::{is_inert_for_keywords, Ctx, Findings};
+use super::{is_inert_for_keywords, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 /// Matched ignoring ASCII case (`STRATUM+TCP://`).
@@ -27,6 +27,11 @@ static MARKERS: Needles = Needles::ignore_ascii_case(&[
     "--randomx",
     "cryptonight",
 ]);
+
+pub fn wants(cx: &Ctx) -> bool {
+    let miner = ClassSet::of(&[ToolClass::Miner]);
+    cx.exe_class == Some(ToolClass::Miner) || cx.runs_any(miner) || cx.words_may_hold(&MARKERS)
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if cx.exe_class == Some(ToolClass::Miner) {

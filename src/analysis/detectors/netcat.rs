@@ -2,7 +2,7 @@
 //! `--exec`, `--sh-exec`, `--lua-exec`, socat `EXEC:`/`SYSTEM:`. That is a reverse or bind
 //! shell. netcat-openbsd has no `-e`: the exec then most likely failed, which we say.
 
-use super::{args, Ctx, Findings};
+use super::{args, ClassSet, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::{signals, ToolClass};
 
@@ -11,6 +11,10 @@ const VALUE_OPTS: &[&str] = &[
     "-p", "-s", "-w", "-i", "-q", "-x", "-X", "-P", "-I", "-O", "-T", "-W", "--proxy", "--source",
     "-g", "-G",
 ];
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.runs_any(ClassSet::of(&[ToolClass::Netcat]))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {

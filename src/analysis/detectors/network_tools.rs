@@ -2,8 +2,18 @@
 //! tunnels (chisel, ngrok, frp, `ssh -R/-D`), and netcat/DNS utilities in a container.
 //! A tool asked only for its version does nothing and is noted.
 
-use super::{args, has_short, version_query_only, Ctx, Findings};
+use super::{args, has_short, version_query_only, ClassSet, Ctx, Findings, ProgramSet};
 use crate::knowledge::{signals, ToolClass};
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.runs_any(ClassSet::of(&[
+        ToolClass::Scanner,
+        ToolClass::Sniffer,
+        ToolClass::Tunnel,
+        ToolClass::Netcat,
+        ToolClass::DnsTool,
+    ])) || cx.may_run(ProgramSet::of(&["socat", "ssh"]))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {

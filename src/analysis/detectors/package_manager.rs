@@ -1,8 +1,16 @@
 //! Package managers run inside a running container (apt, apk, yum, dnf, pip, npm...): the
 //! container drifts from its image and can fetch tools. Weak alone (stock rule parity).
 
-use super::{Ctx, Findings};
+use super::{ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.in_container
+        && cx.runs_any(ClassSet::of(&[
+            ToolClass::PackageManager,
+            ToolClass::LanguagePackageManager,
+        ]))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if !cx.in_container {

@@ -1,7 +1,7 @@
 //! Permission changes: setuid/setgid bits (chmod u+s, 4755) and execute or world-writable modes
 //! (chmod +x, 777), the step between dropping a payload and running it.
 
-use super::{args, download_exec::is_exec_mode, Ctx, Findings};
+use super::{args, download_exec::is_exec_mode, Ctx, Findings, ProgramSet};
 use crate::knowledge::signals;
 
 fn is_setid(m: &str) -> bool {
@@ -9,6 +9,10 @@ fn is_setid(m: &str) -> bool {
         return matches!(m.as_bytes()[0], b'2' | b'4' | b'6');
     }
     m.contains('+') && m.split('+').nth(1).is_some_and(|r| r.contains('s'))
+}
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.may_run(ProgramSet::of(&["chmod"]))
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

@@ -2,11 +2,18 @@
 //! services enabled at boot, SSH authorized_keys written, and local accounts created or
 //! changed. Reading these files is not persistence.
 
-use super::{args, writes_path, Ctx, Findings};
+use super::{args, writes_path, ClassSet, Ctx, Findings, ProgramSet};
 use crate::knowledge::{signals, ToolClass};
 
 fn is_cron_path(p: &str) -> bool {
     p.starts_with("/etc/cron") || p.starts_with("/var/spool/cron") || p == "/etc/crontab"
+}
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.may_run(ProgramSet::of(&["crontab", "systemctl"]))
+        || cx.runs_any(ClassSet::of(&[ToolClass::UserAdmin]))
+        || cx.may_write()
+        || cx.unsplit_script().is_some()
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

@@ -3,8 +3,20 @@
 //! (CVE-2021-4034, PwnKit), `sudoedit -s` with an argument ending in a backslash
 //! (CVE-2021-3156, Baron Samedit).
 
-use super::{args, basename, Ctx, Findings};
+use super::{args, basename, Ctx, EnvNames, Findings, ProgramSet};
 use crate::knowledge::signals;
+
+/// The exe, comm or argv[0] is pkexec.
+fn runs_pkexec(cx: &Ctx) -> bool {
+    let a0 = cx.facts.argv.first().map(|a| basename(a)).unwrap_or("");
+    cx.exe_name == "pkexec" || cx.facts.comm.as_deref() == Some("pkexec") || a0 == "pkexec"
+}
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.env_may_hold(EnvNames::of(&["GLIBC_TUNABLES"]))
+        || cx.may_run(ProgramSet::of(&["sudo", "sudoedit"]))
+        || runs_pkexec(cx)
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     if let Some(v) = cx.env("GLIBC_TUNABLES") {
@@ -25,8 +37,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     }
     let comm = cx.facts.comm.as_deref().unwrap_or("");
     let argv = &cx.facts.argv;
-    let a0 = argv.first().map(|a| basename(a)).unwrap_or("");
-    if cx.exe_name == "pkexec" || comm == "pkexec" || a0 == "pkexec" {
+    if runs_pkexec(cx) {
         let empty = argv.is_empty() || argv.iter().all(|a| a.is_empty());
         if empty || (argv.len() <= 1 && cx.facts.uid != Some(0)) {
             out.hit(

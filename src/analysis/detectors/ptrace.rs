@@ -1,8 +1,12 @@
 //! Debuggers attached to a running process (gdb -p, strace -p, ltrace -p): reading another
 //! process's memory or injecting code through ptrace. Debugging a program one starts is not.
 
-use super::{args, has_opt, Ctx, Findings};
+use super::{args, has_opt, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.runs_any(ClassSet::of(&[ToolClass::Debugger]))
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {

@@ -2,6 +2,7 @@
 //! meaningful with a terminal in a container or under a server process (hands-on-keyboard or
 //! a web shell). Entry-point scripts printing the user are not reported.
 
+use super::needles::Needles;
 use super::{args, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
@@ -35,6 +36,11 @@ static ENUMERATOR_FIRST: [bool; 128] = {
     }
     first
 };
+
+pub fn wants(cx: &Ctx) -> bool {
+    static ENUMERATOR_NAMES: Needles = Needles::ignore_ascii_case(ENUMERATORS);
+    cx.under_server() || (cx.tty && cx.in_container) || cx.words_may_hold(&ENUMERATOR_NAMES)
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {

@@ -4,9 +4,16 @@
 //! a network client piped into a shell (`telnet h p | /bin/sh`).
 //! A lone `echo > /dev/tcp/h/p` is a port probe, not a shell: noted, not fired.
 
-use super::{piped_into, runs_shell, Ctx, Findings};
+use super::{piped_into, runs_shell, ClassSet, Ctx, Findings, ProgramSet};
 use crate::analysis::shell::{RedirectOp, SimpleCommand};
 use crate::knowledge::{signals, ToolClass};
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.has_redirects()
+        || cx.runs_any(ClassSet::of(&[ToolClass::Netcat]))
+        || cx.may_run(ProgramSet::of(&["ztcp", "zmodload", "openssl"]))
+        || cx.unsplit_script().is_some()
+}
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let cmds = cx.commands();

@@ -9,6 +9,9 @@ use crate::knowledge::signals;
 const NAME: &str = "event-generator";
 const FILE_MARK: &str = "falco-event-generator";
 
+/// Always: it reads the exe, comm, argv and ancestors, all of which vary.
+pub use super::always as wants;
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let why = if basename_is(cx.exe_path, NAME) || cx.facts.comm.as_deref() == Some(NAME) {
         Some("the exec is event-generator itself")

@@ -4,7 +4,7 @@
 //! `wget --spider`) and version queries are not transfers.
 
 use super::needles::Needles;
-use super::{args, has_opt, version_query_only, Ctx, Findings};
+use super::{args, has_opt, version_query_only, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
 
 static SENSITIVE: Needles = Needles::new(&[
@@ -25,6 +25,14 @@ fn staging(path: &str) -> bool {
         || path
             .split('/')
             .any(|s| s.starts_with('.') && s.len() > 1 && s != "..")
+}
+
+pub fn wants(cx: &Ctx) -> bool {
+    cx.runs_any(ClassSet::of(&[
+        ToolClass::Netcat,
+        ToolClass::Downloader,
+        ToolClass::Transfer,
+    ]))
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {

@@ -32,7 +32,8 @@ impl ProgramSet {
         self.0 |= name_bit(name.as_bytes());
     }
 
-    /// False when no name of `self` is in `wanted`; true means "maybe".
+    /// False only when no name of `self` is in `wanted`; true means "maybe" (two names can
+    /// share a bit).
     pub fn may_hold_any(self, wanted: ProgramSet) -> bool {
         self.0 & wanted.0 != 0
     }

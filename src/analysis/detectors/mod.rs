@@ -308,7 +308,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// False when no command (or wrapper) runs a program of `set`; true means "maybe".
+    /// False only when no command (or wrapper) runs a program of `set`; true means "maybe".
     pub(crate) fn may_run(&self, set: ProgramSet) -> bool {
         self.programs.may_hold_any(set)
     }
@@ -329,7 +329,7 @@ impl<'a> Ctx<'a> {
         self.under_server
     }
 
-    /// False when [`Ctx::env`] is `None` for every name of `names`; true means "maybe".
+    /// False only when [`Ctx::env`] is `None` for every name of `names`; true means "maybe".
     pub(crate) fn env_may_hold(&self, names: EnvNames) -> bool {
         self.env_keys & names.0 != 0 || self.assignments
     }
@@ -339,7 +339,8 @@ impl<'a> Ctx<'a> {
         self.redirects
     }
 
-    /// False when no command can write a path ([`writes_path`] is false for all).
+    /// False only when no command can write a path ([`writes_path`] is false for every
+    /// command); true means "maybe".
     pub(crate) fn may_write(&self) -> bool {
         self.redirects || self.may_run(WRITERS)
     }

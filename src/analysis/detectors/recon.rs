@@ -60,10 +60,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             );
         }
     }
-    let under_server = cx
-        .nearest_non_shell_ancestor(4)
-        .is_some_and(|(comm, class)| lineage_server(comm, class));
-    if !(under_server || (cx.tty && cx.in_container)) {
+    if !(cx.under_server() || (cx.tty && cx.in_container)) {
         return;
     }
     for c in cx.commands() {

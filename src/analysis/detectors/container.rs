@@ -340,6 +340,26 @@ mod tests {
     }
 
     #[test]
+    fn a_cluster_api_query_in_a_script_the_parser_did_not_split() {
+        // Past MAX_NESTING subshells the parser emits no command for the script, so the
+        // sender can only be seen in the raw script text.
+        let unsplit = |inner: &str| format!("{}{inner}{}", "(".repeat(30), ")".repeat(30));
+        let query = unsplit("curl -sk https://kubernetes.default/api/v1/secrets");
+        let f = in_container(facts(&["sh", "-c", &query]));
+        let cmd = crate::analysis::shell::parse_exec(&f.argv);
+        let lineage = Lineage::default();
+        assert_eq!(
+            Ctx::new(&f, &lineage, &cmd).unsplit_script(),
+            Some(query.as_str()),
+            "the input must reach the unsplit fallback"
+        );
+        assert_eq!(in_ctr(&["sh", "-c", &query]), ["cluster_api_query"]);
+        // No sender in the script: naming the API is not a query.
+        let named = unsplit("echo https://kubernetes.default/api/v1/secrets");
+        assert!(in_ctr(&["sh", "-c", &named]).is_empty());
+    }
+
+    #[test]
     fn quiet_on_the_host() {
         assert!(run(detect, &["kubectl", "get", "pods", "-n", "payments"]).is_empty());
         assert!(run(detect, &["docker", "ps", "-a"]).is_empty());

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Seeds for the fuzzers from the test suite's own execs.
 
-Every string-literal argv array in the tests (the test modules of src/analysis/, tests/*.rs)
-and in the bench corpus and scenarios is an exec someone wrote a check for, and many reach
-detector branches a fuzzer would take millions of inputs to find. Writes, under fuzz/target/seeds/:
-  argv.jsonl      one JSON array per argv, for `cargo run --example fuzz_event_seeds`;
-  enrich_line/    one Falco alert line per argv, on the host and in a container.
+Every exec of the labelled corpus (tests/corpus/*.toml, with its exe, parents, container,
+uid, terminal and environment) and every string-literal argv array in the tests (the test
+modules of src/analysis/, tests/*.rs) and in the bench corpus and scenarios is an exec
+someone wrote a check for, and many reach detector branches a fuzzer would take millions of
+inputs to find. Writes, under fuzz/target/seeds/:
+  execs.jsonl     one exec per line ({"argv", "exe", "container", "uid", "tty", "env"}), for
+                  `cargo run --example fuzz_event_seeds`;
+  enrich_line/    one Falco alert line per exec (argv arrays: on the host and in a container).
 Merge them into a corpus with libFuzzer's -merge=1 (fuzz/README.md, "Seeds"): only the seeds
 that add coverage are kept. Generated each time, never committed.
 """
@@ -14,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import tomllib
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 OUT = os.path.join(ROOT, "fuzz", "target", "seeds")
@@ -54,28 +58,60 @@ def argvs():
                 yield argv
 
 
+def execs():
+    """Execs with their context: the labelled corpus, then the bare argv arrays twice (on
+    the host, and in a container under a Java server)."""
+    seen = set()
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests/corpus/*.toml"))):
+        with open(path, "rb") as f:
+            for sc in tomllib.load(f).get("scenario", []):
+                seen.add(tuple(sc["argv"]))
+                yield {
+                    "argv": sc["argv"],
+                    "exe": sc.get("exe"),
+                    "parents": sc.get("parents", []),
+                    "container": sc.get("container", False),
+                    "uid": sc.get("uid", 1000),
+                    "tty": sc.get("tty", False),
+                    "env": sc.get("env", []),
+                }
+    for argv in argvs():
+        if tuple(argv) in seen:
+            continue
+        exe = "/usr/bin/" + argv[0].rsplit("/", 1)[-1]
+        for container, parents in ((False, ["bash", "sshd"]), (True, ["java", "containerd-shim"])):
+            yield {"argv": argv, "exe": exe, "parents": parents, "container": container,
+                   "uid": 1000, "tty": False, "env": []}
+
+
+def alert_line(e):
+    """The exec as a Falco alert, with the output fields `enrich` reads."""
+    fields = {"proc.cmdline": " ".join(e["argv"]), "user.uid": e["uid"]}
+    if e["exe"]:
+        fields["proc.exepath"] = e["exe"]
+    for i, comm in enumerate(e["parents"][:6]):
+        fields["proc.pname" if i == 0 else f"proc.aname[{i + 1}]"] = comm
+    if e["container"]:
+        fields["container.id"] = "1d45a96b1daa"
+    if e["tty"]:
+        fields["proc.tty"] = 34816
+    if e["env"]:
+        fields["proc.env"] = " ".join(e["env"])
+    return json.dumps({"rule": "seed", "output_fields": fields}).encode()
+
+
 def main():
     os.makedirs(os.path.join(OUT, "enrich_line"), exist_ok=True)
     count = 0
-    with open(os.path.join(OUT, "argv.jsonl"), "w", encoding="utf-8") as jsonl:
-        for argv in argvs():
-            jsonl.write(json.dumps(argv) + "\n")
+    with open(os.path.join(OUT, "execs.jsonl"), "w", encoding="utf-8") as jsonl:
+        for e in execs():
+            jsonl.write(json.dumps(e) + "\n")
             count += 1
-            fields = {
-                "proc.cmdline": " ".join(argv),
-                "proc.exepath": "/usr/bin/" + argv[0].rsplit("/", 1)[-1],
-                "proc.pname": "bash",
-                "proc.aname[2]": "sshd",
-                "user.uid": 1000,
-            }
-            for container in (None, "1d45a96b1daa"):
-                if container:
-                    fields = dict(fields, **{"container.id": container, "proc.pname": "java"})
-                line = json.dumps({"rule": "seed", "output_fields": fields}).encode()
-                name = "seed-" + hashlib.sha1(line).hexdigest()
-                with open(os.path.join(OUT, "enrich_line", name), "wb") as f:
-                    f.write(line)
-    print(f"{count} argv from the tests in {OUT}")
+            line = alert_line(e)
+            name = "seed-" + hashlib.sha1(line).hexdigest()
+            with open(os.path.join(OUT, "enrich_line", name), "wb") as f:
+                f.write(line)
+    print(f"{count} execs from the tests in {OUT}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 //! Seeds for the `event_decode` fuzz target: one execve exit event per exec read from stdin
 //! (`fuzz/make-seeds.py`'s `execs.jsonl`: one JSON object per line with `argv`, `exe`,
-//! `container`, `uid`, `tty` and `env`), each written to `DIR/seed-<hash>` in the target's
-//! mode 0 (a whole raw event). See fuzz/README.md, "Seeds from the tests". The parents are
+//! `container`, `uid`, `tty` and `env`, all required: the script owns the defaults), each
+//! written to `DIR/seed-<line>` in the target's mode 0 (a whole raw event). See fuzz/README.md, "Seeds from the tests". The parents are
 //! not in an event (libsinsp's thread table holds them), so they are not used here.
 
 use falco_triage::bench_corpus::ExecEvent;
@@ -9,17 +9,16 @@ use serde::Deserialize;
 use std::io::BufRead;
 use std::path::PathBuf;
 
+/// /dev/pts/0 (major 136, minor 0), as the driver reports a terminal.
+const PTS_0: u32 = 34816;
+
 #[derive(Deserialize)]
 struct Exec {
     argv: Vec<String>,
-    exe: Option<String>,
-    #[serde(default)]
+    exe: String,
     container: bool,
-    #[serde(default)]
     uid: u32,
-    #[serde(default)]
     tty: bool,
-    #[serde(default)]
     env: Vec<String>,
 }
 
@@ -29,43 +28,32 @@ fn main() {
         std::process::exit(2);
     };
     let mut written = 0;
-    for line in std::io::stdin().lock().lines() {
+    for (n, line) in std::io::stdin().lock().lines().enumerate() {
         let line = line.expect("stdin is readable");
         let exec: Exec = match serde_json::from_str(&line) {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("skipped (not an exec object: {e}): {line}");
+                eprintln!("skipped line {} (not an exec object: {e})", n + 1);
                 continue;
             }
         };
         let argv: Vec<&str> = exec.argv.iter().map(String::as_str).collect();
-        let Some(argv0) = argv.first() else { continue };
-        let exe = exec
-            .exe
-            .clone()
-            .unwrap_or_else(|| format!("/usr/bin/{}", argv0.rsplit('/').next().unwrap_or(argv0)));
-        let mut event = ExecEvent::new(1, 4242, 4241, &exe, &argv);
+        let mut event = ExecEvent::new(1, 4242, 4241, &exec.exe, &argv);
         if exec.container {
             event = event.in_docker();
         }
         event.uid = exec.uid;
         if exec.tty {
-            event.tty = 34816;
+            event.tty = PTS_0;
         }
         if !exec.env.is_empty() {
             event.env = exec.env.iter().flat_map(|e| e.bytes().chain([0])).collect();
         }
         let mut seed = vec![0u8]; // mode 0: the whole event
         seed.extend(event.to_bytes());
-        let path = dir.join(format!("seed-{:016x}", fnv1a(&seed)));
+        let path = dir.join(format!("seed-{:05}", n + 1));
         std::fs::write(&path, &seed).expect("the seed directory is writable");
         written += 1;
     }
     eprintln!("{written} seeds in {}", dir.display());
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

@@ -94,7 +94,7 @@ def alert_line(e):
     if e["container"]:
         fields["container.id"] = "1d45a96b1daa"
     if e["tty"]:
-        fields["proc.tty"] = 34816
+        fields["proc.tty"] = 34816  # /dev/pts/0
     if e["env"]:
         fields["proc.env"] = " ".join(e["env"])
     return json.dumps({"rule": "seed", "output_fields": fields}).encode()

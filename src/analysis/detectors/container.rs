@@ -343,7 +343,8 @@ mod tests {
     fn a_cluster_api_query_in_a_script_the_parser_did_not_split() {
         // Past MAX_NESTING subshells the parser emits no command for the script, so the
         // sender can only be seen in the raw script text.
-        let unsplit = |inner: &str| format!("{}{inner}{}", "(".repeat(30), ")".repeat(30));
+        let deep = crate::analysis::shell::MAX_NESTING + 1;
+        let unsplit = |inner: &str| format!("{}{inner}{}", "(".repeat(deep), ")".repeat(deep));
         let query = unsplit("curl -sk https://kubernetes.default/api/v1/secrets");
         let f = in_container(facts(&["sh", "-c", &query]));
         let cmd = crate::analysis::shell::parse_exec(&f.argv);
@@ -353,7 +354,7 @@ mod tests {
             Some(query.as_str()),
             "the input must reach the unsplit fallback"
         );
-        assert_eq!(in_ctr(&["sh", "-c", &query]), ["cluster_api_query"]);
+        assert_eq!(run_with(detect, &f, &lineage).0, ["cluster_api_query"]);
         // No sender in the script: naming the API is not a query.
         let named = unsplit("echo https://kubernetes.default/api/v1/secrets");
         assert!(in_ctr(&["sh", "-c", &named]).is_empty());

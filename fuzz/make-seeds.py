@@ -6,7 +6,8 @@ uid, terminal and environment) and every string-literal argv array in the tests 
 modules of src/analysis/, tests/*.rs) and in the bench corpus and scenarios is an exec
 someone wrote a check for, and many reach detector branches a fuzzer would take millions of
 inputs to find. Writes, under fuzz/target/seeds/:
-  execs.jsonl     one exec per line ({"argv", "exe", "container", "uid", "tty", "env"}), for
+  execs.jsonl     one exec per line ({"argv", "exe", "comm", "cwd", "container", "uid",
+                  "loginuid", "tty", "env", "exe_flags", "caps"}), for
                   `cargo run --example fuzz_event_seeds`;
   enrich_line/    one Falco alert line per exec (argv arrays: on the host and in a container).
 Merge them into a corpus with libFuzzer's -merge=1 (fuzz/README.md, "Seeds"): only the seeds
@@ -74,6 +75,13 @@ def execs():
                     "uid": sc.get("uid", 1000),
                     "tty": sc.get("tty", False),
                     "env": sc.get("env", []),
+                    "comm": sc.get("comm"),
+                    "cwd": sc.get("cwd"),
+                    "loginuid": sc.get("loginuid"),
+                    # names as in the corpus: writable, upper_layer, lower_layer, memfd
+                    "exe_flags": sc.get("exe_flags", []),
+                    # capability names (CAP_SYS_ADMIN): the effective set; none = unknown
+                    "caps": sc.get("caps"),
                 }
     for argv in argvs():
         if tuple(argv) in seen:
@@ -81,7 +89,8 @@ def execs():
         exe = "/usr/bin/" + argv[0].rsplit("/", 1)[-1]
         for container, parents in ((False, ["bash", "sshd"]), (True, ["java", "containerd-shim"])):
             yield {"argv": argv, "exe": exe, "parents": parents, "container": container,
-                   "uid": 1000, "tty": False, "env": []}
+                   "uid": 1000, "tty": False, "env": [], "comm": None, "cwd": None,
+                   "loginuid": None, "exe_flags": [], "caps": None}
 
 
 def alert_line(e):
@@ -97,6 +106,17 @@ def alert_line(e):
         fields["proc.tty"] = 34816  # /dev/pts/0
     if e["env"]:
         fields["proc.env"] = " ".join(e["env"])
+    if e["comm"]:
+        fields["proc.name"] = e["comm"]
+    if e["cwd"]:
+        fields["proc.cwd"] = e["cwd"]
+    if e["loginuid"] is not None:
+        fields["user.loginuid"] = e["loginuid"]
+    if e["exe_flags"]:
+        # as Falco prints the execve exit's flags
+        fields["evt.arg.flags"] = "|".join("EXE_" + f.upper() for f in e["exe_flags"])
+    if e["caps"] is not None:
+        fields["proc.cap_effective"] = " ".join(e["caps"])
     return json.dumps({"rule": "seed", "output_fields": fields}).encode()
 
 

@@ -78,6 +78,8 @@ pub struct ExecEvent {
     pub flags: u32,
     pub cap_effective: u64,
     pub uid: u32,
+    /// u32::MAX: no login session (as the kernel reports an unset loginuid).
+    pub loginuid: u32,
 }
 
 /// Docker's default effective capability set.
@@ -125,6 +127,7 @@ impl ExecEvent {
             flags: 0,
             cap_effective: u64::MAX >> 23, // all 41 capabilities: root on the host
             uid: 0,
+            loginuid: u32::MAX,
         }
     }
 
@@ -176,7 +179,7 @@ impl ExecEvent {
             env: Some(fit(&self.env)),
             tty: Some(self.tty),
             vpgid: Some(Pid(self.tid)),
-            loginuid: Some(Uid(u32::MAX)),
+            loginuid: Some(Uid(self.loginuid)),
             flags: Some(PT_FLAGS32_execve_flags::from_bits_retain(self.flags)),
             cap_inheritable: Some(0),
             cap_permitted: Some(self.cap_effective),

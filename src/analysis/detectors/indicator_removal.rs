@@ -15,12 +15,27 @@ fn is_log(p: &str) -> bool {
 }
 
 /// `--vacuum-time` of seconds or minutes, or `--vacuum-files=1`: wiping, not housekeeping.
+/// The units are systemd.time(7)'s time span units; a bare number is seconds, and `M` is
+/// months, not minutes.
 fn aggressive_vacuum(x: &str) -> bool {
     if let Some(v) = x.strip_prefix("--vacuum-time=") {
-        return v.ends_with('s')
-            || v.ends_with("min")
-            || v.ends_with('m')
-            || v.bytes().all(|b| b.is_ascii_digit());
+        let unit = v.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        return matches!(
+            unit.trim(),
+            "" | "s"
+                | "sec"
+                | "second"
+                | "seconds"
+                | "m"
+                | "min"
+                | "minute"
+                | "minutes"
+                | "ms"
+                | "msec"
+                | "us"
+                | "usec"
+                | "µs"
+        );
     }
     x == "--vacuum-files=1"
 }
@@ -204,6 +219,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::analysis::Lineage;
 
     #[test]
     fn fires_on_clearing() {
@@ -223,6 +239,112 @@ mod tests {
             run(detect, &["bash", "-c", "history -c"]),
             ["history_clearing"]
         );
+    }
+
+    #[test]
+    fn fires_on_disabled_history_in_env_and_builtins() {
+        let mut f = facts(&["bash"]);
+        f.env = vec!["HISTFILE=/dev/null".into()];
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["history_clearing"]
+        );
+        f.env = vec![
+            "HISTSIZE=1000".into(),
+            "HISTFILE=/root/.bash_history".into(),
+        ];
+        assert!(run_with(detect, &f, &Lineage::default()).0.is_empty());
+        for script in [
+            "unset HISTFILE",
+            "export HISTSIZE=0",
+            "set +o history",
+            "declare HISTFILESIZE=0",
+        ] {
+            assert_eq!(
+                run(detect, &["bash", "-c", script]),
+                ["history_clearing"],
+                "{script}"
+            );
+        }
+        assert!(run(detect, &["bash", "-c", "set -o history"]).is_empty());
+        assert!(run(detect, &["bash", "-c", "export HISTSIZE=5000"]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_truncation_by_redirection() {
+        assert_eq!(
+            run(detect, &["sh", "-c", "cat /dev/null > /var/log/wtmp"]),
+            ["log_clearing"]
+        );
+        assert_eq!(
+            run(detect, &["sh", "-c", "echo > /root/.bash_history"]),
+            ["history_clearing"]
+        );
+        // Appending is how logs grow, not how they are cleared.
+        assert!(run(detect, &["sh", "-c", "echo done >> /var/log/app.log"]).is_empty());
+    }
+
+    #[test]
+    fn logrotate_children_may_remove_logs() {
+        let argv = ["rm", "-f", "/var/log/nginx/access.log.8.gz"];
+        assert_eq!(run(detect, &argv), ["log_clearing"]);
+        let lineage = Lineage::from_comms(["sh", "logrotate", "cron"]);
+        assert!(run_with(detect, &facts(&argv), &lineage).0.is_empty());
+    }
+
+    #[test]
+    fn fires_on_audit_and_journal_tampering() {
+        assert_eq!(
+            run(detect, &["journalctl", "--vacuum-time=1s"]),
+            ["log_clearing"]
+        );
+        assert_eq!(
+            run(detect, &["journalctl", "--vacuum-files=1"]),
+            ["log_clearing"]
+        );
+        assert_eq!(
+            run(detect, &["journalctl", "--vacuum-time=10min"]),
+            ["log_clearing"]
+        );
+        for housekeeping in ["2weeks", "3days", "6months", "6M", "1years", "12h"] {
+            let arg = format!("--vacuum-time={housekeeping}");
+            assert!(run(detect, &["journalctl", &arg]).is_empty(), "{arg}");
+        }
+        assert_eq!(
+            run(detect, &["auditctl", "-e", "0"]),
+            ["indicator_tampering"]
+        );
+        assert!(run(detect, &["auditctl", "-l"]).is_empty());
+        assert_eq!(
+            run(detect, &["systemctl", "stop", "auditd"]),
+            ["indicator_tampering"]
+        );
+        assert_eq!(
+            run(detect, &["service", "auditd.service", "stop"]),
+            ["indicator_tampering"]
+        );
+        assert!(run(detect, &["systemctl", "status", "auditd"]).is_empty());
+        assert!(run(detect, &["systemctl", "stop", "nginx"]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_forged_times_and_self_deletion() {
+        assert_eq!(
+            run(detect, &["touch", "-r", "/bin/ls", "/usr/bin/.sshd"]),
+            ["indicator_tampering"]
+        );
+        // Taking a system binary's times is the forgery, wherever the implant is.
+        assert_eq!(
+            run(detect, &["touch", "-r", "/bin/ls", "/tmp/.x"]),
+            ["indicator_tampering"]
+        );
+        assert!(run(detect, &["touch", "-r", "/tmp/a", "/tmp/b"]).is_empty());
+        assert!(run(detect, &["touch", "/usr/local/stamp"]).is_empty());
+        assert_eq!(
+            run(detect, &["sh", "-c", "/tmp/.x; rm -f /tmp/.x"]),
+            ["self_deletion"]
+        );
+        assert!(run(detect, &["sh", "-c", "/tmp/build.sh; rm -f /tmp/out"]).is_empty());
     }
 
     #[test]

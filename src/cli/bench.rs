@@ -281,17 +281,19 @@ impl Report {
     }
 
     pub fn to_text(&self) -> String {
+        // Wide enough for the longest label, "first field (triage.risk) via the plugin C ABI".
+        const LABEL: usize = 48;
         let us = |ns: u64| format!("{:.2} us", ns as f64 / 1000.0);
         let row = |label: &str, s: &Stats| {
             format!(
-                "{label:<44} {:>10} {:>10} {:>10}\n",
+                "{label:<LABEL$} {:>10} {:>10} {:>10}\n",
                 us(s.median_ns),
                 us(s.p99_ns),
                 s.samples
             )
         };
         let mut out = format!(
-            "falco-triage bench: built-in mix of {} execs ({} attacks), one operation per sample\n(timer overhead {} ns subtracted)\n\n{:<44} {:>10} {:>10} {:>10}\n",
+            "falco-triage bench: built-in mix of {} execs ({} attacks), one operation per sample\n(timer overhead {} ns subtracted)\n\n{:<LABEL$} {:>10} {:>10} {:>10}\n",
             self.mix, self.attacks, self.timer_overhead_ns, "", "median", "p99", "samples"
         );
         out += &row("analysis (facts + lineage -> verdict)", &self.analysis);
@@ -622,6 +624,32 @@ mod tests {
             .as_str()
             .is_some_and(|e| e.contains("/nonexistent")));
         assert!(report.to_text().contains("plugin path not measured"));
+    }
+
+    #[test]
+    fn text_columns_line_up_for_every_row() {
+        let stats = Stats::of(vec![1_500, 2_500, 12_000]);
+        let report = Report {
+            timer_overhead_ns: 20,
+            analysis: stats,
+            decode: stats,
+            first_field: Some(stats),
+            all_fields: Some(stats),
+            fields: 22,
+            plugin_path: None,
+            plugin_error: None,
+            mix: 20,
+            attacks: 4,
+        };
+        let text = report.to_text();
+        let rows: Vec<&str> = text.lines().filter(|l| l.ends_with(" 3")).collect();
+        assert_eq!(rows.len(), 4, "{text}");
+        // Each row ends in the same three right-aligned columns, so the label column is
+        // wide enough for every label.
+        for row in &rows {
+            assert_eq!(row.len(), rows[0].len(), "{text}");
+            assert!(row.contains("  2.50 us"), "{row}");
+        }
     }
 
     #[test]

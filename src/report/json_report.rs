@@ -366,11 +366,8 @@ mod tests {
         ] {
             assert!(!text.contains(bad));
         }
-        assert!(
-            v.risk < 50,
-            "test activity stays below Warning, got {}",
-            v.risk
-        );
+        // Recognised test activity keeps the exec's own risk (a reverse shell attempt).
+        assert!(v.risk >= 80, "risk {}", v.risk);
         assert!(v.techniques.iter().any(|t| t.id == "T1059.004"));
     }
 }

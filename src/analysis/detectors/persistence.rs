@@ -47,18 +47,24 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);
-        if p == "crontab" {
+        // `crontab -V` (cronie) prints its version and `-h` its usage: no table is touched.
+        // A bare word is a file to install (`crontab version`), and no argument reads stdin.
+        let about_itself = !a.is_empty()
+            && a.iter()
+                .all(|x| matches!(x.as_ref(), "-V" | "-h" | "--help"));
+        if p == "crontab" && !about_itself {
             if a.iter().any(|x| x == "-l") && !a.iter().any(|x| x == "-e" || x == "-r") {
                 out.hit(signals::CRON_LISTING, super::join(c));
             } else {
                 out.hit(signals::CRON_MODIFICATION, super::join(c));
             }
         }
-        if writes_path(c, |t| t == "/etc/passwd") {
-            out.hit(
-                signals::ACCOUNT_MANIPULATION,
-                format!("{p} writes /etc/passwd"),
-            );
+        // The same account files as the unsplit script above.
+        if let Some(f) = ["/etc/passwd", "/etc/shadow"]
+            .into_iter()
+            .find(|f| writes_path(c, |t| t == *f))
+        {
+            out.hit(signals::ACCOUNT_MANIPULATION, format!("{p} writes {f}"));
         }
         if writes_path(c, is_cron_path) {
             out.hit(
@@ -77,10 +83,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 format!("{p} writes authorized_keys"),
             );
         }
-        if c.class == Some(ToolClass::UserAdmin)
-            && !super::version_query_only(c)
-            && !(p == "passwd" && a.iter().any(|x| x == "-S" || x == "--status"))
-        {
+        // Status queries: passwd(1) -S and chage(1) -l only print the account's aging.
+        let status = match p {
+            "passwd" => a.iter().any(|x| x == "-S" || x == "--status"),
+            "chage" => a.iter().any(|x| x == "-l" || x == "--list"),
+            _ => false,
+        };
+        if c.class == Some(ToolClass::UserAdmin) && !super::version_query_only(c) && !status {
             out.hit(signals::ACCOUNT_MANIPULATION, super::join(c));
         }
     }
@@ -272,5 +281,58 @@ mod tests {
         }
         let backup = unsplit("cat /etc/crontab > /tmp/cron.bak");
         assert!(run(detect, &["sh", "-c", &backup]).is_empty());
+    }
+
+    #[test]
+    fn status_and_version_queries_change_nothing() {
+        for argv in [
+            &["chage", "-l", "root"][..],
+            &["chage", "--list", "alice"],
+            &["crontab", "-V"],
+            &["crontab", "-h"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+        // Setting the aging, or installing a table, still does.
+        assert_eq!(
+            run(detect, &["chage", "-M", "99999", "root"]),
+            ["account_manipulation"]
+        );
+        for argv in [
+            &["crontab", "-u", "root", "/tmp/c"][..],
+            &["crontab", "version"],
+        ] {
+            assert_eq!(run(detect, argv), ["cron_modification"], "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn writes_to_shadow_are_account_changes_in_parsed_commands_too() {
+        for argv in [
+            &[
+                "sh",
+                "-c",
+                "echo 'x:$6$salt$hash:19000:0:99999:7:::' >> /etc/shadow",
+            ][..],
+            &["sed", "-i", "s/^root:[^:]*:/root::/", "/etc/shadow"],
+            &["cp", "/tmp/s", "/etc/shadow"],
+        ] {
+            assert_eq!(run(detect, argv), ["account_manipulation"], "{argv:?}");
+        }
+        let (f, lineage) = (
+            facts(&["sed", "-i", "s/x/y/", "/etc/shadow"]),
+            crate::analysis::Lineage::default(),
+        );
+        let cmd = crate::analysis::shell::parse_exec(&f.argv);
+        let mut out = Findings::default();
+        detect(&Ctx::new(&f, &lineage, &cmd), &mut out);
+        assert_eq!(out.hits[0].evidence, "sed writes /etc/shadow");
+        // Reading or backing it up writes elsewhere.
+        for argv in [
+            &["cp", "/etc/shadow", "/root/shadow.bak"][..],
+            &["sh", "-c", "grep root /etc/shadow > /dev/null"],
+        ] {
+            assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
     }
 }

@@ -18,37 +18,54 @@ pub fn wants(cx: &Ctx) -> bool {
         || runs_pkexec(cx)
 }
 
+/// CVE-2023-4911 needs a malformed GLIBC_TUNABLES: a tunable holding a second assignment
+/// (`glibc.x=glibc.y=...`), or a value longer than any real setting. A well-formed list
+/// (`glibc.malloc.arena_max=2`) is documented glibc tuning.
+fn crafted_tunables(v: &str) -> bool {
+    v.len() > 256 || v.split(':').any(|t| t.matches('=').count() > 1)
+}
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
-    if let Some(v) = cx.env("GLIBC_TUNABLES") {
-        let crafted = v.len() > 256 || v.split(':').any(|t| t.matches('=').count() > 1);
-        let what = if crafted {
-            "crafted (a tunable holding a second assignment, or oversized)"
+    if cx.env("GLIBC_TUNABLES").is_some() {
+        // Each value with the program it reaches: the exec's own environment, or an
+        // assignment in front of one command (`sh -c 'GLIBC_TUNABLES=.. su'` reaches su).
+        let from_env = cx
+            .facts
+            .env
+            .iter()
+            .filter_map(|e| e.strip_prefix("GLIBC_TUNABLES="))
+            .map(|v| (v, cx.program()));
+        let assigned = cx.commands().iter().flat_map(|c| {
+            let p = Some(c.program()).filter(|p| !p.is_empty());
+            c.assignments
+                .iter()
+                .filter(|(k, _)| k == "GLIBC_TUNABLES")
+                .map(move |(_, v)| (v.as_str(), p.unwrap_or(cx.program())))
+        });
+        if let Some((v, p)) = from_env.chain(assigned).find(|(v, _)| crafted_tunables(v)) {
+            out.hit(
+                signals::GLIBC_TUNABLES_EXPLOIT,
+                format!(
+                    "GLIBC_TUNABLES crafted (a tunable holding a second assignment, or oversized) ({} bytes) on exec of {p}",
+                    v.len()
+                ),
+            );
         } else {
-            "set"
-        };
-        out.hit(
-            signals::GLIBC_TUNABLES_EXPLOIT,
-            format!(
-                "GLIBC_TUNABLES {what} ({} bytes) on exec of {}",
-                v.len(),
-                cx.program()
-            ),
-        );
+            out.note(
+                "GLIBC_TUNABLES is set without the CVE-2023-4911 shape \
+                 (no tunable holds a second assignment, and it is not oversized)",
+            );
+        }
     }
     let comm = cx.facts.comm.as_deref().unwrap_or("");
     let argv = &cx.facts.argv;
-    if runs_pkexec(cx) {
-        let empty = argv.is_empty() || argv.iter().all(|a| a.is_empty());
-        if empty || (argv.len() <= 1 && cx.facts.uid != Some(0)) {
-            out.hit(
-                signals::PKEXEC_EMPTY_ARGV,
-                if empty {
-                    "pkexec run with an empty argv (argc 0)".to_string()
-                } else {
-                    "pkexec run without arguments by a non-root user".to_string()
-                },
-            );
-        }
+    // argc 0 reaches us as no argv, or (Linux 5.18+) as one empty string. `pkexec` alone
+    // has argc 1: pkexec(1) then runs a root shell after authentication, no exploit.
+    if runs_pkexec(cx) && argv.len() <= 1 && argv.iter().all(|a| a.is_empty()) {
+        out.hit(
+            signals::PKEXEC_EMPTY_ARGV,
+            "pkexec run with an empty argv (argc 0)",
+        );
     }
     for c in cx.commands() {
         let p = c.program();
@@ -215,5 +232,63 @@ mod tests {
         ] {
             assert!(run(detect, argv).is_empty(), "{argv:?}");
         }
+    }
+
+    #[test]
+    fn well_formed_glibc_tunables_are_tuning() {
+        // glibc's documented malloc tuning, in the environment or in front of the command.
+        let mut f = facts(&["java", "-jar", "app.jar"]);
+        f.env = vec!["GLIBC_TUNABLES=glibc.malloc.arena_max=2".into()];
+        let (ids, notes) = run_with(detect, &f, &Lineage::default());
+        assert!(ids.is_empty());
+        assert!(notes[0].contains("without the CVE-2023-4911 shape"));
+        f.env = vec!["GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.tcache_count=0".into()];
+        assert!(run_with(detect, &f, &Lineage::default()).0.is_empty());
+        let argv = [
+            "sh",
+            "-c",
+            "GLIBC_TUNABLES=glibc.malloc.arena_max=2 java -jar app.jar",
+        ];
+        assert!(run(detect, &argv).is_empty());
+        // The crafted value still fires, in either place.
+        f.env = vec!["GLIBC_TUNABLES=glibc.malloc.arena_max=glibc.malloc.arena_max=2".into()];
+        assert_eq!(
+            run_with(detect, &f, &Lineage::default()).0,
+            ["glibc_tunables_exploit"]
+        );
+    }
+
+    #[test]
+    fn glibc_tunables_evidence_names_the_command_the_assignment_prefixes() {
+        let argv = [
+            "sh",
+            "-c",
+            "cd /tmp; GLIBC_TUNABLES=glibc.tunables=glibc.malloc.mxfast=glibc.malloc.mxfast=A su --help",
+        ];
+        assert_eq!(
+            evidence(&facts(&argv)),
+            ["GLIBC_TUNABLES crafted (a tunable holding a second assignment, or oversized) (56 bytes) on exec of su"]
+        );
+    }
+
+    #[test]
+    fn pkexec_without_a_program_has_argc_one() {
+        // pkexec(1) with no program runs a shell: argv is ["pkexec"], not empty.
+        assert!(
+            run_with(detect, &pkexec(&["pkexec"], 1000), &Lineage::default())
+                .0
+                .is_empty()
+        );
+        assert!(run_with(
+            detect,
+            &pkexec(&["/usr/bin/pkexec"], 33),
+            &Lineage::default()
+        )
+        .0
+        .is_empty());
+        assert_eq!(
+            evidence(&pkexec(&[""], 33)),
+            ["pkexec run with an empty argv (argc 0)"]
+        );
     }
 }

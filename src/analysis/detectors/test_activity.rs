@@ -14,8 +14,10 @@ const FILE_PREFIX: &str = "falco-event-generator-syscall-";
 /// A path (or an `sh -c` script that is one) to one of the generator's files. The text
 /// anywhere else, such as in a comment after an attack, marks nothing.
 fn is_generator_file(path: &str) -> bool {
+    // The name test first: it reads one short suffix, where the whitespace test would read
+    // every character of every argument.
     let path = path.trim();
-    !path.contains(char::is_whitespace) && crate::text::basename(path).starts_with(FILE_PREFIX)
+    crate::text::basename(path).starts_with(FILE_PREFIX) && !path.contains(char::is_whitespace)
 }
 
 /// Always: it reads the exe, comm, argv and ancestors, all of which vary.

@@ -1,7 +1,7 @@
 //! Data destruction: mkfs/mke2fs/wipefs on a block device, dd or shred onto a device. A
 //! filesystem made in an image file is noted, not fired.
 
-use super::{args, has_opt, has_short, Ctx, Findings, ProgramSet};
+use super::{args, has_opt, has_short, has_short_before, Ctx, Findings, ProgramSet};
 use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::signals;
 
@@ -43,25 +43,6 @@ fn in_data_dir(p: &str) -> bool {
     })
 }
 
-/// Whether a short-option cluster holds `letter` (`-fa`), reading no further than an option
-/// that takes a value: the rest is that value (`-tnoext4`).
-fn short_flag(c: &SimpleCommand, letter: u8, takes_value: &[u8]) -> bool {
-    args(c).iter().any(|a| {
-        let Some(flags) = a.strip_prefix('-').filter(|f| !f.starts_with('-')) else {
-            return false;
-        };
-        for b in flags.bytes() {
-            if b == letter {
-                return true;
-            }
-            if takes_value.contains(&b) {
-                return false;
-            }
-        }
-        false
-    })
-}
-
 /// Filesystem tools run in a mode that writes nothing.
 fn writes_nothing(p: &str, c: &SimpleCommand) -> bool {
     match p {
@@ -69,16 +50,14 @@ fn writes_nothing(p: &str, c: &SimpleCommand) -> bool {
         // -n/--no-act it does everything but write.
         "wipefs" => {
             let value = b"Oot";
-            !(has_opt(c, &["--all", "--offset"])
-                || short_flag(c, b'a', value)
-                || short_flag(c, b'o', value))
+            !(has_opt(c, &["--all", "--offset"]) || has_short_before(c, b"ao", value))
                 || has_opt(c, &["--no-act"])
-                || short_flag(c, b'n', value)
+                || has_short_before(c, b"n", value)
         }
         // mke2fs(8) -n: does not create the filesystem, only shows what it would do. (-n is
         // something else to mkfs.xfs and mkfs.vfat.)
         "mke2fs" | "mkfs.ext2" | "mkfs.ext3" | "mkfs.ext4" => {
-            short_flag(c, b'n', b"bCdeEgGiIJlLmMNoOrtTUz")
+            has_short_before(c, b"n", b"bCdeEgGiIJlLmMNoOrtTUz")
         }
         _ => false,
     }

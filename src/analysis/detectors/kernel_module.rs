@@ -1,6 +1,6 @@
 //! Kernel modules loaded by insmod/modprobe/kmod. Listing, removal and dry runs are not loads.
 
-use super::{args, has_opt, Ctx, Findings, ProgramSet};
+use super::{args, has_opt, has_short_before, Ctx, Findings, ProgramSet};
 use crate::knowledge::{signals, ToolClass};
 
 /// modprobe(8) options that print or remove instead of loading: --remove, --resolve-alias
@@ -21,18 +21,11 @@ const NO_LOAD_LONG: &[&str] = &[
     "--list",
 ];
 
-/// A short-option cluster (`-rv`, `-nv`, `-qR`) holding one of those options: -r, -R, -D,
-/// -c, -n, -V, -h, and the old -l. Reading stops at -C, -d or -S, which take the rest of
-/// the word as their value (kmod's `arRibfDcnC:d:S:sqvVh`).
-fn no_load_cluster(a: &str) -> bool {
-    let Some(cluster) = a.strip_prefix('-').filter(|c| !c.starts_with('-')) else {
-        return false;
-    };
-    cluster
-        .chars()
-        .take_while(|c| !matches!(c, 'C' | 'd' | 'S'))
-        .any(|c| "rRDcnVhl".contains(c))
-}
+/// Short options of the same: -r, -R, -D, -c, -n, -V, -h, and the old -l, in a cluster
+/// (`-rv`, `-nv`, `-qR`) read up to -C, -d or -S, which take the rest of the word as their
+/// value (kmod's `arRibfDcnC:d:S:sqvVh`).
+const NO_LOAD_SHORT: &[u8] = b"rRDcnVhl";
+const SHORT_WITH_VALUE: &[u8] = b"CdS";
 
 /// Programs that stand between the process asking for a module and the load: shells, and
 /// modprobe itself, which runs modprobe.d `install` commands through `sh -c`.
@@ -79,10 +72,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "modprobe" => {
                 !a.is_empty()
                     && !has_opt(c, NO_LOAD_LONG)
-                    && !a
-                        .iter()
-                        .take_while(|x| *x != "--")
-                        .any(|x| no_load_cluster(x))
+                    && !has_short_before(c, NO_LOAD_SHORT, SHORT_WITH_VALUE)
             }
             "kmod" => a.first().is_some_and(|x| x == "insert" || x == "load"),
             _ => false,

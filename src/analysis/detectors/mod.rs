@@ -564,6 +564,26 @@ pub fn has_short(c: &SimpleCommand, letter: u8) -> bool {
     })
 }
 
+/// True when a short-option cluster (`-rv`, `-fa`) holds one of `letters`, read no further
+/// than an option in `takes_value`: the rest of the word is that option's value (`-tnoext4`
+/// holds no `n`). Options end at `--`.
+pub fn has_short_before(c: &SimpleCommand, letters: &[u8], takes_value: &[u8]) -> bool {
+    args(c).iter().take_while(|a| *a != "--").any(|a| {
+        let Some(cluster) = a.strip_prefix('-').filter(|f| !f.starts_with('-')) else {
+            return false;
+        };
+        for b in cluster.bytes() {
+            if letters.contains(&b) {
+                return true;
+            }
+            if takes_value.contains(&b) {
+                return false;
+            }
+        }
+        false
+    })
+}
+
 /// The value after an option (`-o FILE`, `--output=FILE`, `-oFILE` for single-letter options).
 pub fn opt_value<'a>(c: &'a SimpleCommand, opts: &[&str]) -> Option<&'a str> {
     let a = args(c);

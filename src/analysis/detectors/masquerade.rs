@@ -30,17 +30,13 @@ const DAEMONS: &[&str] = &[
 
 /// Link names of programs whose executable has another name: argv[0] is the name the link
 /// was run by, the exe the file it points to. Names that prefix their target (vi -> vim,
-/// python3 -> python3.12, sshd -> sshd-session) need no entry. Only [`DAEMONS`] are checked
-/// against it today; the common non-daemon links are listed so a new name finds them here.
+/// python3 -> python3.12, sshd -> sshd-session) need no entry. Only names in [`DAEMONS`]
+/// are checked, so only daemons' links belong here.
 const ALIASES: &[(&str, &[&str])] = &[
     // systemd installs /sbin/init as a link to itself (every boot and daemon-reexec).
     ("init", &["systemd"]),
     // MariaDB 10.5+ renamed its server mariadbd and ships mysqld as a link to it.
     ("mysqld", &["mariadbd"]),
-    // /bin/sh is dash on Debian and Ubuntu, bash elsewhere.
-    ("sh", &["dash", "bash"]),
-    // The awk alternative is gawk, mawk or the one true awk.
-    ("awk", &["gawk", "mawk", "original-awk"]),
 ];
 
 /// Multi-call binaries run the applet argv[0] names (busybox's `crond`, `init`, `sh`):

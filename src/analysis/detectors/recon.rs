@@ -85,19 +85,21 @@ const AWS_CDK_COMMANDS: &str = "init list ls synth synthesize diff deploy rollba
 /// (`cat linpeas.sh`, `vim cdk.json`) runs nothing.
 fn runs_enumerator<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
     let a = &c.argv;
-    let mut at = 0;
-    if enumerator(a.first()?).is_none() {
-        if !matches!(c.class, Some(ToolClass::Shell | ToolClass::Interpreter)) {
-            return None;
+    let (at, e) = match enumerator(a.first()?) {
+        Some(e) => (0, e),
+        None => {
+            if !matches!(c.class, Some(ToolClass::Shell | ToolClass::Interpreter)) {
+                return None;
+            }
+            // The first operand; a `-c` script text (it has spaces) is parsed into its own
+            // commands.
+            let at = (1..a.len()).find(|&i| !a[i].starts_with('-'))?;
+            if a[at].contains(char::is_whitespace) {
+                return None;
+            }
+            (at, enumerator(&a[at])?)
         }
-        // The first operand; a `-c` script text (it has spaces) is parsed into its own
-        // commands.
-        at = (1..a.len()).find(|&i| !a[i].starts_with('-'))?;
-        if a[at].contains(char::is_whitespace) {
-            return None;
-        }
-    }
-    let e = enumerator(&a[at])?;
+    };
     // `cdk deploy` is the AWS CDK CLI, not the escape toolkit.
     let aws_cdk = e == "cdk"
         && a[at + 1..]

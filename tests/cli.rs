@@ -404,6 +404,8 @@ mod enrich_properties {
             let expected_lines = input.split(|b| *b == b'\n').count()
                 - usize::from(input.is_empty() || input.ends_with(b"\n"));
             prop_assert_eq!(stats.lines as usize, expected_lines);
+            // A panic is caught and the line passed through, but it is a bug.
+            prop_assert_eq!(stats.failed, 0, "{}", err);
             prop_assert_eq!(
                 stats.enriched + stats.passed_through + stats.malformed + stats.oversized,
                 stats.lines

@@ -31,6 +31,8 @@ fuzz_target!(|data: &[u8]| {
     let lines =
         data.split(|b| *b == b'\n').count() - usize::from(data.is_empty() || data.ends_with(b"\n"));
     assert_eq!(stats.lines as usize, lines);
+    // The stream catches a panic (the line passes through), but a panic is a bug.
+    assert_eq!(stats.failed, 0, "{}", String::from_utf8_lossy(&err));
     assert_eq!(
         stats.enriched + stats.passed_through + stats.malformed + stats.oversized,
         stats.lines

@@ -122,6 +122,7 @@ struct ScapArgs {
 }
 
 fn main() -> ExitCode {
+    falco_triage::panic_guard::install_hook();
     let cli = Cli::parse();
     let result = match cli.command {
         None => explain_sample(),

@@ -3,8 +3,9 @@
 //! An alert's `output_fields` become [`ExecFacts`] and a [`Lineage`]; the verdict is written
 //! back into `output_fields` under the plugin's field names. The stream contract: one output
 //! line per input line, in order; lines that are not exec alerts, malformed JSON, non-UTF-8
-//! and over-long lines pass through byte for byte (problems are reported on the error
-//! writer with their line number); an enriched line is written whole or not at all.
+//! and over-long lines pass through byte for byte, and so does a line whose analysis
+//! panicked (a bug; caught per line by [`crate::panic_guard`]); problems are reported on the
+//! error writer with their line number. An enriched line is written whole or not at all.
 //!
 //! Not here: judging (see [`crate::analysis`]). The mapping is lossy where Falco's output is:
 //! `proc.cmdline` and `proc.env` join values with spaces, so arguments that contained spaces
@@ -268,6 +269,14 @@ pub struct EnrichStats {
     pub passed_through: u64,
     pub malformed: u64,
     pub oversized: u64,
+    /// Lines whose analysis panicked (a bug): passed through unchanged and reported.
+    pub failed: u64,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test hook: makes the next line's enrichment on this thread panic inside the guard.
+    static PANIC_IN_ENRICH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Enrich one line (without its terminator). `Ok(Some(bytes))` is the replacement line,
@@ -352,24 +361,41 @@ pub fn enrich_stream<R: BufRead, W: Write, E: Write>(
         }
         let body_len = line.len() - usize::from(terminated);
         let (body, terminator) = line.split_at(body_len);
-        match enrich_line(body) {
-            Ok(Some(enriched)) => {
+        // A bug in the analysis costs its line the triage, not the rest of the stream.
+        let outcome = crate::panic_guard::catch_panic(|| {
+            #[cfg(test)]
+            if PANIC_IN_ENRICH.with(|p| p.replace(false)) {
+                panic!("test hook: forced panic in enrich");
+            }
+            enrich_line(body)
+        });
+        match outcome {
+            Ok(Ok(Some(enriched))) => {
                 stats.enriched += 1;
                 let mut whole = enriched;
                 whole.extend_from_slice(terminator);
                 out.write_all(&whole)?;
             }
-            Ok(None) => {
+            Ok(Ok(None)) => {
                 stats.passed_through += 1;
                 out.write_all(&line)?;
             }
-            Err(msg) => {
+            Ok(Err(msg)) => {
                 stats.malformed += 1;
                 writeln!(
                     errors,
                     "falco-triage: line {}: not a JSON alert ({}), passed through unchanged",
                     stats.lines,
                     report::escape(&msg, 200)
+                )?;
+                out.write_all(&line)?;
+            }
+            Err(panic) => {
+                stats.failed += 1;
+                writeln!(
+                    errors,
+                    "falco-triage: line {}: the analysis panicked (a bug, please report it: {panic}), passed through unchanged",
+                    stats.lines
                 )?;
                 out.write_all(&line)?;
             }
@@ -386,6 +412,34 @@ pub fn enrich_stream<R: BufRead, W: Write, E: Write>(
 mod tests {
     use super::*;
     use crate::facts::ExeFlags;
+
+    #[test]
+    fn a_panicking_line_passes_through_and_the_stream_goes_on() {
+        let sample = super::super::SAMPLE_ALERT.trim_end();
+        let input = format!("{sample}\n{sample}\n");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        PANIC_IN_ENRICH.with(|p| p.set(true));
+        let stats =
+            enrich_stream(input.as_bytes(), &mut out, &mut err, 1 << 16).expect("in memory");
+        assert_eq!((stats.lines, stats.failed, stats.enriched), (2, 1, 1));
+        let out = String::from_utf8(out).expect("UTF-8");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0], sample, "the failed line passes through unchanged");
+        assert!(
+            lines[1].contains("\"triage.risk\""),
+            "the next line is enriched"
+        );
+        let err = String::from_utf8(err).expect("UTF-8");
+        assert!(
+            err.starts_with(
+                "falco-triage: line 1: the analysis panicked (a bug, please report it: "
+            ) && err.contains("test hook: forced panic in enrich")
+                && err.ends_with("), passed through unchanged\n")
+                && err.lines().count() == 1,
+            "{err}"
+        );
+    }
 
     #[test]
     fn sample_alert_maps_every_field() {

@@ -4,7 +4,7 @@
 //! Per event: decode ([`crate::facts`]), walk the parents in the `threads` table
 //! ([`lineage`]), judge ([`crate::analysis::analyze`]), once, cached ([`cache`]) for all the
 //! fields libsinsp asks for one by one. Every extractor runs under one panic guard
-//! ([`ffi::catch_panic`]): a bug gives an absent field, a log line and a metric, never an
+//! ([`crate::panic_guard::catch_panic`]): a bug gives an absent field, a log line and a metric, never an
 //! unwind into Falco.
 //!
 //! Not here: analysis logic, rendering (beyond picking values), any unsafe code but `ffi.rs`.
@@ -106,6 +106,9 @@ impl Plugin for TriagePlugin {
     type ConfigType = Json<Config>;
 
     fn new(input: Option<&TablesInput>, Json(config): Self::ConfigType) -> anyhow::Result<Self> {
+        // std's default hook would print a panic's payload (maybe attacker text) raw on
+        // Falco's stderr; ours leaves the reporting to the extractor's guard.
+        crate::panic_guard::install_hook();
         let settings = config.settings()?;
         let threads = match input.map(lineage::ThreadTable::open) {
             Some(Ok(threads)) => {
@@ -164,7 +167,7 @@ impl TriagePlugin {
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
         self.counters.field_extractions += 1;
-        let outcome = ffi::catch_panic(|| {
+        let outcome = crate::panic_guard::catch_panic(|| {
             #[cfg(test)]
             if PANIC_IN_EXTRACTOR.with(|p| p.replace(false)) {
                 panic!("test hook: forced panic in extractor");
@@ -174,7 +177,6 @@ impl TriagePlugin {
         outcome.unwrap_or_else(|message| {
             self.counters.panics_caught += 1;
             self.cache.clear();
-            let message = crate::report::escape(&message, 300);
             tracing::error!("triage: extractor panicked (a bug, please report it): {message}");
             Err(anyhow::anyhow!("extractor panicked: {message}"))
         })

@@ -37,6 +37,12 @@ pub const MAX_ARGV_ITEMS: usize = 4096;
 pub const MAX_SCRIPT_BYTES: usize = 64 * 1024;
 /// Bytes of shell text parsed over one whole parse (nested strings are parsed again).
 pub const MAX_TOTAL_SCRIPT_BYTES: usize = 256 * 1024;
+/// Bytes of words, assignments and redirect targets returned over all commands. Text is
+/// repeated once per level it is nested in (an unclosed `$(` holds the rest of the script,
+/// and its commands hold it again), so without this a 16 KiB argv made ~0.9 MB of words for
+/// the detectors to read: ~4 ms per exec. Twice [`MAX_ARGV_BYTES`]: the exec's own argv
+/// and one `sh -c` string of that size fit whole.
+pub const MAX_TOTAL_WORD_BYTES: usize = 2 * MAX_ARGV_BYTES;
 /// Simple commands returned.
 pub const MAX_COMMANDS: usize = 256;
 /// Deepest [`SimpleCommand::depth`] (nested `sh -c`, `eval`, here-documents to a shell).

@@ -10,7 +10,7 @@ use super::lex::{next_token, redirect_target, Op, RedirKind, Script, Token, Word
 use super::wrappers::{unwrap, Unwrapped};
 use super::{
     Arg, Joiner, Redirect, RedirectOp, SimpleCommand, MAX_COMMANDS, MAX_DEPTH, MAX_NESTING,
-    MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES,
+    MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES, MAX_TOTAL_WORD_BYTES,
 };
 use crate::text::basename;
 
@@ -38,6 +38,7 @@ pub(super) struct Parser<'a> {
     stop: bool,
     nesting: usize,
     script_budget: usize,
+    word_budget: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -48,6 +49,7 @@ impl<'a> Parser<'a> {
             stop: false,
             nesting: 0,
             script_budget: MAX_TOTAL_SCRIPT_BYTES,
+            word_budget: MAX_TOTAL_WORD_BYTES,
         }
     }
 
@@ -108,11 +110,18 @@ impl<'a> Parser<'a> {
         if self.stop {
             return;
         }
-        if self.out.len() >= MAX_COMMANDS {
+        let bytes = argv.iter().map(|a| a.len()).sum::<usize>()
+            + assignments
+                .iter()
+                .map(|(n, v)| n.len() + v.len())
+                .sum::<usize>()
+            + redirects.iter().map(|r| r.target.len()).sum::<usize>();
+        if self.out.len() >= MAX_COMMANDS || bytes > self.word_budget {
             self.truncated = true;
             self.stop = true;
             return;
         }
+        self.word_budget -= bytes;
         let Unwrapped {
             argv,
             assignments,

@@ -689,6 +689,40 @@ fn ten_thousand_stage_pipeline() {
     assert_eq!(line.commands.len(), MAX_COMMANDS);
 }
 
+fn word_bytes(line: &CommandLine) -> usize {
+    line.commands
+        .iter()
+        .map(|c| {
+            c.argv.iter().map(|a| a.len()).sum::<usize>()
+                + c.assignments
+                    .iter()
+                    .map(|(n, v)| n.len() + v.len())
+                    .sum::<usize>()
+                + c.redirects.iter().map(|r| r.target.len()).sum::<usize>()
+        })
+        .sum()
+}
+
+#[test]
+fn nested_text_is_not_copied_without_bound() {
+    // Each unclosed `$(` holds the rest of the script, and eval parses it again: 16 KiB of
+    // argv made ~0.9 MB of words before the budget.
+    let unit = format!("eval $(echo {} ", "x".repeat(400));
+    let line = sh(&unit.repeat(40));
+    assert!(line.truncated);
+    let bytes = word_bytes(&line);
+    assert!(bytes <= MAX_TOTAL_WORD_BYTES, "{bytes}");
+    assert!(
+        bytes > MAX_TOTAL_WORD_BYTES / 2,
+        "{bytes}: the budget, not another bound, cut it"
+    );
+    // The exec's own argv and a `sh -c` string, both at the argv limit, fit whole.
+    let words = vec!["echo"; (MAX_ARGV_BYTES - 64) / 5].join(" ");
+    let line = sh(&words);
+    assert!(!line.truncated);
+    assert_eq!(line.commands.len(), 2);
+}
+
 #[test]
 fn thousand_nested_substitutions() {
     let script = format!("{}id{}", "$(".repeat(1000), ")".repeat(1000));
@@ -788,6 +822,7 @@ mod properties {
         let input: usize = argv.iter().map(|a| a.len() + 1).sum();
         assert!(!line.commands.is_empty());
         assert!(line.commands.len() <= MAX_COMMANDS);
+        assert!(word_bytes(&line) <= MAX_TOTAL_WORD_BYTES);
         for c in &line.commands {
             assert!(c.depth <= MAX_DEPTH);
             assert!(c.wrappers.len() <= MAX_WRAPPERS);

@@ -206,6 +206,11 @@ impl Needles {
     }
 
     fn contains_word(&self, hay: &str, word: &str) -> bool {
+        if !self.fold {
+            // The standard searcher: a comparison at every position of a 16 KiB script
+            // cost ~800 000 instructions per keyword not in it.
+            return hay.contains(word);
+        }
         let (hay, word) = (hay.as_bytes(), word.as_bytes());
         hay.len() >= word.len() && hay.windows(word.len()).any(|win| self.eq(win, word))
     }

@@ -230,6 +230,23 @@ fn deeply_nested_sh_c() {
 }
 
 #[test]
+fn nested_text_repeated_per_level() {
+    // An unclosed `$(` holds the rest of the script and `eval` parses it again, so each level
+    // repeats the text below it; the parser's word budget bounds what the detectors read.
+    for unit in [
+        "eval $(echo ",
+        "eval \"$(echo ",
+        "watch eval $(echo ",
+        "sh -c \"eval $(sh -c ",
+    ] {
+        for (copies, pad) in [(40, 400), (200, 80), (8, 2000)] {
+            let script = format!("{unit}{} ", "x".repeat(pad)).repeat(copies);
+            invariants::check_analysis(&sh_c(script), &Lineage::default());
+        }
+    }
+}
+
+#[test]
 fn command_substitution_a_thousand_deep() {
     let balanced = format!("echo {}x{}", "$(echo ".repeat(1000), ")".repeat(1000));
     invariants::check_analysis(&sh_c(balanced), &Lineage::default());

@@ -13,8 +13,10 @@ use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe, Location};
 use std::sync::Once;
 
-/// Bound of a described panic, location included.
+/// Bound of a described panic, location included: one log line.
 const MAX_MESSAGE: usize = 300;
+/// Bound of a panic no guard catches (a failed assertion in a test, with its diff).
+const MAX_UNGUARDED_MESSAGE: usize = 8192;
 
 thread_local! {
     /// How many [`catch_panic`] calls this thread is inside.
@@ -31,7 +33,7 @@ pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     LOCATION.with(|l| l.set(None));
     let outcome = panic::catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(g.get() - 1));
-    outcome.map_err(|payload| describe(payload.as_ref(), LOCATION.with(Cell::take)))
+    outcome.map_err(|payload| describe(payload.as_ref(), LOCATION.with(Cell::take), MAX_MESSAGE))
 }
 
 /// Replace std's panic hook (once per process; for a cdylib, per copy of std, so Falco's
@@ -41,12 +43,18 @@ pub fn install_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         panic::set_hook(Box::new(|info| {
-            if GUARDED.with(Cell::get) > 0 {
-                LOCATION.with(|l| l.set(info.location().map(at)));
+            // `try_with`: a panic while the thread's locals are torn down must not panic
+            // again inside the hook (that aborts).
+            if GUARDED.try_with(Cell::get).unwrap_or(0) > 0 {
+                let _ = LOCATION.try_with(|l| l.set(info.location().map(at)));
             } else {
                 eprintln!(
                     "falco-triage: panicked (a bug, please report it): {}",
-                    describe(info.payload(), info.location().map(at))
+                    describe(
+                        info.payload(),
+                        info.location().map(at),
+                        MAX_UNGUARDED_MESSAGE
+                    )
                 );
             }
         }));
@@ -57,7 +65,7 @@ fn at(location: &Location) -> String {
     format!("{}:{}", location.file(), location.line())
 }
 
-fn describe(payload: &(dyn Any + Send), location: Option<String>) -> String {
+fn describe(payload: &(dyn Any + Send), location: Option<String>, max: usize) -> String {
     let message = if let Some(s) = payload.downcast_ref::<&str>() {
         s
     } else if let Some(s) = payload.downcast_ref::<String>() {
@@ -67,8 +75,8 @@ fn describe(payload: &(dyn Any + Send), location: Option<String>) -> String {
     };
     // The location first: the bound cuts a long message, not where it came from.
     match location {
-        Some(at) => escape(&format!("at {at}: {message}"), MAX_MESSAGE),
-        None => escape(message, MAX_MESSAGE),
+        Some(at) => escape(&format!("at {at}: {message}"), max),
+        None => escape(message, max),
     }
 }
 

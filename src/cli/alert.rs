@@ -394,7 +394,8 @@ pub fn enrich_stream<R: BufRead, W: Write, E: Write>(
                 stats.failed += 1;
                 writeln!(
                     errors,
-                    "falco-triage: line {}: the analysis panicked (a bug, please report it: {panic}), passed through unchanged",
+                    "falco-triage: line {}: the analysis panicked (a bug, please report it: \
+                     {panic}), passed through unchanged",
                     stats.lines
                 )?;
                 out.write_all(&line)?;

@@ -4,8 +4,8 @@
 //! Per event: decode ([`crate::facts`]), walk the parents in the `threads` table
 //! ([`lineage`]), judge ([`crate::analysis::analyze`]), once, cached ([`cache`]) for all the
 //! fields libsinsp asks for one by one. Every extractor runs under one panic guard
-//! ([`crate::panic_guard::catch_panic`]): a bug gives an absent field, a log line and a metric, never an
-//! unwind into Falco.
+//! ([`crate::panic_guard::catch_panic`]): a bug gives an absent field, a log line and a
+//! metric, never an unwind into Falco.
 //!
 //! Not here: analysis logic, rendering (beyond picking values), any unsafe code but `ffi.rs`.
 

@@ -5,7 +5,7 @@
 
 use super::needles::Needles;
 use super::{args, has_opt, is_printer, piped_into, Ctx, Findings, ProgramSet};
-use crate::analysis::shell::SimpleCommand;
+use crate::analysis::shell::{is_identifier, SimpleCommand};
 use crate::knowledge::{signals, ToolClass};
 
 fn decodes(c: &SimpleCommand) -> bool {
@@ -156,12 +156,13 @@ fn ifs_in_word(s: &str) -> Option<&'static str> {
         s.match_indices(k).any(|(i, _)| {
             let before = s[..i].chars().next_back();
             let after = s[i + k.len()..].chars().next();
-            // `$IFS_SAVE` is another variable.
-            let other_name = *k == "$IFS" && after.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            // `$IFS_SAVE` is another variable (sh names are ASCII).
+            let other_name =
+                *k == "$IFS" && after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
             let word = &s[s[..i].rfind(sep).map_or(0, |j| j + 1)..i];
-            let assigned = word.split_once('=').is_some_and(|(name, _)| {
-                !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-            });
+            let assigned = word
+                .split_once('=')
+                .is_some_and(|(name, _)| is_identifier(name));
             !other_name
                 && !assigned
                 && before.is_some_and(text)
@@ -320,6 +321,9 @@ mod tests {
             // A multi-byte space is word text to sh, not a boundary (found by the enrich_line
             // fuzzer: the word start was taken one byte past U+2000, inside it, and panicked).
             "cat\u{2000}x$IFS/etc/passwd",
+            // sh names are ASCII: `$IFSé` is `$IFS` then `é`, and `é=a$IFS` no assignment.
+            "cat$IFS\u{e9}/etc/passwd",
+            "\u{e9}=a$IFS/etc/passwd",
         ] {
             assert_eq!(
                 run(detect, &["sh", "-c", script]),

@@ -91,7 +91,7 @@ impl Word {
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`
-pub(super) fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.bytes();
     matches!(chars.next(), Some(c) if c == b'_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == b'_' || c.is_ascii_alphanumeric())

@@ -23,6 +23,7 @@ use crate::text::{basename, floor_char_boundary};
 use std::borrow::Cow;
 
 mod lex;
+pub(crate) use lex::is_identifier;
 mod parse;
 mod wrappers;
 

@@ -162,6 +162,22 @@ impl SimpleCommand<'_> {
             .and_then(|p| p.get(self.program_at..))
             .unwrap_or("")
     }
+
+    /// Bytes of text this command holds for the detectors (its wrappers' words aside).
+    pub fn text_bytes(&self) -> usize {
+        text_bytes(&self.argv, &self.assignments, &self.redirects)
+    }
+}
+
+/// Bytes of a command's words, assignments and redirect targets: what
+/// [`MAX_TOTAL_WORD_BYTES`] bounds over one parse.
+fn text_bytes(argv: &[Arg], assignments: &[(String, String)], redirects: &[Redirect]) -> usize {
+    argv.iter().map(|a| a.len()).sum::<usize>()
+        + assignments
+            .iter()
+            .map(|(n, v)| n.len() + v.len())
+            .sum::<usize>()
+        + redirects.iter().map(|r| r.target.len()).sum::<usize>()
 }
 
 /// The parsed exec.

@@ -9,8 +9,8 @@
 use super::lex::{next_token, redirect_target, Op, RedirKind, Script, Token, Word};
 use super::wrappers::{unwrap, Unwrapped};
 use super::{
-    Arg, Joiner, Redirect, RedirectOp, SimpleCommand, MAX_COMMANDS, MAX_DEPTH, MAX_NESTING,
-    MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES, MAX_TOTAL_WORD_BYTES,
+    text_bytes, Arg, Joiner, Redirect, RedirectOp, SimpleCommand, MAX_COMMANDS, MAX_DEPTH,
+    MAX_NESTING, MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES, MAX_TOTAL_WORD_BYTES,
 };
 use crate::text::basename;
 
@@ -110,12 +110,7 @@ impl<'a> Parser<'a> {
         if self.stop {
             return;
         }
-        let bytes = argv.iter().map(|a| a.len()).sum::<usize>()
-            + assignments
-                .iter()
-                .map(|(n, v)| n.len() + v.len())
-                .sum::<usize>()
-            + redirects.iter().map(|r| r.target.len()).sum::<usize>();
+        let bytes = text_bytes(&argv, &assignments, &redirects);
         if self.out.len() >= MAX_COMMANDS || bytes > self.word_budget {
             self.truncated = true;
             self.stop = true;

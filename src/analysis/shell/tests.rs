@@ -690,17 +690,7 @@ fn ten_thousand_stage_pipeline() {
 }
 
 fn word_bytes(line: &CommandLine) -> usize {
-    line.commands
-        .iter()
-        .map(|c| {
-            c.argv.iter().map(|a| a.len()).sum::<usize>()
-                + c.assignments
-                    .iter()
-                    .map(|(n, v)| n.len() + v.len())
-                    .sum::<usize>()
-                + c.redirects.iter().map(|r| r.target.len()).sum::<usize>()
-        })
-        .sum()
+    line.commands.iter().map(SimpleCommand::text_bytes).sum()
 }
 
 #[test]

@@ -29,8 +29,9 @@ thread_local! {
 /// where it happened when [`install_hook`] is in place. The caller owns whatever state `f`
 /// left half-done (the plugin drops its cache).
 pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    // Runs per field extraction: two thread-local updates, nothing else. LOCATION needs no
+    // reset: the hook writes it on every guarded panic before the `Err` below reads it.
     GUARDED.with(|g| g.set(g.get() + 1));
-    LOCATION.with(|l| l.set(None));
     let outcome = panic::catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(g.get() - 1));
     outcome.map_err(|payload| describe(payload.as_ref(), LOCATION.with(Cell::take), MAX_MESSAGE))

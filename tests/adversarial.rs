@@ -12,7 +12,7 @@ use falco_event::events::{Event, EventMetadata, EventToBytes, RawEvent};
 use falco_event::types::{Gid, Pid, SyscallResult, SystemTime, Uid};
 use falco_event_schema::events::PPME_SYSCALL_EXECVE_19_X;
 use falco_event_schema::fields::types::PT_FLAGS32_execve_flags;
-use falco_triage::analysis::shell::{parse_exec, SimpleCommand, MAX_TOTAL_WORD_BYTES};
+use falco_triage::analysis::shell::{parse_exec, MAX_TOTAL_WORD_BYTES};
 use falco_triage::analysis::{analyze, Ancestor, Lineage};
 use falco_triage::facts::{self, DecodeLimits, ExecFacts};
 use falco_triage::report;
@@ -243,8 +243,7 @@ fn nested_text_repeated_per_level() {
         for (copies, pad) in [(40, 400), (200, 80), (8, 2000)] {
             let script = format!("{unit}{} ", "x".repeat(pad)).repeat(copies);
             let facts = sh_c(script);
-            let line = parse_exec(&facts.argv);
-            let bytes: usize = line.commands.iter().map(SimpleCommand::text_bytes).sum();
+            let bytes = parse_exec(&facts.argv).text_bytes();
             assert!(bytes <= MAX_TOTAL_WORD_BYTES, "{unit} x{copies}: {bytes}");
             invariants::check_analysis(&facts, &Lineage::default());
         }

@@ -192,6 +192,11 @@ pub struct CommandLine<'a> {
 }
 
 impl<'a> CommandLine<'a> {
+    /// Bytes of text all commands hold: what [`MAX_TOTAL_WORD_BYTES`] bounds.
+    pub fn text_bytes(&self) -> usize {
+        self.commands.iter().map(SimpleCommand::text_bytes).sum()
+    }
+
     /// The command whose output `commands[i]` reads, when it is joined by [`Joiner::Pipe`]:
     /// the nearest earlier command at the same depth and substitution level. Nesting is
     /// flattened, so this is a heuristic; it is right for `a | b`, `a | b $(c)`,

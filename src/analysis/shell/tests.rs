@@ -689,10 +689,6 @@ fn ten_thousand_stage_pipeline() {
     assert_eq!(line.commands.len(), MAX_COMMANDS);
 }
 
-fn word_bytes(line: &CommandLine) -> usize {
-    line.commands.iter().map(SimpleCommand::text_bytes).sum()
-}
-
 #[test]
 fn nested_text_is_not_copied_without_bound() {
     // Each unclosed `$(` holds the rest of the script, and eval parses it again: 16 KiB of
@@ -700,7 +696,7 @@ fn nested_text_is_not_copied_without_bound() {
     let unit = format!("eval $(echo {} ", "x".repeat(400));
     let line = sh(&unit.repeat(40));
     assert!(line.truncated);
-    let bytes = word_bytes(&line);
+    let bytes = line.text_bytes();
     assert!(bytes <= MAX_TOTAL_WORD_BYTES, "{bytes}");
     assert!(
         bytes > MAX_TOTAL_WORD_BYTES / 2,
@@ -812,7 +808,7 @@ mod properties {
         let input: usize = argv.iter().map(|a| a.len() + 1).sum();
         assert!(!line.commands.is_empty());
         assert!(line.commands.len() <= MAX_COMMANDS);
-        assert!(word_bytes(&line) <= MAX_TOTAL_WORD_BYTES);
+        assert!(line.text_bytes() <= MAX_TOTAL_WORD_BYTES);
         for c in &line.commands {
             assert!(c.depth <= MAX_DEPTH);
             assert!(c.wrappers.len() <= MAX_WRAPPERS);

@@ -25,6 +25,18 @@ thread_local! {
     static LOCATION: Cell<Option<String>> = const { Cell::new(None) };
 }
 
+#[cfg(test)]
+thread_local! {
+    static FORCE_PANIC: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Test hook: the next [`catch_panic`] on this thread panics inside its guard, so an
+/// adapter's test can show that a panic in its work is caught and handled.
+#[cfg(test)]
+pub(crate) fn force_next_panic() {
+    FORCE_PANIC.with(|f| f.set(true));
+}
+
 /// Run `f`, turning a panic into `Err(description)`: its message, escaped and bounded, and
 /// where it happened when [`install_hook`] is in place. The caller owns whatever state `f`
 /// left half-done (the plugin drops its cache).
@@ -32,7 +44,13 @@ pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     // Runs per field extraction: two thread-local updates, nothing else. LOCATION needs no
     // reset: the hook writes it on every guarded panic before the `Err` below reads it.
     GUARDED.with(|g| g.set(g.get() + 1));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        #[cfg(test)]
+        if FORCE_PANIC.with(|f| f.replace(false)) {
+            panic!("test hook: forced panic");
+        }
+        f()
+    }));
     GUARDED.with(|g| g.set(g.get() - 1));
     outcome.map_err(|payload| describe(payload.as_ref(), LOCATION.with(Cell::take), MAX_MESSAGE))
 }
@@ -97,6 +115,11 @@ mod tests {
         // Nested guards: the inner one reports, the outer one sees no panic.
         let outer = catch_panic(|| catch_panic(|| -> u8 { panic!("inner") }));
         assert!(outer.is_ok_and(|inner| inner.is_err_and(|e| e.ends_with(": inner"))));
+        // The test hook fires once, inside the guard.
+        force_next_panic();
+        let err = catch_panic(|| 7).unwrap_err();
+        assert!(err.ends_with(": test hook: forced panic"), "{err}");
+        assert_eq!(catch_panic(|| 7), Ok(7));
     }
 
     #[test]

@@ -273,12 +273,6 @@ pub struct EnrichStats {
     pub failed: u64,
 }
 
-#[cfg(test)]
-thread_local! {
-    /// Test hook: makes the next line's enrichment on this thread panic inside the guard.
-    static PANIC_IN_ENRICH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Enrich one line (without its terminator). `Ok(Some(bytes))` is the replacement line,
 /// `Ok(None)` means "write the original", `Err` a parse error message.
 pub fn enrich_line(line: &[u8]) -> Result<Option<Vec<u8>>, String> {
@@ -362,13 +356,7 @@ pub fn enrich_stream<R: BufRead, W: Write, E: Write>(
         let body_len = line.len() - usize::from(terminated);
         let (body, terminator) = line.split_at(body_len);
         // A bug in the analysis costs its line the triage, not the rest of the stream.
-        let outcome = crate::panic_guard::catch_panic(|| {
-            #[cfg(test)]
-            if PANIC_IN_ENRICH.with(|p| p.replace(false)) {
-                panic!("test hook: forced panic in enrich");
-            }
-            enrich_line(body)
-        });
+        let outcome = crate::panic_guard::catch_panic(|| enrich_line(body));
         match outcome {
             Ok(Ok(Some(enriched))) => {
                 stats.enriched += 1;
@@ -419,7 +407,7 @@ mod tests {
         let sample = super::super::SAMPLE_ALERT.trim_end();
         let input = format!("{sample}\n{sample}\n");
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        PANIC_IN_ENRICH.with(|p| p.set(true));
+        crate::panic_guard::force_next_panic();
         let stats =
             enrich_stream(input.as_bytes(), &mut out, &mut err, 1 << 16).expect("in memory");
         assert_eq!((stats.lines, stats.failed, stats.enriched), (2, 1, 1));
@@ -435,7 +423,7 @@ mod tests {
         assert!(
             err.starts_with(
                 "falco-triage: line 1: the analysis panicked (a bug, please report it: "
-            ) && err.contains("test hook: forced panic in enrich")
+            ) && err.contains("test hook: forced panic")
                 && err.ends_with("), passed through unchanged\n")
                 && err.lines().count() == 1,
             "{err}"

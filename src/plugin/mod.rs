@@ -152,8 +152,6 @@ impl ExtractPlugin for TriagePlugin {
 
 #[cfg(test)]
 thread_local! {
-    /// Test hook: makes the next extractor on this thread panic inside the guard.
-    pub(crate) static PANIC_IN_EXTRACTOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Test probe: the lineage of the last event analysed on this thread.
     pub(crate) static LAST_LINEAGE: std::cell::RefCell<Option<Lineage>> = const { std::cell::RefCell::new(None) };
 }
@@ -167,13 +165,7 @@ impl TriagePlugin {
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
         self.counters.field_extractions += 1;
-        let outcome = crate::panic_guard::catch_panic(|| {
-            #[cfg(test)]
-            if PANIC_IN_EXTRACTOR.with(|p| p.replace(false)) {
-                panic!("test hook: forced panic in extractor");
-            }
-            read(self.triage(req)?)
-        });
+        let outcome = crate::panic_guard::catch_panic(|| read(self.triage(req)?));
         outcome.unwrap_or_else(|message| {
             self.counters.panics_caught += 1;
             self.cache.clear();

@@ -3,7 +3,7 @@
 //! libsinsp-shaped `threads` table gives the lineage.
 
 use super::harness::{open_exit, ExecEvent as Exec, Harness, CONTAINER_ID, SHIM_ID, TRIAGE_API};
-use super::{Lineage, LAST_LINEAGE, PANIC_IN_EXTRACTOR};
+use super::{Lineage, LAST_LINEAGE};
 use crate::analysis::{self, Ancestor};
 use crate::facts::{self, DecodeLimits};
 use falco_event::events::RawEvent;
@@ -304,7 +304,7 @@ fn a_panic_in_an_extractor_is_an_error_not_an_unwind() {
     let mut h = Harness::new(c"{}", true, vec![Exec::nc(1, 300, 200).to_bytes()]);
     let e = h.next_event();
     assert!(matches!(h.field(&e, "triage.risk"), ExtractedField::U64(_)));
-    PANIC_IN_EXTRACTOR.with(|p| p.set(true));
+    crate::panic_guard::force_next_panic();
     assert!(matches!(
         h.runner.extract_field(&e, "triage.summary"),
         Some(Err(_))

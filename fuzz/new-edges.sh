@@ -1,9 +1,9 @@
 #!/bin/sh
 # Which edges the corpus inputs written after a time cover that the older inputs do not, and
 # whose code each edge is in: the innermost (inlined) frame of its address is the crate's own
-# source, the standard library's, or a dependency's. A run's `cov` counts all three alike; a
-# new edge in std (a `from_str_radix` overflow, a UTF-8 width) inlined at one more call site
-# is not a new branch of the code under test.
+# source, the standard library's, a dependency's, or unknown (no line information). A run's
+# `cov` counts them all alike; a new edge in std (a `from_str_radix` overflow, a char
+# boundary check) inlined at one more call site is not a new branch of the code under test.
 #   fuzz/new-edges.sh <target> "YYYY-mm-dd HH:MM:SS" [libFuzzer flags, e.g. -max_len=8192]
 # Build the target first (cargo +nightly fuzz build -s none <target>). An input that libFuzzer
 # reduced after that time counts as new, so the count can only overstate what is new.
@@ -18,12 +18,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/old" "$work/all" "$work/out1" "$work/out2"
 # A running fuzzer deletes the inputs it reduces: copy what is there, keeping the times.
-cp -p "fuzz/corpus/$target"/* "$work/all/" 2>/dev/null || true
+cp -pR "fuzz/corpus/$target/." "$work/all/" 2>/dev/null || true
 find "$work/all" -type f ! -newermt "$since" -exec cp {} "$work/old/" \;
 # Merge control files list, per input, the indices of the PC table entries it covers. Without
 # ASLR (setarch -R) the table's addresses are the ones in the file.
-setarch -R "$bin" -merge=1 -merge_control_file="$work/old.cov" -timeout=5 "$@" \
-    "$work/out1" "$work/old" >/dev/null 2>&1
+if [ -n "$(ls -A "$work/old")" ]; then
+    setarch -R "$bin" -merge=1 -merge_control_file="$work/old.cov" -timeout=5 "$@" \
+        "$work/out1" "$work/old" >/dev/null 2>&1
+else
+    : >"$work/old.cov" # every input is new
+fi
 setarch -R "$bin" -merge=1 -merge_control_file="$work/all.cov" -timeout=5 "$@" \
     "$work/out2" "$work/all" >/dev/null 2>&1
 # The PC table (__sancov_pcs: address, flags; 16 bytes an entry) is filled by relocations.
@@ -49,11 +53,7 @@ print(f"edges: {len(old)} before, {len(every)} after, {len(every - old)} new", f
 for i in sorted(every - old):
     print(hex(pc_of[i]))
 PY
-if [ -s "$work/pcs" ]; then
-    addr2line -a -f -i -C -e "$bin" $(cat "$work/pcs") >"$work/frames"
-else
-    : >"$work/frames"
-fi
+addr2line -a -f -i -C -e "$bin" <"$work/pcs" >"$work/frames"
 python3 - "$work/frames" "$(pwd)/" <<'PY'
 import collections, sys
 lines, root = open(sys.argv[1]).read().split("\n"), sys.argv[2]
@@ -72,6 +72,8 @@ for frames in edges:
     location = frames[0][1] if frames else "?"
     if location.startswith(root):
         kind = "crate"
+    elif location.startswith("??"):
+        kind = "unknown"  # no line information for the address
     elif "/rustc/" in location or "/library/" in location:
         kind = "std"
     else:

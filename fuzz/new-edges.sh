@@ -14,6 +14,8 @@ target=$1
 since=$2
 shift 2
 bin=fuzz/target/x86_64-unknown-linux-gnu/release/$target
+[ -x "$bin" ] || { echo "no $bin: cargo +nightly fuzz build -s none $target" >&2; exit 1; }
+[ -d "fuzz/corpus/$target" ] || { echo "no corpus fuzz/corpus/$target" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/old" "$work/all" "$work/out1" "$work/out2"
@@ -22,14 +24,17 @@ cp -pR "fuzz/corpus/$target/." "$work/all/" 2>/dev/null || true
 find "$work/all" -type f ! -newermt "$since" -exec cp {} "$work/old/" \;
 # Merge control files list, per input, the indices of the PC table entries it covers. Without
 # ASLR (setarch -R) the table's addresses are the ones in the file.
+quietly() { # libFuzzer's log only if it fails
+    "$@" >"$work/merge.log" 2>&1 || { tail -n 20 "$work/merge.log" >&2; exit 1; }
+}
 if [ -n "$(ls -A "$work/old")" ]; then
-    setarch -R "$bin" -merge=1 -merge_control_file="$work/old.cov" -timeout=5 "$@" \
-        "$work/out1" "$work/old" >/dev/null 2>&1
+    quietly setarch -R "$bin" -merge=1 -merge_control_file="$work/old.cov" -timeout=5 "$@" \
+        "$work/out1" "$work/old"
 else
     : >"$work/old.cov" # every input is new
 fi
-setarch -R "$bin" -merge=1 -merge_control_file="$work/all.cov" -timeout=5 "$@" \
-    "$work/out2" "$work/all" >/dev/null 2>&1
+quietly setarch -R "$bin" -merge=1 -merge_control_file="$work/all.cov" -timeout=5 "$@" \
+    "$work/out2" "$work/all"
 # The PC table (__sancov_pcs: address, flags; 16 bytes an entry) is filled by relocations.
 readelf -SW "$bin" | awk '$2=="__sancov_pcs"{print $4, $6}' >"$work/section"
 readelf -rW "$bin" | awk '$3=="R_X86_64_RELATIVE"{print $1, $4}' >"$work/relocs"

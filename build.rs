@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 #[path = "src/knowledge/forms.rs"]
 mod forms;
 use forms::{docker_flags, kubernetes_keys};
+#[path = "src/knowledge/checks.rs"]
+mod checks;
 #[path = "src/report/json_string.rs"]
 mod json_string;
 use json_string::push_json_string;
@@ -215,6 +217,78 @@ struct Inventions {
     strings: Vec<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CarriersFile {
+    carrier: Vec<CarrierRec>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CarrierRec {
+    programs: Vec<String>,
+    options: Vec<String>,
+    take: String,
+    #[serde(default)]
+    until: Vec<String>,
+    key: Option<String>,
+    #[serde(default)]
+    key_nocase: bool,
+    #[serde(default)]
+    prefixes: Vec<String>,
+    runs: String,
+    label: String,
+    source: String,
+}
+impl CarrierRec {
+    fn entry(&self) -> checks::CarrierEntry<'_> {
+        checks::CarrierEntry {
+            programs: &self.programs,
+            options: &self.options,
+            take: &self.take,
+            until: &self.until,
+            key: self.key.as_deref(),
+            prefixes: &self.prefixes,
+            runs: &self.runs,
+            label: &self.label,
+            source: &self.source,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WrittenPathsFile {
+    path: Vec<PathRec>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathRec {
+    #[serde(default)]
+    exact: Vec<String>,
+    #[serde(default)]
+    prefix: Vec<String>,
+    suffix: Option<String>,
+    #[serde(default)]
+    basename: Vec<String>,
+    signal: String,
+    text: String,
+    what: String,
+    source: String,
+}
+impl PathRec {
+    fn entry(&self) -> checks::PathEntry<'_> {
+        checks::PathEntry {
+            exact: &self.exact,
+            prefix: &self.prefix,
+            suffix: self.suffix.as_deref(),
+            basename: &self.basename,
+            text: &self.text,
+            what: &self.what,
+            source: &self.source,
+        }
+    }
+}
+
 /// Collects every problem so one build run reports them all.
 struct Problems(Vec<String>);
 
@@ -273,6 +347,8 @@ fn main() {
     let signals: SignalsFile = load(&dir, "signals.toml");
     let tools: ToolsFile = load(&dir, "tools.toml");
     let knobs: KnobsFile = load(&dir, "knobs.toml");
+    let carriers: CarriersFile = load(&dir, "carriers.toml");
+    let written: WrittenPathsFile = load(&dir, "written_paths.toml");
     let mut p = Problems(Vec::new());
 
     // Tactics.
@@ -575,6 +651,55 @@ fn main() {
         }
     }
 
+    // Carriers.
+    let mut claimed: HashMap<String, usize> = HashMap::new();
+    for (i, c) in carriers.carrier.iter().enumerate() {
+        let e = c.entry();
+        for problem in checks::check_carrier(&e) {
+            p.add("carriers.toml", &c.label, problem);
+        }
+        for claim in checks::carrier_claims(&e) {
+            if let Some(prev) = claimed.insert(claim.clone(), i) {
+                p.add(
+                    "carriers.toml",
+                    &c.label,
+                    format!("`{claim}` is claimed by `{}` too", carriers.carrier[prev].label),
+                );
+            }
+        }
+    }
+
+    // Written paths.
+    let signal_index: HashMap<&str, usize> = signals
+        .signal
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut claimed: HashMap<String, usize> = HashMap::new();
+    for (i, w) in written.path.iter().enumerate() {
+        let e = w.entry();
+        for problem in checks::check_path(&e) {
+            p.add("written_paths.toml", &w.what, problem);
+        }
+        if !signal_index.contains_key(w.signal.as_str()) {
+            p.add(
+                "written_paths.toml",
+                &w.what,
+                format!("unknown signal `{}` (not in signals.toml)", w.signal),
+            );
+        }
+        for claim in checks::path_claims(&e) {
+            if let Some(prev) = claimed.insert(claim.clone(), i) {
+                p.add(
+                    "written_paths.toml",
+                    &w.what,
+                    format!("`{claim}` is claimed by `{}` too", written.path[prev].what),
+                );
+            }
+        }
+    }
+
     if !p.0.is_empty() {
         panic!("knowledge data is invalid:\n  {}", p.0.join("\n  "));
     }
@@ -749,6 +874,76 @@ fn main() {
     )
     .ok();
     writeln!(w, "}}").ok();
+
+    writeln!(
+        w,
+        "/// Every carrier, in file order (carriers.toml).\npub static CARRIERS: [Carrier; {}] = [",
+        carriers.carrier.len()
+    )
+    .ok();
+    for c in &carriers.carrier {
+        let take = match c.take.as_str() {
+            "words" => format!("CarrierTake::Words(&{:?})", c.until),
+            _ => "CarrierTake::Value".to_string(),
+        };
+        let runs = match c.runs.as_str() {
+            "argv" => "CarrierRuns::Argv",
+            "comma_argv" => "CarrierRuns::CommaArgv",
+            _ => "CarrierRuns::Shell",
+        };
+        writeln!(
+            w,
+            "    Carrier {{ options: &{:?}, take: {take}, key: {:?}, key_nocase: {}, prefixes: &{:?}, runs: {runs}, label: {:?}, source: {:?} }},",
+            c.options, c.key, c.key_nocase, c.prefixes, c.label, c.source
+        )
+        .ok();
+    }
+    writeln!(w, "];").ok();
+    let mut by_program: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, c) in carriers.carrier.iter().enumerate() {
+        for prog in &c.programs {
+            by_program.entry(prog).or_default().push(i);
+        }
+    }
+    writeln!(
+        w,
+        "/// The carriers of a program basename, in file order.\npub fn carriers_of(program: &str) -> &'static [&'static Carrier] {{\n    match program {{"
+    )
+    .ok();
+    for (prog, idx) in &by_program {
+        let refs: Vec<String> = idx.iter().map(|i| format!("&CARRIERS[{i}]")).collect();
+        writeln!(
+            w,
+            "        {prog:?} => {{\n            static OF: [&Carrier; {}] = [{}];\n            &OF\n        }}",
+            refs.len(),
+            refs.join(", ")
+        )
+        .ok();
+    }
+    writeln!(w, "        _ => &[],\n    }}\n}}").ok();
+
+    writeln!(
+        w,
+        "/// Every written path, in file order (written_paths.toml).\npub static WRITTEN_PATHS: [WrittenPath; {}] = [",
+        written.path.len()
+    )
+    .ok();
+    for x in &written.path {
+        let text = match x.text.as_str() {
+            "shell" => "WrittenText::Shell",
+            "cron" => "WrittenText::Cron",
+            "cron_user" => "WrittenText::CronUser",
+            "systemd" => "WrittenText::Systemd",
+            _ => "WrittenText::None",
+        };
+        writeln!(
+            w,
+            "    WrittenPath {{ exact: &{:?}, prefix: &{:?}, suffix: {:?}, basename: &{:?}, signal: &SIGNALS[{}], text: {text}, what: {:?}, source: {:?} }},",
+            x.exact, x.prefix, x.suffix, x.basename, signal_index[x.signal.as_str()], x.what, x.source
+        )
+        .ok();
+    }
+    writeln!(w, "];").ok();
 
     // An open-addressing hash table (FNV-1a, linear probing, at most 1/4 full): a `match` on
     // hundreds of strings compiles to a chain of comparisons, and a binary search to ~9

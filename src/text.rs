@@ -68,3 +68,41 @@ mod tests {
         }
     }
 }
+
+/// Standard base64 (`+/`, or the URL alphabet `-_`), padding optional, ASCII whitespace
+/// skipped; `None` on any other byte or a dangling final character.
+pub fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
+    fn value(b: u8) -> Option<u32> {
+        Some(match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    let mut padding = false;
+    for &b in input {
+        if b.is_ascii_whitespace() {
+            continue;
+        }
+        if b == b'=' {
+            padding = true;
+            continue;
+        }
+        if padding {
+            return None;
+        }
+        acc = (acc << 6) | value(b)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (bits < 6).then_some(out)
+}

@@ -126,6 +126,9 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
         ));
     }
     detectors::run_all(&cx, &mut found);
+    if !cmd.origins.is_empty() {
+        name_carriers(&cmd, &mut found.hits);
+    }
     // Strongest first; the sort is stable, so equal weights keep detector order.
     found
         .hits
@@ -151,6 +154,41 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
         mitigations,
         notes: found.notes,
     }
+}
+
+/// Say where a finding came from when it is in a carried command line: a hit whose evidence
+/// names the program of a carried command (as a whole word) gets that command's origin
+/// (`curl .. piped into sh, in python3 -c code, os.system`). Detectors word their evidence
+/// from the commands they judge, so the program's name is how a hit is traced back; the
+/// innermost carried command that matches wins.
+fn name_carriers(cmd: &shell::CommandLine, hits: &mut [SignalHit]) {
+    for h in hits.iter_mut() {
+        let origin = cmd
+            .commands
+            .iter()
+            .rev()
+            .filter(|c| c.program().len() >= 2)
+            .find_map(|c| {
+                let o = cmd.origin_of(c)?;
+                names_word(&h.evidence, c.program()).then_some(o)
+            });
+        if let Some(o) = origin {
+            if !h.evidence.contains(o.via.as_str()) {
+                h.evidence.push_str(", ");
+                h.evidence.push_str(&o.via);
+            }
+        }
+    }
+}
+
+/// `word` occurs in `text` with no name character (`[A-Za-z0-9_.-]`) on either side.
+fn names_word(text: &str, word: &str) -> bool {
+    let name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    text.match_indices(word).any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| text.as_bytes()[j]);
+        let after = text.as_bytes().get(i + word.len()).copied();
+        !before.is_some_and(name) && !after.is_some_and(name)
+    })
 }
 
 /// Most argv (and env) entries the detectors look at. Matches the plugin's decode limit.

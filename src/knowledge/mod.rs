@@ -8,13 +8,115 @@
 //! Not here: deciding anything. Detectors in `analysis::detectors` use these tables.
 
 mod generated {
-    use super::{Mitigation, Signal, Tactic, Technique, ToolClass};
+    use super::{
+        Carrier, CarrierRuns, CarrierTake, Mitigation, Signal, Tactic, Technique, ToolClass,
+        WrittenPath, WrittenText,
+    };
     include!(concat!(env!("OUT_DIR"), "/knowledge.rs"));
 }
 pub use generated::{
-    knobs, mitigations, signals, techniques, tool_class_exact, ATTACK_VERSION, MITIGATIONS,
-    SIGNALS, TACTICS, TECHNIQUES,
+    carriers_of, knobs, mitigations, signals, techniques, tool_class_exact, ATTACK_VERSION,
+    CARRIERS, MITIGATIONS, SIGNALS, TACTICS, TECHNIQUES, WRITTEN_PATHS,
 };
+
+/// Where a program takes a command line in an option (`data/carriers.toml`).
+#[derive(Debug)]
+pub struct Carrier {
+    /// The option words (`-exec`, `--rsh`).
+    pub options: &'static [&'static str],
+    pub take: CarrierTake,
+    /// The value must start with this key and `=` (or `::=`, or a space).
+    pub key: Option<&'static str>,
+    /// Match `key` without case.
+    pub key_nocase: bool,
+    /// The value must start with one of these, which is removed.
+    pub prefixes: &'static [&'static str],
+    pub runs: CarrierRuns,
+    /// How the evidence names the carrier (`find -exec`).
+    pub label: &'static str,
+    pub source: &'static str,
+}
+
+/// How the command follows a carrier's option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CarrierTake {
+    /// The option's value (next word, `--opt=value`, `-oVALUE`).
+    Value,
+    /// The words after the option, up to one of these.
+    Words(&'static [&'static str]),
+}
+
+/// How a carrier runs the command it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CarrierRuns {
+    /// As a command line, by /bin/sh -c.
+    Shell,
+    /// As argv, directly.
+    Argv,
+    /// As comma-separated argv, directly (gcc -wrapper).
+    CommaArgv,
+}
+
+/// A file whose writing is a behaviour (`data/written_paths.toml`).
+#[derive(Debug)]
+pub struct WrittenPath {
+    pub exact: &'static [&'static str],
+    pub prefix: &'static [&'static str],
+    pub suffix: Option<&'static str>,
+    pub basename: &'static [&'static str],
+    /// What a write raises.
+    pub signal: &'static Signal,
+    /// How the file's content is run, when it is.
+    pub text: WrittenText,
+    /// What the file is, for the evidence.
+    pub what: &'static str,
+    pub source: &'static str,
+}
+
+/// How a written file's content is run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrittenText {
+    /// Not run.
+    None,
+    /// A script or shell start-up file.
+    Shell,
+    /// Crontab lines: five time fields (or `@reboot`...), then the command.
+    Cron,
+    /// System crontab lines: the time fields, a user, then the command.
+    CronUser,
+    /// A systemd unit: the `ExecStart=`-style lines.
+    Systemd,
+}
+
+/// The entry a written path matches: an exact path first, then a basename, then the longest
+/// prefix (with its suffix). Paths are matched as written (`~/.bashrc` by its basename).
+pub fn written_path(path: &str) -> Option<&'static WrittenPath> {
+    if let Some(w) = WRITTEN_PATHS.iter().find(|w| w.exact.contains(&path)) {
+        return Some(w);
+    }
+    let base = crate::text::basename(path);
+    if let Some(w) = WRITTEN_PATHS.iter().find(|w| w.basename.contains(&base)) {
+        return Some(w);
+    }
+    WRITTEN_PATHS
+        .iter()
+        .filter_map(|w| {
+            let longest = w
+                .prefix
+                .iter()
+                .filter(|x| {
+                    path.strip_prefix(**x).is_some_and(|rest| {
+                        w.suffix
+                            .is_none_or(|s| rest.ends_with(s) && rest.len() > s.len())
+                    })
+                })
+                .map(|x| x.len())
+                .max()?;
+            Some((longest, w))
+        })
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, w)| w)
+}
 
 /// What kind of program a basename is (tools.toml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -142,6 +244,8 @@ pub struct Signal {
     pub report_members: &'static str,
 }
 
+#[cfg(test)]
+mod checks;
 #[cfg(test)]
 mod forms;
 

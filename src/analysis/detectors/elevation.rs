@@ -2,12 +2,89 @@
 //! ':!/bin/sh'`, `sudo find . -exec /bin/sh`), writes to sudoers, shells started with `-p` to
 //! keep a setuid uid (`/tmp/.bash -p`, `find . -exec /bin/sh -p`), and searches for setuid
 //! binaries (`find / -perm -4000`).
+//!
+//! A shell escape is an interactive shell (no script) that another program starts: carried
+//! in its options or code (`find -exec /bin/sh`, `vim -c ':!/bin/sh'`, `awk 'BEGIN
+//! {system("/bin/sh")}'`, see `shell::carry`) or run through a wrapper (`env /bin/sh`). Under
+//! sudo (a `sudo` wrapper, or sudo or doas as the parent) it is a root shell from a narrow
+//! sudo rule; running as root for a non-root login (a setuid program) it keeps that uid;
+//! otherwise it is a way out of a restricted shell, weak on its own.
 
 use super::needles::Needles;
 use super::{
-    args, basename, is_shell, script_write_targets, writes_path, Ctx, Findings, ProgramSet,
+    args, basename, is_shell, runs_shell, script_write_targets, writes_path, Ctx, Findings,
+    ProgramSet,
 };
+use crate::analysis::shell::{Carried, SimpleCommand};
 use crate::knowledge::signals;
+
+/// A shell that reads its commands from its terminal or stdin: no script, no `-c`.
+fn interactive_shell(c: &SimpleCommand) -> bool {
+    runs_shell(c)
+        && args(c).iter().all(|a| {
+            (a.starts_with('-') || a.starts_with('+'))
+                && !(a.len() > 1 && !a.starts_with("--") && a[1..].contains('c'))
+        })
+}
+
+/// Wrappers that only elevate: `sudo sh` is sudo's own shell, not an escape.
+fn elevates_only(name: &str) -> bool {
+    matches!(name, "sudo" | "doas" | "su" | "runuser" | "pkexec")
+}
+
+/// The exec runs under sudo: sudo or doas is its parent, or the command is wrapped in sudo.
+fn under_sudo(cx: &Ctx, c: &SimpleCommand) -> bool {
+    let wrapped = |c: &SimpleCommand| c.wrappers.iter().any(|w| matches!(w.name(), "sudo" | "doas"));
+    wrapped(c)
+        || cx.commands().first().is_some_and(wrapped)
+        || cx
+            .lineage
+            .parent()
+            .is_some_and(|p| matches!(p.comm.as_str(), "sudo" | "doas"))
+}
+
+/// Running as root for a user who logged in as someone else: a setuid program (or su).
+fn elevated_uid(cx: &Ctx) -> bool {
+    cx.facts.uid == Some(0) && cx.facts.loginuid.is_some_and(|l| l != 0 && l != u32::MAX)
+}
+
+/// The shell escapes on this exec: interactive shells carried by another program or
+/// started through a wrapper.
+fn shell_escapes(cx: &Ctx, out: &mut Findings) {
+    for c in cx.commands() {
+        if !interactive_shell(c) {
+            continue;
+        }
+        let carrier = match cx.cmd.origin_of(c) {
+            Some(o) if o.carried != Carried::Written => {
+                let by = &cx.commands()[o.carrier];
+                if runs_shell(by) {
+                    continue;
+                }
+                o.via.clone()
+            }
+            Some(_) => continue,
+            None => match c.wrappers.iter().rev().find(|w| !elevates_only(w.name())) {
+                Some(w) => format!("run by {}", w.name()),
+                None => continue,
+            },
+        };
+        let shell = c.argv.first().map_or("", |a| a.as_ref());
+        if under_sudo(cx, c) {
+            out.hit(
+                signals::SUDO_SHELL_ESCAPE,
+                format!("{shell} {carrier}, under sudo"),
+            );
+        } else if elevated_uid(cx) {
+            out.hit(
+                signals::SETUID_SHELL,
+                format!("{shell} {carrier}, as root for a non-root login"),
+            );
+        } else if cx.cmd.origin_of(c).is_some() {
+            out.hit(signals::PROGRAM_SHELL_ESCAPE, format!("{shell} {carrier}"));
+        }
+    }
+}
 
 fn is_sudoers(p: &str) -> bool {
     p == "/etc/sudoers" || p.starts_with("/etc/sudoers.d/")
@@ -31,12 +108,15 @@ fn shell_arg(a: &str) -> bool {
 pub fn wants(cx: &Ctx) -> bool {
     static DASH_P: Needles = Needles::new(&["-p"]);
     cx.may_run(ProgramSet::of(&["sudo", "find"]))
+        || !cx.cmd.origins.is_empty()
+        || cx.commands().iter().any(|c| !c.wrappers.is_empty() && runs_shell(c))
         || cx.words_may_hold(&DASH_P)
         || cx.may_write()
         || cx.unsplit_script().is_some()
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
+    shell_escapes(cx, out);
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);

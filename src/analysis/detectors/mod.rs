@@ -54,6 +54,7 @@ pub mod recon;
 pub mod reverse_shell;
 pub mod test_activity;
 pub mod transfer;
+pub mod written_files;
 
 /// What a detector does with an exec.
 pub type Detect = fn(&Ctx, &mut Findings);
@@ -99,6 +100,7 @@ pub static DETECTORS: &[Detector] = &[
     detector!(container),
     detector!(package_manager),
     detector!(persistence),
+    detector!(written_files),
     detector!(permissions),
     detector!(elevation),
     detector!(kernel_module),

@@ -13,8 +13,14 @@
 //! Compound commands (`if`, `for`, `while`, `case`, `{ }`, `( )`) are flattened: their keywords
 //! are dropped and the commands inside them are listed in source order.
 //!
+//! Commands carried inside a command are read too, one level deeper, each with its
+//! [`Origin`]: a command line in an option (`find -exec`, `ssh -o ProxyCommand=`, the table
+//! in `knowledge/data/carriers.toml`, read by `carry`), the command-running calls of
+//! interpreter code (`python -c "os.system('..')"`, read by `code`), and text written into a
+//! file that runs it (`echo '..' >> ~/.bashrc`, `knowledge/data/written_paths.toml`).
+//!
 //! Not here: judging anything, expanding variables or globs, arithmetic (`$((...))` is kept
-//! as text), or interpreting `python -c` code (detectors read [`SimpleCommand::argv`] for that).
+//! as text), or running interpreter code (only its command-running calls are read).
 //! This is a robust approximation of POSIX/bash syntax for triage, not a shell: input a shell
 //! would reject (unbalanced quotes) is still read as far as it goes.
 
@@ -22,6 +28,8 @@ use crate::knowledge::ToolClass;
 use crate::text::{basename, floor_char_boundary};
 use std::borrow::Cow;
 
+mod carry;
+pub mod code;
 mod lex;
 pub(crate) use lex::is_identifier;
 mod parse;
@@ -53,6 +61,10 @@ pub const MAX_DEPTH: u8 = 8;
 pub const MAX_NESTING: usize = 24;
 /// Wrappers removed from one command.
 pub const MAX_WRAPPERS: usize = 16;
+/// Carried command lines read over one parse ([`CommandLine::origins`]); more are not read.
+pub const MAX_CARRIED: usize = 16;
+/// Bytes of one carried payload's description ([`Origin::via`]).
+pub const MAX_VIA_BYTES: usize = 160;
 
 /// A redirection operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +129,9 @@ pub struct SimpleCommand<'a> {
     pub wrappers: Vec<Wrapper<'a>>,
     /// The knowledge class of [`Self::program`], looked up once here: every detector asks.
     pub class: Option<ToolClass>,
+    /// Index in [`CommandLine::origins`] of the carried command line this command is part of
+    /// (the innermost one), or `None` for the exec's own command line and its `sh -c` text.
+    pub origin: Option<u8>,
     /// Byte offset of the basename in argv[0], found once here: every detector asks for
     /// [`Self::program`] (the parser never changes argv after building the command).
     program_at: usize,
@@ -180,18 +195,49 @@ fn text_bytes(argv: &[Arg], assignments: &[(String, String)], redirects: &[Redir
         + redirects.iter().map(|r| r.target.len()).sum::<usize>()
 }
 
+/// How a command line is carried inside another command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carried {
+    /// In an option's value or words (`find -exec`, `ssh -o ProxyCommand=`).
+    Option,
+    /// In interpreter code (`python3 -c "os.system('..')"`).
+    Code,
+    /// Written into a file that runs it (`echo '..' >> ~/.bashrc`, a crontab line).
+    Written,
+}
+
+/// Where a carried command line came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub carried: Carried,
+    /// How the evidence names the carrier, a phrase that follows a finding (`run by find
+    /// -exec`, `in python3 -c code, os.system`, `written into /root/.bashrc`): raw text, at
+    /// most [`MAX_VIA_BYTES`]; escape when echoing.
+    pub via: String,
+    /// Index in [`CommandLine::commands`] of the command that carries it.
+    pub carrier: usize,
+}
+
 /// The parsed exec.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommandLine<'a> {
     /// Every simple command in execution order, the exec itself (unwrapped) first; never
     /// empty. Commands of a substitution come before the command whose words hold it (they
-    /// run first); the commands of a `sh -c` string come right after that `sh`.
+    /// run first); the commands of a `sh -c` string, and those a command carries, come right
+    /// after that command.
     pub commands: Vec<SimpleCommand<'a>>,
+    /// The carried command lines, in the order they were found (at most [`MAX_CARRIED`]).
+    pub origins: Vec<Origin>,
     /// A limit (bytes, commands, nesting) cut the parse short.
     pub truncated: bool,
 }
 
 impl<'a> CommandLine<'a> {
+    /// Where `c` came from, when it is carried.
+    pub fn origin_of(&self, c: &SimpleCommand) -> Option<&Origin> {
+        self.origins.get(usize::from(c.origin?))
+    }
+
     /// Bytes of text all commands hold: what [`MAX_TOTAL_WORD_BYTES`] bounds.
     pub fn text_bytes(&self) -> usize {
         self.commands.iter().map(SimpleCommand::text_bytes).sum()
@@ -228,10 +274,12 @@ pub fn parse_exec(argv: &[String]) -> CommandLine<'_> {
         parse::Ctx {
             depth: 0,
             in_subst: false,
+            origin: None,
         },
     );
     CommandLine {
         commands: parser.out,
+        origins: parser.origins,
         truncated: parser.truncated,
     }
 }

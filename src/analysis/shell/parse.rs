@@ -8,9 +8,11 @@
 
 use super::lex::{next_token, redirect_target, Op, RedirKind, Script, Token, Word};
 use super::wrappers::{unwrap, Unwrapped};
+use super::carry::{carried, Payload, Runs};
 use super::{
-    text_bytes, Arg, Joiner, Redirect, RedirectOp, SimpleCommand, MAX_COMMANDS, MAX_DEPTH,
-    MAX_NESTING, MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES, MAX_TOTAL_WORD_BYTES,
+    text_bytes, Arg, Joiner, Origin, Redirect, RedirectOp, SimpleCommand, MAX_CARRIED,
+    MAX_COMMANDS, MAX_DEPTH, MAX_NESTING, MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES,
+    MAX_TOTAL_WORD_BYTES,
 };
 use crate::text::basename;
 
@@ -19,6 +21,8 @@ use crate::text::basename;
 pub(super) struct Ctx {
     pub depth: u8,
     pub in_subst: bool,
+    /// The carried command line these commands are part of ([`super::CommandLine::origins`]).
+    pub origin: Option<u8>,
 }
 
 /// What ends a command list.
@@ -33,6 +37,7 @@ pub(super) enum ListEnd {
 /// The output and the budgets of one [`super::parse_exec`] call.
 pub(super) struct Parser<'a> {
     pub out: Vec<SimpleCommand<'a>>,
+    pub origins: Vec<Origin>,
     pub truncated: bool,
     /// The command limit was hit: every loop unwinds.
     stop: bool,
@@ -45,6 +50,7 @@ impl<'a> Parser<'a> {
     pub fn new() -> Self {
         Parser {
             out: Vec::new(),
+            origins: Vec::new(),
             truncated: false,
             stop: false,
             nesting: 0,
@@ -137,6 +143,12 @@ impl<'a> Parser<'a> {
         }
         let program_at = argv.first().map_or(0, |p| p.len() - basename(p).len());
         let class = crate::knowledge::class_of(argv.first().map_or("", |p| &p[program_at..]));
+        // Read before the command moves into `out`; a `tee` reads its pipe source there.
+        let payloads = if ctx.depth < MAX_DEPTH {
+            carried(&argv, &redirects, self.pipe_source(joiner, ctx))
+        } else {
+            Vec::new()
+        };
         self.out.push(SimpleCommand {
             class,
             program_at,
@@ -147,13 +159,59 @@ impl<'a> Parser<'a> {
             depth: ctx.depth,
             in_substitution: ctx.in_subst,
             wrappers,
+            origin: ctx.origin,
         });
+        let carrier = self.out.len() - 1;
         let inner = Ctx {
             depth: ctx.depth.saturating_add(1),
-            in_subst: ctx.in_subst,
+            ..ctx
         };
         for text in scripts {
             self.parse_script(text.as_bytes(), inner);
+        }
+        for payload in payloads {
+            self.run_payload(payload, carrier, inner);
+        }
+    }
+
+    /// The command a command joined by a pipe reads from: the last one emitted at the same
+    /// depth and substitution level (see [`super::CommandLine::pipe_source`]).
+    fn pipe_source(&self, joiner: Joiner, ctx: Ctx) -> Option<&SimpleCommand<'a>> {
+        if joiner != Joiner::Pipe {
+            return None;
+        }
+        self.out
+            .iter()
+            .rev()
+            .find(|c| c.depth == ctx.depth && c.in_substitution == ctx.in_subst)
+    }
+
+    /// Parse one carried command line one level deeper, marked with its origin.
+    fn run_payload(&mut self, payload: Payload, carrier: usize, inner: Ctx) {
+        if self.stop {
+            return;
+        }
+        if self.origins.len() >= MAX_CARRIED {
+            self.truncated = true;
+            return;
+        }
+        let index = self.origins.len() as u8;
+        self.origins.push(Origin {
+            carried: payload.carried,
+            via: payload.via,
+            carrier,
+        });
+        let ctx = Ctx {
+            origin: Some(index),
+            ..inner
+        };
+        match payload.runs {
+            Runs::Shell(text) => self.parse_script(text.as_bytes(), ctx),
+            Runs::Argv(words) if !words.is_empty() => {
+                let argv = words.into_iter().map(Arg::Owned).collect();
+                self.emit(argv, Vec::new(), Vec::new(), Joiner::Sequence, ctx);
+            }
+            Runs::Argv(_) => {}
         }
     }
 }

@@ -1,0 +1,192 @@
+//! The checks of the carrier and written-path tables (`data/carriers.toml`,
+//! `data/written_paths.toml`). Shared by build.rs (`#[path]`-included: a bad entry fails the
+//! build) and the knowledge tests (which show each check rejecting a bad entry). No crate
+//! dependencies: build.rs compiles this file on its own.
+
+/// One `[[carrier]]` entry as written in the data.
+#[derive(Debug, Clone, Default)]
+pub struct CarrierEntry<'a> {
+    pub programs: &'a [String],
+    pub options: &'a [String],
+    pub take: &'a str,
+    pub until: &'a [String],
+    pub key: Option<&'a str>,
+    pub prefixes: &'a [String],
+    pub runs: &'a str,
+    pub label: &'a str,
+    pub source: &'a str,
+}
+
+/// What `take` may be.
+pub const TAKES: &[&str] = &["value", "words"];
+/// What `runs` may be.
+pub const RUNS: &[&str] = &["shell", "argv", "comma_argv"];
+
+fn is_basename(n: &str) -> bool {
+    !n.is_empty()
+        && !n.contains('/')
+        && !n
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace())
+}
+
+fn has_source(s: &str) -> bool {
+    s.contains("https://")
+}
+
+/// Problems with one carrier entry; empty when it is sound.
+pub fn check_carrier(e: &CarrierEntry) -> Vec<String> {
+    let mut p = Vec::new();
+    if e.programs.is_empty() {
+        p.push("no programs".to_string());
+    }
+    for n in e.programs {
+        if !is_basename(n) {
+            p.push(format!("program `{n}` is not a lowercase basename"));
+        }
+    }
+    if e.options.is_empty() {
+        p.push("no options".to_string());
+    }
+    for o in e.options {
+        if o.len() < 2 || !o.starts_with('-') || o.bytes().any(|b| b.is_ascii_whitespace()) {
+            p.push(format!("option `{o}` can never match an option word"));
+        }
+    }
+    if !TAKES.contains(&e.take) {
+        p.push(format!("take `{}` is not one of {TAKES:?}", e.take));
+    }
+    if !RUNS.contains(&e.runs) {
+        p.push(format!("runs `{}` is not one of {RUNS:?}", e.runs));
+    }
+    match e.take {
+        "words" => {
+            if e.until.is_empty() {
+                p.push("take = \"words\" needs `until` (the words that end the command)".into());
+            }
+            if e.key.is_some() || !e.prefixes.is_empty() {
+                p.push("`key` and `prefixes` apply to take = \"value\" only".into());
+            }
+            if e.runs == "comma_argv" {
+                p.push("runs = \"comma_argv\" needs take = \"value\"".into());
+            }
+        }
+        "value" if !e.until.is_empty() => {
+            p.push("`until` applies to take = \"words\" only".into());
+        }
+        _ => {}
+    }
+    for u in e.until {
+        if u.is_empty() {
+            p.push("an empty `until` word ends nothing".into());
+        }
+    }
+    if let Some(k) = e.key {
+        if k.is_empty() || k.contains('=') || k.bytes().any(|b| b.is_ascii_whitespace()) {
+            p.push(format!(
+                "key `{k}` can never match (empty, or holds `=` or a space, which end a key)"
+            ));
+        }
+        if !e.prefixes.is_empty() {
+            p.push("both `key` and `prefixes`: a value cannot start with both".into());
+        }
+    }
+    for x in e.prefixes {
+        if x.is_empty() {
+            p.push("an empty prefix matches every value".into());
+        }
+    }
+    if e.label.trim().is_empty() {
+        p.push("empty label".into());
+    }
+    if !has_source(e.source) {
+        p.push("source must cite a https:// reference".into());
+    }
+    p
+}
+
+/// The words that identify a carrier: each program, option and key or prefix. Two entries
+/// sharing one would both claim the same command.
+pub fn carrier_claims(e: &CarrierEntry) -> Vec<String> {
+    let mut out = Vec::new();
+    let tails: Vec<String> = match (e.key, e.prefixes) {
+        (Some(k), _) => vec![format!("key {}", k.to_ascii_lowercase())],
+        (None, []) => vec![String::new()],
+        (None, ps) => ps.iter().map(|x| format!("prefix {x}")).collect(),
+    };
+    for prog in e.programs {
+        for o in e.options {
+            for t in &tails {
+                out.push(format!("{prog} {o} {t}"));
+            }
+        }
+    }
+    out
+}
+
+/// One `[[path]]` entry as written in the data.
+#[derive(Debug, Clone, Default)]
+pub struct PathEntry<'a> {
+    pub exact: &'a [String],
+    pub prefix: &'a [String],
+    pub suffix: Option<&'a str>,
+    pub basename: &'a [String],
+    pub text: &'a str,
+    pub what: &'a str,
+    pub source: &'a str,
+}
+
+/// What `text` may be.
+pub const TEXTS: &[&str] = &["none", "shell", "cron", "cron_user", "systemd"];
+
+/// Problems with one written-path entry (the signal is checked by build.rs against the
+/// signal ids); empty when it is sound.
+pub fn check_path(e: &PathEntry) -> Vec<String> {
+    let mut p = Vec::new();
+    if e.exact.is_empty() && e.prefix.is_empty() && e.basename.is_empty() {
+        p.push("matches nothing: give `exact`, `prefix` or `basename`".into());
+    }
+    if e.suffix.is_some() && e.prefix.is_empty() {
+        p.push("`suffix` applies to a `prefix` only".into());
+    }
+    if e.suffix.is_some_and(str::is_empty) {
+        p.push("an empty suffix".into());
+    }
+    for x in e.exact.iter().chain(e.prefix) {
+        if !x.starts_with('/') || x.len() < 2 {
+            p.push(format!("`{x}` is not an absolute path: written paths are matched as given"));
+        }
+    }
+    for x in e.exact {
+        if x.ends_with('/') {
+            p.push(format!("exact path `{x}` ends with `/`: a file is never written there"));
+        }
+    }
+    for b in e.basename {
+        if b.is_empty() || b.contains('/') {
+            p.push(format!("basename `{b}` is empty or holds `/`"));
+        }
+    }
+    if !TEXTS.contains(&e.text) {
+        p.push(format!("text `{}` is not one of {TEXTS:?}", e.text));
+    }
+    if e.what.trim().is_empty() {
+        p.push("empty `what`".into());
+    }
+    if !has_source(e.source) {
+        p.push("source must cite a https:// reference".into());
+    }
+    p
+}
+
+/// The patterns an entry claims (`exact /etc/profile`, `prefix /proc/ /mem`): two entries
+/// claiming the same would disagree on what a write means.
+pub fn path_claims(e: &PathEntry) -> Vec<String> {
+    let suffix = e.suffix.unwrap_or("");
+    e.exact
+        .iter()
+        .map(|x| format!("exact {x}"))
+        .chain(e.prefix.iter().map(|x| format!("prefix {x} {suffix}")))
+        .chain(e.basename.iter().map(|x| format!("basename {x}")))
+        .collect()
+}

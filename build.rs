@@ -663,7 +663,10 @@ fn main() {
                 p.add(
                     "carriers.toml",
                     &c.label,
-                    format!("`{claim}` is claimed by `{}` too", carriers.carrier[prev].label),
+                    format!(
+                        "`{claim}` is claimed by `{}` too",
+                        carriers.carrier[prev].label
+                    ),
                 );
             }
         }

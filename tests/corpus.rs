@@ -74,6 +74,13 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1033",
     "T1082",
     "T1547.006",
+    "T1546.004",
+    "T1543.002",
+    "T1556.003",
+    "T1562.001",
+    "T1562.006",
+    "T1529",
+    "T1055.009",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
@@ -116,6 +123,10 @@ struct Scenario {
     env: Vec<String>,
     cwd: Option<String>,
     res: Option<i64>,
+    /// The risk must reach this (reverse shells and downloads piped into a shell: 80).
+    min_risk: Option<u8>,
+    /// The summary must contain this (where a carried command came from).
+    summary_has: Option<String>,
     note: String,
 }
 
@@ -431,6 +442,15 @@ fn analysis_meets_quality_bar() {
                 (!v.test_activity).then(|| "test activity not recognised".to_string())
             }
         };
+        let mut why = why;
+        if let Some(min) = s.min_risk.filter(|m| v.risk < *m) {
+            why.get_or_insert_with(|| format!("risk below its min_risk {min}"));
+        }
+        if let Some(want) = &s.summary_has {
+            if !summary_of(s, &v).contains(want.as_str()) {
+                why.get_or_insert_with(|| format!("summary lacks {want:?}"));
+            }
+        }
         if let Some(why) = why {
             let mut line = String::new();
             let _ = write!(

@@ -158,7 +158,8 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
 
 /// Say where a finding came from when it is in a carried command line: a hit whose evidence
 /// names the program of a carried command (as a whole word) gets that command's origin
-/// (`curl .. piped into sh, in python3 -c code, os.system`). Detectors word their evidence
+/// (`curl .. piped into sh, in python3 -c code, os.system`), unless it names the carrier's
+/// own program too. Detectors word their evidence
 /// from the commands they judge, so the program's name is how a hit is traced back; the
 /// innermost carried command that matches wins.
 fn name_carriers(cmd: &shell::CommandLine, hits: &mut [SignalHit]) {
@@ -170,7 +171,11 @@ fn name_carriers(cmd: &shell::CommandLine, hits: &mut [SignalHit]) {
             .filter(|c| c.program().len() >= 2)
             .find_map(|c| {
                 let o = cmd.origin_of(c)?;
-                names_word(&h.evidence, c.program()).then_some(o)
+                // Evidence that names the carrier's own program is about the carrier
+                // (`rsync -e 'ssh ..' src host:dst` is a transfer by rsync).
+                let carrier = cmd.commands.get(o.carrier)?.program();
+                (names_word(&h.evidence, c.program()) && !names_word(&h.evidence, carrier))
+                    .then_some(o)
             });
         if let Some(o) = origin {
             if !h.evidence.contains(o.via.as_str()) {

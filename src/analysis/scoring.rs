@@ -86,6 +86,7 @@ fn dual_use(s: &'static crate::knowledge::Signal) -> bool {
         k::RECON_COMMAND,
         k::NETWORK_TOOL_IN_CONTAINER,
         k::PROXY_ENV_TRANSFER,
+        k::EGRESS_FILE_TRANSFER,
     ]
     .iter()
     .any(|x| std::ptr::eq(*x, s))

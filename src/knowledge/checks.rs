@@ -154,12 +154,16 @@ pub fn check_path(e: &PathEntry) -> Vec<String> {
     }
     for x in e.exact.iter().chain(e.prefix) {
         if !x.starts_with('/') || x.len() < 2 {
-            p.push(format!("`{x}` is not an absolute path: written paths are matched as given"));
+            p.push(format!(
+                "`{x}` is not an absolute path: written paths are matched as given"
+            ));
         }
     }
     for x in e.exact {
         if x.ends_with('/') {
-            p.push(format!("exact path `{x}` ends with `/`: a file is never written there"));
+            p.push(format!(
+                "exact path `{x}` ends with `/`: a file is never written there"
+            ));
         }
     }
     for b in e.basename {

@@ -15,7 +15,7 @@ use super::{
     args, basename, is_shell, runs_shell, script_write_targets, writes_path, Ctx, Findings,
     ProgramSet,
 };
-use crate::analysis::shell::{Carried, SimpleCommand};
+use crate::analysis::shell::{Carried, Joiner, SimpleCommand};
 use crate::knowledge::signals;
 
 /// A shell that reads its commands from its terminal or stdin: no script, no `-c`.
@@ -34,7 +34,11 @@ fn elevates_only(name: &str) -> bool {
 
 /// The exec runs under sudo: sudo or doas is its parent, or the command is wrapped in sudo.
 fn under_sudo(cx: &Ctx, c: &SimpleCommand) -> bool {
-    let wrapped = |c: &SimpleCommand| c.wrappers.iter().any(|w| matches!(w.name(), "sudo" | "doas"));
+    let wrapped = |c: &SimpleCommand| {
+        c.wrappers
+            .iter()
+            .any(|w| matches!(w.name(), "sudo" | "doas"))
+    };
     wrapped(c)
         || cx.commands().first().is_some_and(wrapped)
         || cx
@@ -52,11 +56,13 @@ fn elevated_uid(cx: &Ctx) -> bool {
 /// started through a wrapper.
 fn shell_escapes(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
-        if !interactive_shell(c) {
+        // A shell reading a pipe runs what it is sent (download_exec's), not a terminal.
+        if !interactive_shell(c) || c.joiner == Joiner::Pipe {
             continue;
         }
         let carrier = match cx.cmd.origin_of(c) {
-            Some(o) if o.carried != Carried::Written => {
+            // A shell opened in a container, or text written for later, is not an escape.
+            Some(o) if matches!(o.carried, Carried::Option | Carried::Code) => {
                 let by = &cx.commands()[o.carrier];
                 if runs_shell(by) {
                     continue;
@@ -109,7 +115,10 @@ pub fn wants(cx: &Ctx) -> bool {
     static DASH_P: Needles = Needles::new(&["-p"]);
     cx.may_run(ProgramSet::of(&["sudo", "find"]))
         || !cx.cmd.origins.is_empty()
-        || cx.commands().iter().any(|c| !c.wrappers.is_empty() && runs_shell(c))
+        || cx
+            .commands()
+            .iter()
+            .any(|c| !c.wrappers.is_empty() && runs_shell(c))
         || cx.words_may_hold(&DASH_P)
         || cx.may_write()
         || cx.unsplit_script().is_some()

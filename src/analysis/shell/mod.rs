@@ -204,6 +204,8 @@ pub enum Carried {
     Code,
     /// Written into a file that runs it (`echo '..' >> ~/.bashrc`, a crontab line).
     Written,
+    /// Run in a container by its CLI (`docker exec web CMD`, `kubectl exec POD -- CMD`).
+    Container,
 }
 
 /// Where a carried command line came from.

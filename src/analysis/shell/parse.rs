@@ -6,9 +6,9 @@
 //! braces only separate commands. That keeps every command visible in source order at a cost
 //! of one pass and no stack.
 
+use super::carry::{carried, Payload, Runs};
 use super::lex::{next_token, redirect_target, Op, RedirKind, Script, Token, Word};
 use super::wrappers::{unwrap, Unwrapped};
-use super::carry::{carried, Payload, Runs};
 use super::{
     text_bytes, Arg, Joiner, Origin, Redirect, RedirectOp, SimpleCommand, MAX_CARRIED,
     MAX_COMMANDS, MAX_DEPTH, MAX_NESTING, MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES,

@@ -28,9 +28,11 @@ fn parsed(argv: &[String]) -> CommandLine<'static> {
         in_substitution: c.in_substitution,
         class: c.class,
         program_at: c.program_at,
+        origin: c.origin,
     });
     CommandLine {
         commands: commands.collect(),
+        origins: line.origins,
         truncated: line.truncated,
     }
 }

@@ -31,44 +31,6 @@ pub(crate) fn floor_char_boundary(s: &str, max: usize) -> usize {
     cut
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cuts_before_a_split_character() {
-        assert_eq!(floor_char_boundary("abc", 10), 3);
-        assert_eq!(floor_char_boundary("abc", 2), 2);
-        // "é" is two bytes: a cut after its first byte backs off before it.
-        assert_eq!(floor_char_boundary("aé", 2), 1);
-        assert_eq!(floor_char_boundary("\u{fffd}", 2), 0);
-        assert_eq!(floor_char_boundary("", 0), 0);
-    }
-
-    #[test]
-    fn basename_is_agrees_with_basename() {
-        let paths = [
-            "/usr/bin/event-generator",
-            "event-generator",
-            "/bin/xevent-generator",
-            "/event-generator/x",
-            "/a/",
-            "",
-            "/",
-            "é/event-generator",
-        ];
-        for path in paths {
-            for name in ["event-generator", "", "x"] {
-                assert_eq!(
-                    basename_is(path, name),
-                    basename(path) == name,
-                    "{path:?} {name:?}"
-                );
-            }
-        }
-    }
-}
-
 /// Standard base64 (`+/`, or the URL alphabet `-_`), padding optional, ASCII whitespace
 /// skipped; `None` on any other byte or a dangling final character.
 pub fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
@@ -105,4 +67,54 @@ pub fn decode_base64(input: &[u8]) -> Option<Vec<u8>> {
         }
     }
     (bits < 6).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_before_a_split_character() {
+        assert_eq!(floor_char_boundary("abc", 10), 3);
+        assert_eq!(floor_char_boundary("abc", 2), 2);
+        // "é" is two bytes: a cut after its first byte backs off before it.
+        assert_eq!(floor_char_boundary("aé", 2), 1);
+        assert_eq!(floor_char_boundary("\u{fffd}", 2), 0);
+        assert_eq!(floor_char_boundary("", 0), 0);
+    }
+
+    #[test]
+    fn basename_is_agrees_with_basename() {
+        let paths = [
+            "/usr/bin/event-generator",
+            "event-generator",
+            "/bin/xevent-generator",
+            "/event-generator/x",
+            "/a/",
+            "",
+            "/",
+            "é/event-generator",
+        ];
+        for path in paths {
+            for name in ["event-generator", "", "x"] {
+                assert_eq!(
+                    basename_is(path, name),
+                    basename(path) == name,
+                    "{path:?} {name:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn base64_decodes_both_alphabets_and_rejects_garbage() {
+        use super::decode_base64;
+        assert_eq!(decode_base64(b"aWQ=").as_deref(), Some(&b"id"[..]));
+        assert_eq!(decode_base64(b"aWQ").as_deref(), Some(&b"id"[..]));
+        assert_eq!(decode_base64(b"Y3Vy bCB4").as_deref(), Some(&b"curl x"[..]));
+        assert_eq!(decode_base64(b"-_8=").as_deref(), Some(&[0xfb, 0xff][..]));
+        assert_eq!(decode_base64(b"a*b="), None);
+        assert_eq!(decode_base64(b"a"), None);
+        assert_eq!(decode_base64(b"aW=Q"), None);
+    }
 }

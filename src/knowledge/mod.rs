@@ -254,6 +254,257 @@ mod tests {
     use super::forms::{docker_flags, kubernetes_keys};
     use super::*;
 
+    fn strings(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    /// build.rs runs these checks on carriers.toml; each rejects the bad entry it is for.
+    #[test]
+    fn the_carrier_checks_reject_bad_entries() {
+        use checks::{carrier_claims, check_carrier, CarrierEntry};
+        let (find, exec, until) = (strings(&["find"]), strings(&["-exec"]), strings(&[";"]));
+        let good = CarrierEntry {
+            programs: &find,
+            options: &exec,
+            take: "words",
+            until: &until,
+            key: None,
+            prefixes: &[],
+            runs: "argv",
+            label: "find -exec",
+            source: "https://man7.org/linux/man-pages/man1/find.1.html",
+        };
+        assert_eq!(check_carrier(&good), Vec::<String>::new());
+        let rejects = |e: CarrierEntry, what: &str| {
+            let p = check_carrier(&e);
+            assert!(p.iter().any(|x| x.contains(what)), "{what}: {p:?}");
+        };
+        let (upper, none, bare, empty) = (
+            strings(&["Find"]),
+            strings(&[]),
+            strings(&["exec"]),
+            strings(&[""]),
+        );
+        rejects(
+            CarrierEntry {
+                programs: &none,
+                ..good.clone()
+            },
+            "no programs",
+        );
+        rejects(
+            CarrierEntry {
+                programs: &upper,
+                ..good.clone()
+            },
+            "lowercase basename",
+        );
+        rejects(
+            CarrierEntry {
+                options: &none,
+                ..good.clone()
+            },
+            "no options",
+        );
+        rejects(
+            CarrierEntry {
+                options: &bare,
+                ..good.clone()
+            },
+            "can never match an option",
+        );
+        rejects(
+            CarrierEntry {
+                take: "rest",
+                ..good.clone()
+            },
+            "take `rest`",
+        );
+        rejects(
+            CarrierEntry {
+                runs: "eval",
+                ..good.clone()
+            },
+            "runs `eval`",
+        );
+        rejects(
+            CarrierEntry {
+                until: &none,
+                ..good.clone()
+            },
+            "needs `until`",
+        );
+        rejects(
+            CarrierEntry {
+                until: &empty,
+                ..good.clone()
+            },
+            "empty `until`",
+        );
+        rejects(
+            CarrierEntry {
+                key: Some("k"),
+                ..good.clone()
+            },
+            "take = \"value\" only",
+        );
+        rejects(
+            CarrierEntry {
+                runs: "comma_argv",
+                ..good.clone()
+            },
+            "comma_argv",
+        );
+        let value = CarrierEntry {
+            take: "value",
+            until: &[],
+            runs: "shell",
+            ..good.clone()
+        };
+        assert_eq!(check_carrier(&value), Vec::<String>::new());
+        rejects(
+            CarrierEntry {
+                until: &until,
+                ..value.clone()
+            },
+            "`until` applies",
+        );
+        rejects(
+            CarrierEntry {
+                key: Some("Proxy=Command"),
+                ..value.clone()
+            },
+            "can never match",
+        );
+        rejects(
+            CarrierEntry {
+                key: Some("k"),
+                prefixes: &bare,
+                ..value.clone()
+            },
+            "both",
+        );
+        rejects(
+            CarrierEntry {
+                prefixes: &empty,
+                ..value.clone()
+            },
+            "empty prefix",
+        );
+        rejects(
+            CarrierEntry {
+                label: " ",
+                ..value.clone()
+            },
+            "empty label",
+        );
+        rejects(
+            CarrierEntry {
+                source: "the man page",
+                ..value.clone()
+            },
+            "https://",
+        );
+        // Two entries claiming one option of one program.
+        assert_eq!(carrier_claims(&good), ["find -exec "]);
+    }
+
+    /// build.rs runs these checks on written_paths.toml.
+    #[test]
+    fn the_written_path_checks_reject_bad_entries() {
+        use checks::{check_path, path_claims, PathEntry};
+        let (exact, relative, dir) = (
+            strings(&["/etc/profile"]),
+            strings(&["etc/x"]),
+            strings(&["/etc/x/"]),
+        );
+        let good = PathEntry {
+            exact: &exact,
+            prefix: &[],
+            suffix: None,
+            basename: &[],
+            text: "shell",
+            what: "a start-up file",
+            source: "https://attack.mitre.org/techniques/T1546/004/",
+        };
+        assert_eq!(check_path(&good), Vec::<String>::new());
+        let rejects = |e: PathEntry, what: &str| {
+            let p = check_path(&e);
+            assert!(p.iter().any(|x| x.contains(what)), "{what}: {p:?}");
+        };
+        rejects(
+            PathEntry {
+                exact: &[],
+                ..good.clone()
+            },
+            "matches nothing",
+        );
+        rejects(
+            PathEntry {
+                suffix: Some("/mem"),
+                ..good.clone()
+            },
+            "`suffix` applies",
+        );
+        rejects(
+            PathEntry {
+                exact: &relative,
+                ..good.clone()
+            },
+            "not an absolute path",
+        );
+        rejects(
+            PathEntry {
+                exact: &dir,
+                ..good.clone()
+            },
+            "ends with `/`",
+        );
+        rejects(
+            PathEntry {
+                exact: &[],
+                basename: &relative,
+                ..good.clone()
+            },
+            "holds `/`",
+        );
+        rejects(
+            PathEntry {
+                text: "python",
+                ..good.clone()
+            },
+            "text `python`",
+        );
+        rejects(
+            PathEntry {
+                what: "",
+                ..good.clone()
+            },
+            "empty `what`",
+        );
+        rejects(
+            PathEntry {
+                source: "",
+                ..good.clone()
+            },
+            "https://",
+        );
+        assert_eq!(path_claims(&good), ["exact /etc/profile"]);
+    }
+
+    #[test]
+    fn written_paths_match_exact_then_basename_then_longest_prefix() {
+        let what = |p: &str| written_path(p).map(|w| w.what);
+        assert_eq!(what("/etc/crontab"), Some("a system cron table"));
+        assert_eq!(what("/etc/cron.d/job"), Some("a system cron table"));
+        assert_eq!(what("/etc/cron.daily/job"), Some("a script cron runs"));
+        assert_eq!(what("~/.bashrc"), Some("a shell start-up file"));
+        assert_eq!(what("/proc/123/mem"), Some("another process's memory"));
+        assert_eq!(what("/proc/mem"), None);
+        assert_eq!(what("/proc/123/maps"), None);
+        assert_eq!(what("/etc/hosts"), None);
+    }
+
     #[test]
     fn every_docker_flag_in_mitigations_is_real() {
         let mut seen = 0;

@@ -86,7 +86,8 @@ fn shell_escapes(cx: &Ctx, out: &mut Findings) {
                 signals::SETUID_SHELL,
                 format!("{shell} {carrier}, as root for a non-root login"),
             );
-        } else if cx.cmd.origin_of(c).is_some() {
+        } else if cx.cmd.origin_of(c).is_some() && !args(c).iter().any(|a| a == "-p") {
+            // `sh -p` is setuid_shell's, below.
             out.hit(signals::PROGRAM_SHELL_ESCAPE, format!("{shell} {carrier}"));
         }
     }

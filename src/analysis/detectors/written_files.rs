@@ -37,7 +37,7 @@ fn targets<'c>(c: &'c SimpleCommand) -> Vec<&'c str> {
     let operands = || a.iter().filter(|x| !x.starts_with('-')).map(|x| &**x);
     match c.program() {
         "tee" | "truncate" => out.extend(operands()),
-        "cp" | "mv" | "install" | "ln" | "rsync" => out.extend(operands().last()),
+        "cp" | "mv" | "install" | "ln" | "rsync" => out.extend(operands().next_back()),
         "dd" => out.extend(a.iter().filter_map(|x| x.strip_prefix("of="))),
         "sed" | "perl" if a.iter().any(|x| x.starts_with("-i")) => out.extend(operands()),
         _ => {}

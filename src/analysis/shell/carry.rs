@@ -235,14 +235,8 @@ fn in_container(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) {
             let Some(dashes) = args.iter().position(|a| a == "--") else {
                 return;
             };
-            let pod = args[1..dashes]
-                .iter()
-                .enumerate()
-                .find(|(k, a)| {
-                    !a.starts_with('-')
-                        && !(*k > 0 && KUBECTL_EXEC_VALUES.contains(&args[*k].as_ref()))
-                })
-                .map_or("?", |(_, a)| a.as_ref());
+            let at = skip_options(args, 1, KUBECTL_EXEC_VALUES);
+            let pod = args[..dashes].get(at).map_or("?", |a| a.as_ref());
             let rest = &args[dashes + 1..];
             if !rest.is_empty() {
                 out.push(Payload::new(

@@ -5,7 +5,7 @@
 
 use super::needles::Needles;
 use super::{args, ClassSet, Ctx, Findings};
-use crate::analysis::shell::SimpleCommand;
+use crate::analysis::shell::code::inline_code;
 use crate::knowledge::{signals, ToolClass};
 
 static SOCKET: Needles = Needles::ignore_ascii_case(&[
@@ -101,9 +101,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if c.class != Some(ToolClass::Interpreter) {
             continue;
         }
-        let Some(code) = inline_code(c) else { continue };
+        let Some(code) = inline_code(p, args(c)) else {
+            continue;
+        };
         let has = |set: &Needles| set.any_in(code);
-        if (has(&SOCKET) && has(&SHELL_EXEC)) || has(&SHELL_COMMANDS) {
+        // Code whose command-running calls were read (`os.system('nc -e ..')`) has its
+        // commands judged as commands; the keyword test is for the calls not read.
+        if (has(&SOCKET) && has(&SHELL_EXEC)) || (!c.holds_commands && has(&SHELL_COMMANDS)) {
             let signal = if p.starts_with("python") {
                 signals::PYTHON_REVERSE_SHELL
             } else {
@@ -133,40 +137,6 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             );
         }
     }
-}
-
-/// The inline program text of an interpreter invocation.
-fn inline_code<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
-    let p = c.program();
-    let a = args(c);
-    if p.ends_with("awk") {
-        return a.iter().find(|x| !x.starts_with('-')).map(|a| &**a);
-    }
-    let opts: &[&str] = if p.starts_with("python") {
-        &["-c"]
-    } else if p.starts_with("php") {
-        &["-r"]
-    } else if p.starts_with("node") {
-        &["-e", "--eval", "-p", "--print"]
-    } else {
-        &["-e", "-E"]
-    };
-    for (i, x) in a.iter().enumerate() {
-        if opts.contains(&x.as_ref()) {
-            return a.get(i + 1).map(|a| &**a);
-        }
-        // perl/ruby clusters such as `-MIO -e` are separate; `-ne`, `-pe` end in e.
-        if !p.starts_with("python")
-            && x.len() > 2
-            && x.starts_with('-')
-            && !x.starts_with("--")
-            && x.ends_with('e')
-            && x[1..].bytes().all(|b| b.is_ascii_alphabetic())
-        {
-            return a.get(i + 1).map(|a| &**a);
-        }
-    }
-    None
 }
 
 /// ` to HOST:PORT` when the code holds a quoted address followed by a port.

@@ -47,7 +47,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if c.class == Some(ToolClass::Miner) {
             out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
         }
-        if !markers {
+        // Words holding commands are judged as those commands.
+        if !markers || c.holds_commands {
             continue;
         }
         let Some(m) = c.argv.iter().skip(1).find(|a| MARKERS.any_in(a)) else {

@@ -132,6 +132,9 @@ pub struct SimpleCommand<'a> {
     /// Index in [`CommandLine::origins`] of the carried command line this command is part of
     /// (the innermost one), or `None` for the exec's own command line and its `sh -c` text.
     pub origin: Option<u8>,
+    /// Text in its words was parsed into the commands that follow it (a `sh -c` script, a
+    /// carried command line): a keyword found in those words is theirs to judge.
+    pub holds_commands: bool,
     /// Byte offset of the basename in argv[0], found once here: every detector asks for
     /// [`Self::program`] (the parser never changes argv after building the command).
     program_at: usize,

@@ -160,6 +160,7 @@ impl<'a> Parser<'a> {
             in_substitution: ctx.in_subst,
             wrappers,
             origin: ctx.origin,
+            holds_commands: false,
         });
         let carrier = self.out.len() - 1;
         let inner = Ctx {
@@ -171,6 +172,9 @@ impl<'a> Parser<'a> {
         }
         for payload in payloads {
             self.run_payload(payload, carrier, inner);
+        }
+        if self.out.len() > carrier + 1 && self.out[carrier + 1].depth > ctx.depth {
+            self.out[carrier].holds_commands = true;
         }
     }
 

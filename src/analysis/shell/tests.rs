@@ -29,6 +29,7 @@ fn parsed(argv: &[String]) -> CommandLine<'static> {
         class: c.class,
         program_at: c.program_at,
         origin: c.origin,
+        holds_commands: c.holds_commands,
     });
     CommandLine {
         commands: commands.collect(),

@@ -226,6 +226,7 @@ struct CarriersFile {
 #[serde(deny_unknown_fields)]
 struct CarrierRec {
     programs: Vec<String>,
+    #[serde(default)]
     options: Vec<String>,
     take: String,
     #[serde(default)]
@@ -235,6 +236,8 @@ struct CarrierRec {
     key_nocase: bool,
     #[serde(default)]
     prefixes: Vec<String>,
+    #[serde(default)]
+    calls: Vec<String>,
     runs: String,
     label: String,
     source: String,
@@ -248,6 +251,7 @@ impl CarrierRec {
             until: &self.until,
             key: self.key.as_deref(),
             prefixes: &self.prefixes,
+            calls: &self.calls,
             runs: &self.runs,
             label: &self.label,
             source: &self.source,
@@ -887,6 +891,7 @@ fn main() {
     for c in &carriers.carrier {
         let take = match c.take.as_str() {
             "words" => format!("CarrierTake::Words(&{:?})", c.until),
+            "operand" => "CarrierTake::Operand".to_string(),
             _ => "CarrierTake::Value".to_string(),
         };
         let runs = match c.runs.as_str() {
@@ -896,8 +901,8 @@ fn main() {
         };
         writeln!(
             w,
-            "    Carrier {{ options: &{:?}, take: {take}, key: {:?}, key_nocase: {}, prefixes: &{:?}, runs: {runs}, label: {:?}, source: {:?} }},",
-            c.options, c.key, c.key_nocase, c.prefixes, c.label, c.source
+            "    Carrier {{ options: &{:?}, take: {take}, key: {:?}, key_nocase: {}, prefixes: &{:?}, calls: &{:?}, runs: {runs}, label: {:?}, source: {:?} }},",
+            c.options, c.key, c.key_nocase, c.prefixes, c.calls, c.label, c.source
         )
         .ok();
     }

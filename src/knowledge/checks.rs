@@ -12,13 +12,14 @@ pub struct CarrierEntry<'a> {
     pub until: &'a [String],
     pub key: Option<&'a str>,
     pub prefixes: &'a [String],
+    pub calls: &'a [String],
     pub runs: &'a str,
     pub label: &'a str,
     pub source: &'a str,
 }
 
 /// What `take` may be.
-pub const TAKES: &[&str] = &["value", "words"];
+pub const TAKES: &[&str] = &["value", "words", "operand"];
 /// What `runs` may be.
 pub const RUNS: &[&str] = &["shell", "argv", "comma_argv"];
 
@@ -45,13 +46,16 @@ pub fn check_carrier(e: &CarrierEntry) -> Vec<String> {
             p.push(format!("program `{n}` is not a lowercase basename"));
         }
     }
-    if e.options.is_empty() {
+    if e.options.is_empty() && e.take != "operand" {
         p.push("no options".to_string());
     }
     for o in e.options {
         if o.len() < 2 || !o.starts_with('-') || o.bytes().any(|b| b.is_ascii_whitespace()) {
             p.push(format!("option `{o}` can never match an option word"));
         }
+    }
+    if e.take == "operand" && !e.options.is_empty() {
+        p.push("take = \"operand\" reads operands, not options: give no `options`".into());
     }
     if !TAKES.contains(&e.take) {
         p.push(format!("take `{}` is not one of {TAKES:?}", e.take));
@@ -64,17 +68,41 @@ pub fn check_carrier(e: &CarrierEntry) -> Vec<String> {
             if e.until.is_empty() {
                 p.push("take = \"words\" needs `until` (the words that end the command)".into());
             }
-            if e.key.is_some() || !e.prefixes.is_empty() {
-                p.push("`key` and `prefixes` apply to take = \"value\" only".into());
+            if e.key.is_some() || !e.prefixes.is_empty() || !e.calls.is_empty() {
+                p.push("`key`, `prefixes` and `calls` do not apply to take = \"words\"".into());
             }
             if e.runs == "comma_argv" {
                 p.push("runs = \"comma_argv\" needs take = \"value\"".into());
             }
         }
-        "value" if !e.until.is_empty() => {
+        "value" | "operand" if !e.until.is_empty() => {
             p.push("`until` applies to take = \"words\" only".into());
         }
         _ => {}
+    }
+    if e.take == "operand" {
+        if e.prefixes.is_empty() && e.calls.is_empty() {
+            p.push(
+                "take = \"operand\" needs `prefixes` or `calls`: every operand would be a command"
+                    .into(),
+            );
+        }
+        if e.key.is_some() {
+            p.push("`key` applies to take = \"value\" only".into());
+        }
+    }
+    if !e.calls.is_empty() {
+        if !e.prefixes.is_empty() || e.key.is_some() {
+            p.push("`calls` with `prefixes` or `key`: a command is found one way".into());
+        }
+        if e.runs != "shell" {
+            p.push("`calls` hold a command line: runs = \"shell\"".into());
+        }
+    }
+    for x in e.calls {
+        if x.trim().is_empty() {
+            p.push("an empty call matches every value".into());
+        }
     }
     for u in e.until {
         if u.is_empty() {
@@ -109,13 +137,23 @@ pub fn check_carrier(e: &CarrierEntry) -> Vec<String> {
 /// sharing one would both claim the same command.
 pub fn carrier_claims(e: &CarrierEntry) -> Vec<String> {
     let mut out = Vec::new();
-    let tails: Vec<String> = match (e.key, e.prefixes) {
-        (Some(k), _) => vec![format!("key {}", k.to_ascii_lowercase())],
-        (None, []) => vec![String::new()],
-        (None, ps) => ps.iter().map(|x| format!("prefix {x}")).collect(),
+    let tails: Vec<String> = match (e.key, e.prefixes, e.calls) {
+        (Some(k), _, _) => vec![format!("key {}", k.to_ascii_lowercase())],
+        (None, [], []) => vec![String::new()],
+        (None, ps, cs) => ps
+            .iter()
+            .map(|x| format!("prefix {x}"))
+            .chain(cs.iter().map(|x| format!("call {x}")))
+            .collect(),
+    };
+    let operand = [String::from("operand")];
+    let options = if e.take == "operand" {
+        &operand[..]
+    } else {
+        e.options
     };
     for prog in e.programs {
-        for o in e.options {
+        for o in options {
             for t in &tails {
                 out.push(format!("{prog} {o} {t}"));
             }

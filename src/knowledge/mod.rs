@@ -31,6 +31,9 @@ pub struct Carrier {
     pub key_nocase: bool,
     /// The value must start with one of these, which is removed.
     pub prefixes: &'static [&'static str],
+    /// The command is inside one of these calls in the value (`system(`, `$(shell `,
+    /// `\write18{`): up to the closing bracket, its string literals if it has any.
+    pub calls: &'static [&'static str],
     pub runs: CarrierRuns,
     /// How the evidence names the carrier (`find -exec`).
     pub label: &'static str,
@@ -44,6 +47,8 @@ pub enum CarrierTake {
     Value,
     /// The words after the option, up to one of these.
     Words(&'static [&'static str]),
+    /// Any operand (a word that is not an option) with one of the prefixes or calls.
+    Operand,
 }
 
 /// How a carrier runs the command it holds.
@@ -270,6 +275,7 @@ mod tests {
             until: &until,
             key: None,
             prefixes: &[],
+            calls: &[],
             runs: "argv",
             label: "find -exec",
             source: "https://man7.org/linux/man-pages/man1/find.1.html",
@@ -406,6 +412,35 @@ mod tests {
             "https://",
         );
         // Two entries claiming one option of one program.
+        rejects(
+            CarrierEntry {
+                calls: &empty,
+                ..value.clone()
+            },
+            "empty call",
+        );
+        rejects(
+            CarrierEntry {
+                calls: &bare,
+                runs: "argv",
+                ..value.clone()
+            },
+            "runs = \"shell\"",
+        );
+        let operand = CarrierEntry {
+            take: "operand",
+            options: &[],
+            ..value.clone()
+        };
+        rejects(operand.clone(), "needs `prefixes` or `calls`");
+        rejects(
+            CarrierEntry {
+                options: &exec,
+                calls: &bare,
+                ..operand.clone()
+            },
+            "give no `options`",
+        );
         assert_eq!(carrier_claims(&good), ["find -exec "]);
     }
 

@@ -70,10 +70,28 @@ fn shell_escapes(cx: &Ctx, out: &mut Findings) {
                 o.via.clone()
             }
             Some(_) => continue,
-            None => match c.wrappers.iter().rev().find(|w| !elevates_only(w.name())) {
-                Some(w) => format!("run by {}", w.name()),
-                None => continue,
-            },
+            // Through a wrapper: its own (`env /bin/sh`), or the wrapper of the `sh -c` that
+            // holds it (`nohup /bin/sh -c '/bin/sh </dev/tty'`).
+            // A shell in the script of a program that is not a shell (`task execute /bin/sh`,
+            // `csvtool call /bin/sh`, `watch sh`) is that program's.
+            None => {
+                let outer = cx.commands().first().filter(|_| c.depth > 0);
+                match outer {
+                    Some(f) if !runs_shell(f) && !elevates_only(f.program()) => {
+                        format!("run by {}", f.program())
+                    }
+                    _ => match c
+                        .wrappers
+                        .iter()
+                        .chain(outer.into_iter().flat_map(|f| f.wrappers.iter()))
+                        .rev()
+                        .find(|w| !elevates_only(w.name()))
+                    {
+                        Some(w) => format!("run by {}", w.name()),
+                        None => continue,
+                    },
+                }
+            }
         };
         let shell = c.argv.first().map_or("", |a| a.as_ref());
         if under_sudo(cx, c) {

@@ -70,10 +70,14 @@ fn carriers(program: &str) -> &'static [&'static Carrier] {
     if stripped.len() != program.len() && !stripped.is_empty() {
         return carriers_of(stripped);
     }
+    // `R`, `Rscript`: names are listed in lowercase.
+    if program.bytes().any(|b| b.is_ascii_uppercase()) {
+        return carriers_of(&program.to_ascii_lowercase());
+    }
     &[]
 }
 
-/// Command lines in option values and option words (`data/carriers.toml`).
+/// Command lines in option values and option words, and in operands (`data/carriers.toml`).
 fn in_options(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) {
     let table = carriers(program);
     if table.is_empty() {
@@ -105,20 +109,16 @@ fn in_options(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) {
                     };
                     next = i + used;
                     if let Some(command) = command_in_value(c, value) {
-                        let runs = match c.runs {
-                            CarrierRuns::Shell => Runs::Shell(command.to_string()),
-                            CarrierRuns::Argv => Runs::Argv(
-                                command.split_ascii_whitespace().map(String::from).collect(),
-                            ),
-                            CarrierRuns::CommaArgv => Runs::Argv(
-                                command
-                                    .split(',')
-                                    .filter(|w| !w.is_empty())
-                                    .map(String::from)
-                                    .collect(),
-                            ),
-                        };
-                        out.push(option_payload(c, runs));
+                        out.push(option_payload(c, runs(c, command)));
+                        break;
+                    }
+                }
+                CarrierTake::Operand => {
+                    if argv[i].starts_with('-') {
+                        continue;
+                    }
+                    if let Some(command) = command_in_value(c, &argv[i]) {
+                        out.push(option_payload(c, runs(c, command)));
                         break;
                     }
                 }
@@ -128,12 +128,30 @@ fn in_options(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) {
     }
 }
 
+/// How a carrier runs the command it holds.
+fn runs(c: &Carrier, command: String) -> Runs {
+    match c.runs {
+        CarrierRuns::Shell => Runs::Shell(command),
+        CarrierRuns::Argv => {
+            Runs::Argv(command.split_ascii_whitespace().map(String::from).collect())
+        }
+        CarrierRuns::CommaArgv => Runs::Argv(
+            command
+                .split(',')
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
+    }
+}
+
 fn option_payload(c: &Carrier, runs: Runs) -> Payload {
     Payload::new(Carried::Option, format!("run by {}", c.label), runs)
 }
 
 /// The value of the option at `argv[i]` if it is one of `options`, with the number of words
-/// it took: `-o VALUE` (2), `--opt=VALUE` (1), `-oVALUE` for a one-letter option (1).
+/// it took: `-o VALUE` (2), `--opt=VALUE` and `-opt=VALUE` (1), `-oVALUE` for a one-letter
+/// option (1).
 fn option_value<'w>(argv: &'w [Arg<'_>], i: usize, options: &[&str]) -> Option<(&'w str, usize)> {
     let w: &str = argv.get(i)?;
     for o in options {
@@ -141,11 +159,11 @@ fn option_value<'w>(argv: &'w [Arg<'_>], i: usize, options: &[&str]) -> Option<(
             return argv.get(i + 1).map(|v| (v.as_ref(), 2));
         }
         if let Some(rest) = w.strip_prefix(o) {
-            if o.starts_with("--") {
+            if o.len() > 2 {
                 if let Some(v) = rest.strip_prefix('=') {
                     return Some((v, 1));
                 }
-            } else if o.len() == 2 && !rest.is_empty() {
+            } else if !rest.is_empty() {
                 return Some((rest, 1));
             }
         }
@@ -153,9 +171,10 @@ fn option_value<'w>(argv: &'w [Arg<'_>], i: usize, options: &[&str]) -> Option<(
     None
 }
 
-/// The command in an option value: after the carrier's key (`ProxyCommand=`) or prefix
-/// (`:!`), or the whole value when it has neither. `None` when the value is not a command.
-fn command_in_value<'v>(c: &Carrier, value: &'v str) -> Option<&'v str> {
+/// The command in an option value or operand: after the carrier's key (`ProxyCommand=`) or
+/// prefix (`:!`), inside one of its calls (`system("..")`), or the whole value when it has
+/// none of these. `None` when the value is not a command.
+fn command_in_value(c: &Carrier, value: &str) -> Option<String> {
     let command = if let Some(key) = c.key {
         let head = value.get(..key.len())?;
         let same = if c.key_nocase {
@@ -168,14 +187,43 @@ fn command_in_value<'v>(c: &Carrier, value: &'v str) -> Option<&'v str> {
         }
         let rest = &value[key.len()..];
         let rest = rest.strip_prefix("::").unwrap_or(rest);
-        rest.strip_prefix('=').or_else(|| rest.strip_prefix(' '))?
+        rest.strip_prefix('=')
+            .or_else(|| rest.strip_prefix(' '))?
+            .to_string()
     } else if !c.prefixes.is_empty() {
-        c.prefixes.iter().find_map(|p| value.strip_prefix(p))?
+        c.prefixes
+            .iter()
+            .find_map(|p| value.strip_prefix(p))?
+            .to_string()
+    } else if !c.calls.is_empty() {
+        c.calls.iter().find_map(|call| in_call(value, call))?
     } else {
-        value
+        value.to_string()
     };
     let command = command.trim();
-    (!command.is_empty()).then_some(command)
+    (!command.is_empty()).then(|| command.to_string())
+}
+
+/// The command inside `call` in `text`: up to the bracket or quote that closes the call's
+/// last character (`system(` .. `)`, `\write18{` .. `}`, `` run(` `` .. `` ` ``), or to the
+/// end of the statement; its string literals when it has any.
+fn in_call(text: &str, call: &str) -> Option<String> {
+    let at = text.find(call)?;
+    let rest = &text[at + call.len()..];
+    let end = match call.as_bytes().last() {
+        Some(b'(') => code::closing(rest, b'(', b')'),
+        Some(b'{') => code::closing(rest, b'{', b'}'),
+        Some(&q @ (b'`' | b'"' | b'\'')) => rest.bytes().position(|b| b == q),
+        _ => rest.find([')', ';', '\n']),
+    }
+    .unwrap_or(rest.len());
+    let inner = &rest[..end];
+    let literals = code::literals(inner);
+    Some(if literals.is_empty() {
+        inner.to_string()
+    } else {
+        literals.join(" ")
+    })
 }
 
 /// The command a container CLI runs in a container: `docker exec [OPTIONS] CONTAINER CMD..`,
@@ -595,11 +643,32 @@ mod tests {
             .expect("apt");
         assert_eq!(
             command_in_value(apt, "APT::Update::Pre-Invoke::=/bin/sh"),
-            Some("/bin/sh")
+            some("/bin/sh")
         );
         let vim = find("vim", "-c");
-        assert_eq!(command_in_value(vim, ":!/bin/sh"), Some("/bin/sh"));
+        assert_eq!(command_in_value(vim, ":!/bin/sh"), some("/bin/sh"));
         assert_eq!(command_in_value(vim, ":wq"), None);
         assert_eq!(carriers("gcc-12").len(), carriers("gcc").len());
+    }
+
+    #[test]
+    fn calls_hold_their_command() {
+        assert_eq!(
+            in_call("BEGIN {system(\"/bin/sh\")}", "system(").as_deref(),
+            Some("/bin/sh")
+        );
+        assert_eq!(
+            in_call("$(shell /bin/sh 1>&0)", "$(shell ").as_deref(),
+            Some("/bin/sh 1>&0")
+        );
+        assert_eq!(
+            in_call("\\write18{/bin/sh}\\end", "\\write18{").as_deref(),
+            Some("/bin/sh")
+        );
+        assert_eq!(
+            in_call("run(`/bin/sh`)", "run(`").as_deref(),
+            Some("/bin/sh")
+        );
+        assert_eq!(in_call("print(1)", "system("), None);
     }
 }

@@ -104,6 +104,8 @@ pub fn inline_code<'c>(program: &str, args: &'c [Arg<'c>]) -> Option<&'c str> {
 enum Kind {
     /// Runs a command line (`os.system`): its literals are joined.
     Line,
+    /// Runs the command line in its first literal; the others are a mode (`popen(cmd, "r")`).
+    First,
     /// Runs a command line or, given several words, an argv (`subprocess.call`, perl
     /// `system`).
     Command,
@@ -117,7 +119,7 @@ fn calls(lang: Lang) -> &'static [(&'static str, Kind)] {
     match lang {
         Lang::Python => &[
             ("os.system", Line),
-            ("os.popen", Line),
+            ("os.popen", First),
             ("subprocess.getoutput", Line),
             ("subprocess.getstatusoutput", Line),
             ("commands.getoutput", Line),
@@ -168,8 +170,8 @@ fn calls(lang: Lang) -> &'static [(&'static str, Kind)] {
             ("exec", Line),
             ("passthru", Line),
             ("shell_exec", Line),
-            ("popen", Line),
-            ("proc_open", Line),
+            ("popen", First),
+            ("proc_open", First),
             ("pcntl_exec", Command),
             ("eval", Code),
         ],
@@ -182,7 +184,7 @@ fn calls(lang: Lang) -> &'static [(&'static str, Kind)] {
             ("spawn", Command),
             ("eval", Code),
         ],
-        Lang::Lua => &[("os.execute", Line), ("io.popen", Line)],
+        Lang::Lua => &[("os.execute", Line), ("io.popen", First)],
         Lang::Awk => &[("system", Line)],
         Lang::Tcl => &[],
     }
@@ -247,6 +249,11 @@ fn scan(lang: Lang, code: &str, via: &str, depth: u8, out: &mut Vec<Payload>) {
                     }
                 }
                 Kind::Code => {}
+                Kind::First => out.push(Payload::new(
+                    Carried::Code,
+                    what,
+                    Runs::Shell(literals.into_iter().next().unwrap_or_default()),
+                )),
                 Kind::Line => out.push(Payload::new(
                     Carried::Code,
                     what,
@@ -342,6 +349,39 @@ fn matching(s: &str, open: u8, close: u8) -> Option<usize> {
     (limit > 1).then_some(limit)
 }
 
+/// Index of the `close` that ends text opened just before it (`system(` .. `)`), skipping
+/// quoted text and nested pairs; `None` when it is not found within [`MAX_CALL_BYTES`].
+pub(super) fn closing(s: &str, open: u8, close: u8) -> Option<usize> {
+    let limit = floor_char_boundary(s, MAX_CALL_BYTES);
+    let bytes = s.as_bytes();
+    let mut depth = 1usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < limit {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == open => depth += 1,
+            None if b == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// End of a statement: `;`, a newline or `}` outside quotes.
 fn statement_end(s: &str) -> usize {
     let limit = floor_char_boundary(s, MAX_CALL_BYTES);
@@ -369,7 +409,7 @@ fn statement_end(s: &str) -> usize {
 
 /// The string literals in `region`, in order, with escapes resolved; a literal given to a
 /// base64 decoder (`b64decode('..')`) is decoded when it decodes to text.
-fn literals(region: &str) -> Vec<String> {
+pub(super) fn literals(region: &str) -> Vec<String> {
     let bytes = region.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

@@ -202,7 +202,106 @@ fn step<'a>(args: &[Arg<'a>]) -> Step<'a> {
             no_command: "pPu",
             ..Spec::default()
         },
-        "setsid" => Spec::default(),
+        "setsid" | "aoss" | "distcc" | "firejail" | "torify" | "valgrind" | "pexec" | "rlwrap"
+        | "multitime" => Spec {
+            arg: if name == "multitime" { "n" } else { "" },
+            ..Spec::default()
+        },
+        "aa-exec" => Spec {
+            arg: "pn",
+            long_arg: &["profile", "namespace"],
+            ..Spec::default()
+        },
+        "choom" => Spec {
+            arg: "n",
+            no_command: "p",
+            long_arg: &["adjust"],
+            ..Spec::default()
+        },
+        "cpulimit" => Spec {
+            arg: "l",
+            no_command: "ep",
+            long_arg: &["limit"],
+            ..Spec::default()
+        },
+        "msgfilter" => Spec {
+            arg: "ioD",
+            long_arg: &["input", "output-file", "directory"],
+            ..Spec::default()
+        },
+        "grc" => Spec {
+            arg: "c",
+            long_arg: &["config"],
+            ..Spec::default()
+        },
+        "logsave" | "setlock" => Spec {
+            operands: 1,
+            ..Spec::default()
+        },
+        "softlimit" => Spec {
+            arg: "acdflmoprst",
+            ..Spec::default()
+        },
+        "sshpass" => Spec {
+            arg: "fdpP",
+            attached: "e",
+            ..Spec::default()
+        },
+        "ssh-agent" => Spec {
+            arg: "aEOPt",
+            ..Spec::default()
+        },
+        "pkexec" => Spec {
+            long_arg: &["user"],
+            ..Spec::default()
+        },
+        "systemd-run" => Spec {
+            arg: "upEMH",
+            long_arg: &[
+                "unit",
+                "property",
+                "setenv",
+                "machine",
+                "host",
+                "description",
+                "slice",
+                "uid",
+                "gid",
+                "working-directory",
+                "nice",
+                "service-type",
+                "on-active",
+                "on-boot",
+                "on-calendar",
+            ],
+            ..Spec::default()
+        },
+        "setarch" | "linux32" | "linux64" => {
+            // `setarch [ARCH] [options] [command]`: the architecture is an optional operand.
+            let at = match args.get(1) {
+                Some(a) if name == "setarch" && !a.starts_with('-') => 2,
+                _ => 1,
+            };
+            let spec = Spec::default();
+            return match scan(&args[at - 1..], &spec) {
+                Some(s) if at - 1 + s.cmd < args.len() => wrapper(at - 1 + s.cmd),
+                _ => Step::Program,
+            };
+        }
+        loader if loader == "ld.so" || loader.starts_with("ld-linux") => Spec {
+            long_arg: &["library-path", "preload", "argv0", "audit", "inhibit-rpath"],
+            ..Spec::default()
+        },
+        "npm" | "pnpm" | "yarn" | "bundle" | "bundler" | "cabal" | "uv" | "perf" | "ip"
+        | "xdotool" | "codex" | "rustup" => return subcommand(name, args),
+        "task" if args.get(1).is_some_and(|a| a == "execute") && args.len() > 2 => {
+            return Step::Script(Arg::Owned(args[2..].join(" ")));
+        }
+        "csvtool" if args.get(1).is_some_and(|a| a == "call") => {
+            return args
+                .get(2)
+                .map_or(Step::Program, |text| Step::Script(text.clone()));
+        }
         "stdbuf" => Spec {
             arg: "ioe",
             long_arg: &["input", "output", "error"],
@@ -416,6 +515,60 @@ fn step<'a>(args: &[Arg<'a>]) -> Step<'a> {
             assignments: scanned.assignments,
             split: None,
         },
+    }
+}
+
+/// Subcommands that run a command: `npm exec CMD`, `bundle exec CMD`, `uv run CMD`,
+/// `perf stat CMD`, `ip netns exec NAME CMD`, `rustup run TOOLCHAIN CMD`, `xdotool exec CMD`,
+/// `codex sandbox linux CMD`.
+fn subcommand<'a>(name: &str, args: &[Arg<'a>]) -> Step<'a> {
+    let word = |i: usize| args.get(i).map_or("", |a| a.as_ref());
+    // (index of the subcommand's last word, operands before the command, the spec)
+    let (at, operands, spec) = match (name, word(1), word(2)) {
+        ("npm" | "pnpm" | "yarn" | "bundle" | "bundler" | "cabal", "exec", _) => (
+            1,
+            0,
+            Spec {
+                long_arg: &["project-file", "package", "call"],
+                ..Spec::default()
+            },
+        ),
+        ("uv", "run", _) => (
+            1,
+            0,
+            Spec {
+                long_arg: &["with", "python", "project", "directory", "env-file"],
+                ..Spec::default()
+            },
+        ),
+        ("perf", "stat" | "record" | "trace", _) => (
+            1,
+            0,
+            Spec {
+                arg: "eoGFcCptr",
+                long_arg: &[
+                    "event", "output", "cgroup", "freq", "count", "cpu", "pid", "tid",
+                ],
+                ..Spec::default()
+            },
+        ),
+        ("ip", "netns" | "vrf", "exec") => (2, 1, Spec::default()),
+        ("xdotool", "exec", _) => (
+            1,
+            0,
+            Spec {
+                long_arg: &["args", "terminator"],
+                ..Spec::default()
+            },
+        ),
+        ("rustup", "run", _) => (1, 1, Spec::default()),
+        ("codex", "sandbox", "linux") => (2, 0, Spec::default()),
+        _ => return Step::Program,
+    };
+    let spec = Spec { operands, ..spec };
+    match scan(&args[at..], &spec) {
+        Some(s) if at + s.cmd < args.len() => wrapper(at + s.cmd),
+        _ => Step::Program,
     }
 }
 

@@ -352,7 +352,7 @@ mod tests {
                 key: Some("k"),
                 ..good.clone()
             },
-            "take = \"value\" only",
+            "do not apply",
         );
         rejects(
             CarrierEntry {

@@ -627,13 +627,14 @@ mod tests {
             .iter()
             .find(|c| c.key == Some("ProxyCommand"))
             .expect("ProxyCommand");
+        let some = |s: &str| Some(s.to_string());
         assert_eq!(
             command_in_value(ssh, "proxycommand=;sh 0<&2"),
-            Some(";sh 0<&2")
+            some(";sh 0<&2")
         );
         assert_eq!(
             command_in_value(ssh, "ProxyCommand nc %h %p"),
-            Some("nc %h %p")
+            some("nc %h %p")
         );
         assert_eq!(command_in_value(ssh, "ProxyCommandX=y"), None);
         assert_eq!(command_in_value(ssh, "StrictHostKeyChecking=no"), None);

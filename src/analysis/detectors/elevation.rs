@@ -137,7 +137,7 @@ pub fn wants(cx: &Ctx) -> bool {
         || cx
             .commands()
             .iter()
-            .any(|c| !c.wrappers.is_empty() && runs_shell(c))
+            .any(|c| runs_shell(c) && (c.depth > 0 || !c.wrappers.is_empty()))
         || cx.words_may_hold(&DASH_P)
         || cx.may_write()
         || cx.unsplit_script().is_some()

@@ -23,7 +23,18 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             continue;
         }
         if p == "socat" {
-            if let Some(a) = args(c).iter().find(|a| {
+            // `socat stdin exec:/bin/sh` relays a local terminal: a shell escape (carried,
+            // judged by elevation), not a network shell.
+            let networked = args(c).iter().any(|a| {
+                let l = a.get(..8).unwrap_or(a).to_ascii_uppercase();
+                [
+                    "TCP", "UDP", "OPENSSL", "SSL", "SCTP", "SOCKS", "PROXY", "VSOCK", "DCCP",
+                    "IP-", "IP4", "IP6",
+                ]
+                .iter()
+                .any(|n| l.starts_with(n))
+            });
+            if let Some(a) = args(c).iter().filter(|_| networked).find(|a| {
                 let l = a.get(..7).unwrap_or(a).to_ascii_lowercase();
                 l.starts_with("exec:") || l.starts_with("system:")
             }) {

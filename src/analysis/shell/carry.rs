@@ -54,6 +54,7 @@ pub(super) fn carried(
     let program = basename(arg0);
     in_options(program, argv, &mut out);
     in_container(program, argv, &mut out);
+    in_socat_address(program, argv, &mut out);
     code::payloads(program, argv, &mut out);
     written(program, argv, redirects, source, &mut out);
     out.truncate(MAX_PAYLOADS_PER_COMMAND);
@@ -224,6 +225,38 @@ fn in_call(text: &str, call: &str) -> Option<String> {
     } else {
         literals.join(" ")
     })
+}
+
+/// socat's `EXEC:PROGRAM ARGS,options` and `SYSTEM:COMMAND,options` addresses: the
+/// command is up to the first comma (socat's address-option separator).
+fn in_socat_address(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) {
+    if program != "socat" {
+        return;
+    }
+    for a in argv
+        .iter()
+        .skip(1)
+        .filter(|a| !a.starts_with('-') || a.len() > 1 && a.contains(':'))
+    {
+        let Some((kind, rest)) = a.split_once(':') else {
+            continue;
+        };
+        let runs = if kind.eq_ignore_ascii_case("exec") {
+            "exec:"
+        } else if kind.eq_ignore_ascii_case("system") {
+            "system:"
+        } else {
+            continue;
+        };
+        let command = rest.split(',').next().unwrap_or("").trim();
+        if !command.is_empty() && out.len() < MAX_PAYLOADS_PER_COMMAND {
+            out.push(Payload::new(
+                Carried::Option,
+                format!("run by socat {runs}"),
+                Runs::Shell(command.to_string()),
+            ));
+        }
+    }
 }
 
 /// The command a container CLI runs in a container: `docker exec [OPTIONS] CONTAINER CMD..`,

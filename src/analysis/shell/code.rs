@@ -237,7 +237,9 @@ fn scan(lang: Lang, code: &str, via: &str, depth: u8, out: &mut Vec<Payload>) {
             let Some(region) = call_arguments(lang, &code[from..]) else {
                 continue;
             };
-            let literals = literals(region);
+            // Options objects and keyword dicts (`{stdio: 'inherit'}`, `env={'A': 'b'}`)
+            // hold strings that are not the command.
+            let literals = literals(&outside_braces(region));
             if literals.is_empty() {
                 continue;
             }
@@ -461,6 +463,40 @@ pub(super) fn literals(region: &str) -> Vec<String> {
         i = if closed { j + open_len } else { bytes.len() };
     }
     out
+}
+
+/// `region` without the text inside top-level `{ }` (quotes respected).
+fn outside_braces(region: &str) -> std::borrow::Cow<'_, str> {
+    if !region.contains('{') {
+        return std::borrow::Cow::Borrowed(region);
+    }
+    let mut out = String::with_capacity(region.len());
+    let (mut depth, mut quote) = (0usize, None::<char>);
+    let mut escaped = false;
+    for ch in region.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if ch == '\\' {
+                    escaped = true;
+                } else if ch == q {
+                    quote = None;
+                }
+            }
+            None if ch == '"' || ch == '\'' => quote = Some(ch),
+            None if ch == '{' => depth += 1,
+            None if ch == '}' => {
+                depth = depth.saturating_sub(1);
+                continue;
+            }
+            None => {}
+        }
+        if depth == 0 {
+            out.push(ch);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// An argv from a call's literals: `os.execl("/bin/sh", "sh", "-c", ..)` names the program

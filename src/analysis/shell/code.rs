@@ -24,6 +24,9 @@ const MAX_CALL_BYTES: usize = 4096;
 const MAX_CODE_DEPTH: u8 = 2;
 /// Payloads one program text gives.
 const MAX_CODE_PAYLOADS: usize = 8;
+/// Call sites whose arguments are read per program text: each reads up to
+/// [`MAX_CALL_BYTES`], so this bounds the work on code made of unclosed calls.
+const MAX_CALL_SITES: usize = 64;
 
 /// A language whose inline code is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,16 +227,18 @@ pub(super) fn payloads(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) 
 fn scan(lang: Lang, code: &str, via: &str, depth: u8, out: &mut Vec<Payload>) {
     let start = out.len();
     let full = |out: &Vec<Payload>| out.len() - start >= MAX_CODE_PAYLOADS;
+    let mut sites = 0usize;
     for &(call, kind) in calls(lang) {
         let mut from = 0;
         while let Some(at) = code[from..].find(call).map(|i| from + i) {
             from = at + call.len();
-            if full(out) {
+            if full(out) || sites >= MAX_CALL_SITES {
                 return;
             }
             if !call_starts_at(code, at, call) {
                 continue;
             }
+            sites += 1;
             let Some(region) = call_arguments(lang, &code[from..]) else {
                 continue;
             };

@@ -144,11 +144,11 @@ impl<'a> Parser<'a> {
         let program_at = argv.first().map_or(0, |p| p.len() - basename(p).len());
         let class = crate::knowledge::class_of(argv.first().map_or("", |p| &p[program_at..]));
         // Read before the command moves into `out`; a `tee` reads its pipe source there.
-        let payloads = if ctx.depth < MAX_DEPTH {
-            carried(&argv, &redirects, self.pipe_source(joiner, ctx))
-        } else {
-            Vec::new()
-        };
+        let mut payloads = carried(&argv, &redirects, self.pipe_source(joiner, ctx));
+        if ctx.depth >= MAX_DEPTH && !payloads.is_empty() {
+            self.truncated = true;
+            payloads.clear();
+        }
         self.out.push(SimpleCommand {
             class,
             program_at,

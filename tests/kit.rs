@@ -308,16 +308,51 @@ fn config_drop_in_loads_and_appends_output() {
 fn helm_values_use_the_chart_keys() {
     let values = load("falco-rules/helm/values-triage.yaml");
     check_plugin_entry(&values["falco"]["plugins"], "libfalco_triage.so");
-    assert!(values["falco"]["load_plugins"]
+    // Container first: triage reads the container plugin's container_id only when that
+    // plugin was initialised before it.
+    let load_plugins: Vec<&str> = values["falco"]["load_plugins"]
         .as_vec()
         .unwrap()
         .iter()
-        .any(|p| p.as_str() == Some("triage")));
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(load_plugins, ["container", "triage"]);
     let init = &values["extra"]["initContainers"][0];
     assert_eq!(
         s(&init["volumeMounts"][0], "name"),
         Some("plugins-install-dir")
     );
+    assert_eq!(s(&init["volumeMounts"][0], "mountPath"), Some("/plugins"));
+    // The init container copies the library from where the Dockerfile puts it: the
+    // install.sh layout (default PREFIX /usr) staged under /stage and copied to /.
+    let command: Vec<&str> = init["command"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(
+        command,
+        [
+            "cp",
+            "/usr/share/falco/plugins/libfalco_triage.so",
+            "/plugins/libfalco_triage.so"
+        ]
+    );
+    let dockerfile = std::fs::read_to_string(root().join("Dockerfile")).unwrap();
+    let stages: Vec<&str> = dockerfile
+        .lines()
+        .filter(|l| l.starts_with("FROM "))
+        .collect();
+    assert_eq!(stages, ["FROM ${RUST_IMAGE} AS build", "FROM busybox:1.37"]);
+    assert!(dockerfile.contains("DESTDIR=/stage PLUGIN_SO=/src/target/release/libfalco_triage.so"));
+    assert!(dockerfile.contains("bash scripts/install.sh install"));
+    assert!(dockerfile
+        .trim_end()
+        .ends_with("COPY --from=build /stage/ /"));
+    let install = std::fs::read_to_string(root().join("scripts/install.sh")).unwrap();
+    assert!(install.contains(r#"PREFIX="${PREFIX:-/usr}""#));
+    assert!(install.contains(r#"plugindir="$PREFIX/share/falco/plugins""#));
     assert!(values["customRules"].as_hash().is_some());
     assert_eq!(
         values["falco"]["append_output"][0]["suggested_output"].as_bool(),

@@ -421,3 +421,82 @@ fn install_and_uninstall_into_a_scratch_destdir() {
         .exists());
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// The fenced code blocks of a Markdown text with the given info string (```yaml ...```).
+fn code_blocks<'a>(markdown: &'a str, lang: &str) -> Vec<&'a str> {
+    let open = format!("```{lang}\n");
+    let mut out = Vec::new();
+    let mut rest = markdown;
+    while let Some(start) = rest.find(&open) {
+        let body = &rest[start + open.len()..];
+        let end = body.find("```").expect("closed code block");
+        out.push(&body[..end]);
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+#[test]
+fn readme_agrees_with_the_plugin_and_the_kit() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+
+    // The field table documents exactly the plugin's fields.
+    let documented: std::collections::BTreeSet<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `triage."))
+        .filter_map(|rest| rest.split('`').next())
+        .collect();
+    let ours: std::collections::BTreeSet<&str> = falco_triage::plugin::field_names()
+        .filter_map(|f| f.strip_prefix("triage."))
+        .collect();
+    assert_eq!(
+        documented, ours,
+        "README field table vs the plugin's fields"
+    );
+
+    // Every triage.* name the README mentions (prose, examples, output) is a field or one
+    // of the plugin's metrics (which Falco prefixes with `triage.`), but for the file names
+    // of the drop-in (config.d/triage.yaml) and a capture (triage.scap).
+    let metrics_rs = std::fs::read_to_string(root().join("src/plugin/metrics.rs")).unwrap();
+    let metrics: Vec<String> = metrics_rs
+        .split("counter(c\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|name| format!("triage.{name}"))
+        .collect();
+    assert!(metrics.iter().any(|m| m == "triage.panics_caught"));
+    for field in triage_fields(&readme)
+        .into_iter()
+        .filter(|f| f != "triage.yaml" && f != "triage.scap" && !metrics.contains(f))
+    {
+        assert!(
+            falco_triage::plugin::field_names().any(|f| f == field),
+            "README mentions unknown field {field}"
+        );
+    }
+
+    // The drop-in the README shows is the one we install.
+    let dropin = load("falco-rules/config.d/triage.yaml");
+    let shown: Vec<Yaml> = code_blocks(&readme, "yaml")
+        .into_iter()
+        .flat_map(|b| YamlLoader::load_from_str(b).unwrap_or_else(|e| panic!("{e}: {b}")))
+        .filter(|y| !y["append_output"].is_badvalue())
+        .collect();
+    assert_eq!(shown.len(), 1, "one drop-in example in the README");
+    assert_eq!(
+        shown[0], dropin,
+        "README drop-in vs falco-rules/config.d/triage.yaml"
+    );
+
+    // Examples that load the container plugin give it a key: `init_config: {}` reaches it
+    // as `null`, which its schema refuses.
+    for block in code_blocks(&readme, "yaml") {
+        let doc = YamlLoader::load_from_str(block).unwrap().remove(0);
+        for plugin in doc["plugins"].as_vec().into_iter().flatten() {
+            if s(plugin, "name") == Some("container") {
+                let init = plugin["init_config"].as_hash();
+                assert!(init.is_some_and(|m| !m.is_empty()), "{block}");
+            }
+        }
+    }
+}

@@ -308,16 +308,51 @@ fn config_drop_in_loads_and_appends_output() {
 fn helm_values_use_the_chart_keys() {
     let values = load("falco-rules/helm/values-triage.yaml");
     check_plugin_entry(&values["falco"]["plugins"], "libfalco_triage.so");
-    assert!(values["falco"]["load_plugins"]
+    // Container first: triage reads the container plugin's container_id only when that
+    // plugin was initialised before it.
+    let load_plugins: Vec<&str> = values["falco"]["load_plugins"]
         .as_vec()
         .unwrap()
         .iter()
-        .any(|p| p.as_str() == Some("triage")));
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(load_plugins, ["container", "triage"]);
     let init = &values["extra"]["initContainers"][0];
     assert_eq!(
         s(&init["volumeMounts"][0], "name"),
         Some("plugins-install-dir")
     );
+    assert_eq!(s(&init["volumeMounts"][0], "mountPath"), Some("/plugins"));
+    // The init container copies the library from where the Dockerfile puts it: the
+    // install.sh layout (default PREFIX /usr) staged under /stage and copied to /.
+    let command: Vec<&str> = init["command"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    assert_eq!(
+        command,
+        [
+            "cp",
+            "/usr/share/falco/plugins/libfalco_triage.so",
+            "/plugins/libfalco_triage.so"
+        ]
+    );
+    let dockerfile = std::fs::read_to_string(root().join("Dockerfile")).unwrap();
+    let stages: Vec<&str> = dockerfile
+        .lines()
+        .filter(|l| l.starts_with("FROM "))
+        .collect();
+    assert_eq!(stages, ["FROM ${RUST_IMAGE} AS build", "FROM busybox:1.37"]);
+    assert!(dockerfile.contains("DESTDIR=/stage PLUGIN_SO=/src/target/release/libfalco_triage.so"));
+    assert!(dockerfile.contains("bash scripts/install.sh install"));
+    assert!(dockerfile
+        .trim_end()
+        .ends_with("COPY --from=build /stage/ /"));
+    let install = std::fs::read_to_string(root().join("scripts/install.sh")).unwrap();
+    assert!(install.contains(r#"PREFIX="${PREFIX:-/usr}""#));
+    assert!(install.contains(r#"plugindir="$PREFIX/share/falco/plugins""#));
     assert!(values["customRules"].as_hash().is_some());
     assert_eq!(
         values["falco"]["append_output"][0]["suggested_output"].as_bool(),
@@ -385,4 +420,83 @@ fn install_and_uninstall_into_a_scratch_destdir() {
         .join("usr/share/falco/plugins/libfalco_triage.so")
         .exists());
     let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// The fenced code blocks of a Markdown text with the given info string (```yaml ...```).
+fn code_blocks<'a>(markdown: &'a str, lang: &str) -> Vec<&'a str> {
+    let open = format!("```{lang}\n");
+    let mut out = Vec::new();
+    let mut rest = markdown;
+    while let Some(start) = rest.find(&open) {
+        let body = &rest[start + open.len()..];
+        let end = body.find("```").expect("closed code block");
+        out.push(&body[..end]);
+        rest = &body[end + 3..];
+    }
+    out
+}
+
+#[test]
+fn readme_agrees_with_the_plugin_and_the_kit() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+
+    // The field table documents exactly the plugin's fields.
+    let documented: std::collections::BTreeSet<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `triage."))
+        .filter_map(|rest| rest.split('`').next())
+        .collect();
+    let ours: std::collections::BTreeSet<&str> = falco_triage::plugin::field_names()
+        .filter_map(|f| f.strip_prefix("triage."))
+        .collect();
+    assert_eq!(
+        documented, ours,
+        "README field table vs the plugin's fields"
+    );
+
+    // Every triage.* name the README mentions (prose, examples, output) is a field or one
+    // of the plugin's metrics (which Falco prefixes with `triage.`), but for the file names
+    // of the drop-in (config.d/triage.yaml) and a capture (triage.scap).
+    let metrics_rs = std::fs::read_to_string(root().join("src/plugin/metrics.rs")).unwrap();
+    let metrics: Vec<String> = metrics_rs
+        .split("counter(c\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|name| format!("triage.{name}"))
+        .collect();
+    assert!(metrics.iter().any(|m| m == "triage.panics_caught"));
+    for field in triage_fields(&readme)
+        .into_iter()
+        .filter(|f| f != "triage.yaml" && f != "triage.scap" && !metrics.contains(f))
+    {
+        assert!(
+            falco_triage::plugin::field_names().any(|f| f == field),
+            "README mentions unknown field {field}"
+        );
+    }
+
+    // The drop-in the README shows is the one we install.
+    let dropin = load("falco-rules/config.d/triage.yaml");
+    let shown: Vec<Yaml> = code_blocks(&readme, "yaml")
+        .into_iter()
+        .flat_map(|b| YamlLoader::load_from_str(b).unwrap_or_else(|e| panic!("{e}: {b}")))
+        .filter(|y| !y["append_output"].is_badvalue())
+        .collect();
+    assert_eq!(shown.len(), 1, "one drop-in example in the README");
+    assert_eq!(
+        shown[0], dropin,
+        "README drop-in vs falco-rules/config.d/triage.yaml"
+    );
+
+    // Examples that load the container plugin give it a key: `init_config: {}` reaches it
+    // as `null`, which its schema refuses.
+    for block in code_blocks(&readme, "yaml") {
+        let doc = YamlLoader::load_from_str(block).unwrap().remove(0);
+        for plugin in doc["plugins"].as_vec().into_iter().flatten() {
+            if s(plugin, "name") == Some("container") {
+                let init = plugin["init_config"].as_hash();
+                assert!(init.is_some_and(|m| !m.is_empty()), "{block}");
+            }
+        }
+    }
 }

@@ -98,11 +98,19 @@ const fn version() -> &'static CStr {
     }
 }
 
+/// Where users report problems: Cargo.toml's `repository`, the project's one address.
+const fn contact() -> &'static CStr {
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_REPOSITORY"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => panic!("CARGO_PKG_REPOSITORY contains a NUL byte"),
+    }
+}
+
 impl Plugin for TriagePlugin {
     const NAME: &'static CStr = c"triage";
     const PLUGIN_VERSION: &'static CStr = version();
     const DESCRIPTION: &'static CStr = c"Triages every exec inline: risk, severity, MITRE ATT&CK, a one-line summary and true mitigation hints as triage.* fields";
-    const CONTACT: &'static CStr = c"falco-triage maintainers (see README)";
+    const CONTACT: &'static CStr = contact();
     type ConfigType = Json<Config>;
 
     fn new(input: Option<&TablesInput>, Json(config): Self::ConfigType) -> anyhow::Result<Self> {

@@ -412,3 +412,20 @@ fn the_parent_from_the_thread_table_decides_sh_c_id() {
         "sshd chain and php-fpm were read from the table"
     );
 }
+
+#[test]
+fn contact_is_the_cargo_toml_repository() {
+    use falco_plugin::base::Plugin;
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .expect("Cargo.toml");
+    let manifest: toml::Table = manifest.parse().expect("Cargo.toml parses");
+    let repository = manifest["package"]["repository"]
+        .as_str()
+        .expect("[package] repository is set");
+    assert!(repository.starts_with("https://"), "{repository}");
+    assert_eq!(
+        super::TriagePlugin::CONTACT.to_str(),
+        Ok(repository),
+        "Plugin::CONTACT is Cargo.toml's repository"
+    );
+}

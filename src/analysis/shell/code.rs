@@ -165,7 +165,6 @@ fn calls(lang: Lang) -> &'static [(&'static str, Kind)] {
             ("Open3.popen2", Command),
             ("Open3.capture2", Command),
             ("Open3.capture3", Command),
-            ("%x", Line),
             ("eval", Code),
         ],
         Lang::Php => &[
@@ -226,58 +225,40 @@ pub(super) fn payloads(program: &str, argv: &[Arg<'_>], out: &mut Vec<Payload>) 
 /// The payloads of one piece of code.
 fn scan(lang: Lang, code: &str, via: &str, depth: u8, out: &mut Vec<Payload>) {
     let start = out.len();
-    let full = |out: &Vec<Payload>| out.len() - start >= MAX_CODE_PAYLOADS;
     let mut sites = 0usize;
-    for &(call, kind) in calls(lang) {
-        let mut from = 0;
-        while let Some(at) = code[from..].find(call).map(|i| from + i) {
-            from = at + call.len();
-            if full(out) || sites >= MAX_CALL_SITES {
-                return;
-            }
-            if !call_starts_at(code, at, call) {
-                continue;
-            }
-            sites += 1;
-            let Some(region) = call_arguments(lang, &code[from..]) else {
-                continue;
-            };
-            // Options objects and keyword dicts (`{stdio: 'inherit'}`, `env={'A': 'b'}`)
-            // hold strings that are not the command.
-            let literals = literals(&outside_braces(region));
-            if literals.is_empty() {
-                continue;
-            }
-            let what = format!("{via}, {call}");
-            match kind {
-                Kind::Code if depth < MAX_CODE_DEPTH => {
+    let mut calls_at = CallSites { lang, code, at: 0 };
+    while let Some((call, kind, from)) = calls_at.next() {
+        if out.len() - start >= MAX_CODE_PAYLOADS || sites >= MAX_CALL_SITES {
+            return;
+        }
+        sites += 1;
+        let Some(region) = call_arguments(lang, &code[from..]) else {
+            continue;
+        };
+        // Options objects and keyword dicts (`{stdio: 'inherit'}`, `env={'A': 'b'}`)
+        // hold strings that are not the command.
+        let literals = literals(&outside_braces(region));
+        if literals.is_empty() {
+            continue;
+        }
+        let what = format!("{via}, {call}");
+        let runs = match kind {
+            Kind::Code => {
+                if depth < MAX_CODE_DEPTH {
                     for l in &literals {
                         scan(lang, l, via, depth + 1, out);
                     }
                 }
-                Kind::Code => {}
-                Kind::First => out.push(Payload::new(
-                    Carried::Code,
-                    what,
-                    Runs::Shell(literals.into_iter().next().unwrap_or_default()),
-                )),
-                Kind::Line => out.push(Payload::new(
-                    Carried::Code,
-                    what,
-                    Runs::Shell(literals.join(" ")),
-                )),
-                Kind::Command if literals.len() == 1 => out.push(Payload::new(
-                    Carried::Code,
-                    what,
-                    Runs::Shell(literals.into_iter().next().unwrap_or_default()),
-                )),
-                Kind::Command => out.push(Payload::new(
-                    Carried::Code,
-                    what,
-                    Runs::Argv(argv_of(literals)),
-                )),
+                continue;
             }
-        }
+            Kind::Line => Runs::Shell(literals.join(" ")),
+            Kind::First => Runs::Shell(literals.into_iter().next().unwrap_or_default()),
+            Kind::Command if literals.len() == 1 => {
+                Runs::Shell(literals.into_iter().next().unwrap_or_default())
+            }
+            Kind::Command => Runs::Argv(argv_of(literals)),
+        };
+        out.push(Payload::new(Carried::Code, what, runs));
     }
     match lang {
         Lang::Perl | Lang::Ruby | Lang::Php => backticks(code, via, out, start),
@@ -287,17 +268,52 @@ fn scan(lang: Lang, code: &str, via: &str, depth: u8, out: &mut Vec<Payload>) {
     }
 }
 
-/// Whether `call` at `at` is the call itself, not part of a longer name (`execute` for
-/// `exec`, `my_system`), and is followed by its arguments rather than more name.
-fn call_starts_at(code: &str, at: usize, call: &str) -> bool {
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let before_ok = at == 0 || !ident(code.as_bytes()[at - 1]) || call.contains('.');
-    let after = code.as_bytes().get(at + call.len()).copied();
-    let after_ok = match after {
-        Some(b) => !ident(b),
-        None => false,
-    };
-    before_ok && after_ok
+/// The command-running calls in code, in source order: one pass over its names (`os.system`,
+/// `require('child_process').exec`: a dotted name is matched whole, or by its last part for
+/// the calls listed without a dot), yielding the call, its kind and where its arguments
+/// start.
+struct CallSites<'c> {
+    lang: Lang,
+    code: &'c str,
+    at: usize,
+}
+
+impl CallSites<'_> {
+    fn next(&mut self) -> Option<(&'static str, Kind, usize)> {
+        let bytes = self.code.as_bytes();
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        while self.at < bytes.len() {
+            let i = self.at;
+            let b = bytes[i];
+            let starts = i == 0 || !ident(bytes[i - 1]);
+            if b == b'%' && self.lang == Lang::Ruby && bytes.get(i + 1) == Some(&b'x') {
+                self.at = i + 2;
+                return Some(("%x", Kind::Line, i + 2));
+            }
+            if !(starts && (b.is_ascii_alphabetic() || b == b'_')) {
+                self.at += 1;
+                continue;
+            }
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| !(ident(b) || b == b'.'))
+                .map_or(bytes.len(), |n| i + n);
+            self.at = end;
+            let name = &self.code[i..end];
+            // A listed name with a dot can only equal the whole name: the tail has none.
+            let tail = match name.bytes().rposition(|b| b == b'.') {
+                Some(d) => &name[d + 1..],
+                None => name,
+            };
+            if let Some(&(call, kind)) = calls(self.lang)
+                .iter()
+                .find(|(c, _)| *c == tail || *c == name)
+            {
+                return Some((call, kind, end));
+            }
+        }
+        None
+    }
 }
 
 /// The argument text of a call: the balanced `( .. )` after it, or for a call written

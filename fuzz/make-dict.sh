@@ -26,6 +26,6 @@ cd "$(dirname "$0")/.."
     # Shell syntax the parser knows.
     printf '"%s"\n' '|' '||' '&&' ';' '&' '>' '>>' '<' '<<' '<<<' '2>&1' '$(' '`' "'" \
         '${' ')' '(' '{' '}' '-c' '\x00'
-} | LC_ALL=C sort -u |
+} | LC_ALL=C sort -u | grep -vx '""' |
     # libFuzzer's dictionary parser takes printable ASCII only: other bytes as \xNN.
     perl -pe 's/([^\x20-\x7e\n])/sprintf("\\x%02X", ord($1))/ge'

@@ -113,6 +113,7 @@ const TOOL_CLASSES: &[(&str, &str)] = &[
     ("app_server", "AppServer"),
     ("db_server", "DbServer"),
     ("scheduler", "Scheduler"),
+    ("build_tool", "BuildTool"),
 ];
 
 #[derive(Deserialize)]

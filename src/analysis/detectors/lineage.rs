@@ -21,6 +21,30 @@ pub fn wants(cx: &Ctx) -> bool {
         ]))
 }
 
+/// What build scripts and installers ask of the system as a matter of course (setup.py,
+/// configure and node-gyp read the kernel and architecture; installers check whether they
+/// run as root): `uname`, `lsb_release`, `arch`, `getconf`, `id -u`/`-g`/`-un`. Under a
+/// package install these are not reconnaissance; a downloader or network tool still is.
+fn build_system_query(cx: &Ctx, program: &str) -> bool {
+    let Some(c) = cx.commands().iter().find(|c| c.program() == program) else {
+        return false;
+    };
+    let args = super::args(c);
+    match program {
+        "uname" | "lsb_release" | "arch" | "getconf" => true,
+        "id" => {
+            !args.is_empty()
+                && args.iter().all(|a| {
+                    matches!(
+                        a.as_ref(),
+                        "-u" | "-g" | "-un" | "-gn" | "-nu" | "-ng" | "-n"
+                    )
+                })
+        }
+        _ => false,
+    }
+}
+
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     let p = cx.program();
     let class = cx.program_class();
@@ -44,6 +68,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     let toolish = tool.is_some()
         || out.has(signals::RECON_COMMAND)
         || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER);
+    // Only under a package install: from a web server, `uname -a` is a web shell's first
+    // question.
+    let install_query = tool.is_some_and(|t| build_system_query(cx, t));
     let p = tool.unwrap_or(p);
     let strong = out.max_weight() >= 50;
     let parent = cx.ancestors().next();
@@ -80,7 +107,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
 
-    if in_pkg_install && (toolish || strong) && class != Some(ToolClass::LanguagePackageManager) {
+    if in_pkg_install
+        && ((toolish && !install_query) || strong)
+        && class != Some(ToolClass::LanguagePackageManager)
+    {
         let installer = cx
             .ancestors()
             .find(|(_, k)| *k == Some(ToolClass::LanguagePackageManager))

@@ -5,7 +5,7 @@
 
 use super::{args, basename, in_writable_dir, Ctx, Findings};
 use crate::analysis::shell::SimpleCommand;
-use crate::knowledge::signals;
+use crate::knowledge::{signals, ToolClass};
 
 /// Dot-directories (and, where the directory itself holds other things, the one part of it)
 /// that tool managers run their programs from. Only these are exempt, not a hidden directory
@@ -80,24 +80,22 @@ const SYSTEM_DIRS: &[&str] = &[
     "/run/current-system/sw/",
 ];
 
-/// Build tools that run their own products from temporary directories (go test, cc1...).
-const BUILDERS: &[&str] = &[
-    "go", "cargo", "make", "cmake", "ninja", "gcc", "cc", "clang", "rustc", "bazel", "collect2",
-    "ld", "mvn", "gradle", "pytest", "tox", "dpkg", "apt-get", "rpm", "dnf", "yum",
-];
-
 /// Always: every exec has an exe path to place.
 pub use super::always as wants;
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
-    if cx
-        .ancestor_comms()
+    // Build tools and package managers run their own products from temporary directories
+    // (go test, cc1, dpkg's maintainer scripts): any path when one is the parent, and their
+    // scratch directories (cargo's target/, pip's build environments) further down.
+    let parent_builds = cx
+        .ancestors()
         .next()
-        .is_some_and(|p| BUILDERS.contains(&p))
-    {
+        .is_some_and(|(_, k)| matches!(k, Some(ToolClass::BuildTool | ToolClass::PackageManager)));
+    let scratch = super::in_build_scratch(cx.exe_path) && super::build_ancestor(cx).is_some();
+    if parent_builds || scratch {
         if in_writable_dir(cx.exe_path) {
             out.note(format!(
-                "{} runs from a temporary directory under a build tool",
+                "{} runs from a temporary directory under a build tool or package manager",
                 cx.exe_path
             ));
         }
@@ -307,7 +305,7 @@ mod tests {
         assert!(ids.is_empty());
         assert_eq!(
             notes,
-            ["/tmp/go-build2291/b001/exe/main runs from a temporary directory under a build tool"]
+            ["/tmp/go-build2291/b001/exe/main runs from a temporary directory under a build tool or package manager"]
         );
         assert_eq!(
             run_with(detect, &facts(&argv), &Lineage::from_comms(["bash"])).0,
@@ -370,5 +368,25 @@ mod tests {
             assert_eq!(run(detect, argv), ["shell_script_from_staging"], "{argv:?}");
         }
         assert!(run(detect, &["bash", "-o", "errexit", "/opt/app/start.sh"]).is_empty());
+    }
+
+    #[test]
+    fn build_scratch_under_a_build_is_noted_a_dropped_binary_is_not() {
+        let under = |exe: &str, parents: &[&str]| {
+            run_with(
+                detect,
+                &facts(&[exe]),
+                &Lineage::from_comms(parents.iter().copied()),
+            )
+            .0
+        };
+        let venv = "/tmp/pip-build-env-x/overlay/bin/python3";
+        assert!(under(venv, &["python3", "pip"]).is_empty());
+        assert!(under("/tmp/b/target/debug/deps/t-1", &["cargo"]).is_empty());
+        assert_eq!(under(venv, &["bash", "sshd"]), ["exec_from_writable_dir"]);
+        assert_eq!(
+            under("/tmp/x", &["sh", "node", "npm"]),
+            ["exec_from_writable_dir"]
+        );
     }
 }

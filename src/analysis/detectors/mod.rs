@@ -688,6 +688,61 @@ pub fn piped_into<'c, 'a>(
     cmds.get(i + 1).filter(|n| n.joiner == Joiner::Pipe)
 }
 
+/// The nearest ancestor within 8 levels that builds or installs software (a compiler, a
+/// build driver, a package manager): its children compile, link, run build scripts and
+/// query the system as a matter of course.
+pub fn build_ancestor<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    cx.ancestors()
+        .take(8)
+        .find(|(_, k)| {
+            matches!(
+                k,
+                Some(
+                    ToolClass::BuildTool
+                        | ToolClass::PackageManager
+                        | ToolClass::LanguagePackageManager
+                )
+            )
+        })
+        .map(|(comm, _)| comm)
+}
+
+/// Directory shapes that build tools and package managers create for their own output and
+/// scratch space (cargo's `target/`, pip's build environments, `go-build`, `node_modules`,
+/// CMake build trees, virtual environments): a program or library there is the build's
+/// own, while a dropped payload sits in a directory of its own choosing.
+const BUILD_SCRATCH: &[&str] = &[
+    "/target/debug/",
+    "/target/release/",
+    "/target/x86_64-",
+    "/target/aarch64-",
+    "/node_modules/",
+    "/go-build",
+    "/pip-build-env-",
+    "/pip-install-",
+    "/pip-req-build-",
+    "/pip-wheel-",
+    "/.tox/",
+    "/venv/",
+    "/.venv/",
+    "/CMakeFiles/",
+    "/cmake-build-",
+    "/_build/",
+    "/.libs/",
+    "/build/lib",
+    "/build/temp",
+    "/build/bdist",
+    "/.cargo/",
+    "/.rustup/",
+];
+
+/// Whether `path` is in a build tool's output or scratch directory ([`BUILD_SCRATCH`]).
+pub fn in_build_scratch(path: &str) -> bool {
+    BUILD_SCRATCH.iter().any(|s| path.contains(s))
+        || path.ends_with("/target/release/deps")
+        || path.ends_with("/target/debug/deps")
+}
+
 /// Paths anyone can write, where droppers stage payloads.
 pub fn in_writable_dir(path: &str) -> bool {
     ["/tmp/", "/var/tmp/", "/dev/shm/", "/run/shm/"]

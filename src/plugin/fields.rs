@@ -78,6 +78,9 @@ pub const FIELDS: &[ExtractFieldInfo<TriagePlugin>] = &[
     field("triage.test_activity", &TriagePlugin::extract_test_activity)
         .with_display("Test activity")
         .with_description("Whether this looks like synthetic test activity (e.g. falcosecurity/event-generator)."),
+    field("triage.repeat_of_parent", &TriagePlugin::extract_repeat_of_parent)
+        .with_display("Repeat of parent")
+        .with_description("The parent ran the same command (a wrapper or shim re-exec such as timeout, env or a pyenv shim) and judged it at least as risky: its alert already carries this finding. Computed for risk 50 and above."),
     field("triage.report", &TriagePlugin::extract_report)
         .with_display("Triage report")
         .with_description("The whole triage as one compact JSON object: risk, severity, category, signals, mitre, summary, mitigations, evidence, facts, lineage."),
@@ -198,6 +201,10 @@ impl TriagePlugin {
 
     fn extract_test_activity(&mut self, req: Req) -> Result<bool> {
         self.with_triage(&req, |t| Ok(t.verdict.test_activity))
+    }
+
+    fn extract_repeat_of_parent(&mut self, req: Req) -> Result<bool> {
+        self.with_triage(&req, |t| Ok(t.verdict.repeat_of_parent))
     }
 
     fn extract_report(&mut self, req: Req) -> Result<CString> {

@@ -125,6 +125,11 @@ fn every_field_on_a_realistic_container_exec() {
         h.field(&ev, "triage.test_activity"),
         ExtractedField::Bool(verdict.test_activity)
     );
+    // The parent `sh -c '..'` shares no arguments with nc: not a repeat.
+    assert_eq!(
+        h.field(&ev, "triage.repeat_of_parent"),
+        ExtractedField::Bool(false)
+    );
     let report = h.string(&ev, "triage.report").expect("report");
     let expected = crate::report::json_report(&facts, &lineage, &verdict, &text);
     assert_eq!(
@@ -133,7 +138,7 @@ fn every_field_on_a_realistic_container_exec() {
     );
     assert!(!report.contains('\n'), "compact JSON");
 
-    // 22 fields, one analysis, one lineage walk (own entry + 3 ancestors).
+    // Every field, one analysis, one lineage walk (own entry + 3 ancestors).
     assert_eq!(
         h.metric("field_extractions"),
         super::field_names().count() as u64

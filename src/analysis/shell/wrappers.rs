@@ -293,7 +293,11 @@ fn step<'a>(args: &[Arg<'a>]) -> Step<'a> {
             ..Spec::default()
         },
         "npm" | "pnpm" | "yarn" | "bundle" | "bundler" | "cabal" | "uv" | "perf" | "ip"
-        | "xdotool" | "codex" | "rustup" => return subcommand(name, args),
+        | "xdotool" | "codex" | "rustup" | "pyenv" | "rbenv" | "nodenv" | "asdf" => {
+            return subcommand(name, args)
+        }
+        // Version managers' exec helpers run their operands with the selected version.
+        "pyenv-exec" | "rbenv-exec" | "nodenv-exec" => Spec::default(),
         "task" if args.get(1).is_some_and(|a| a == "execute") && args.len() > 2 => {
             return Step::Script(Arg::Owned(args[2..].join(" ")));
         }
@@ -525,6 +529,7 @@ fn subcommand<'a>(name: &str, args: &[Arg<'a>]) -> Step<'a> {
     let word = |i: usize| args.get(i).map_or("", |a| a.as_ref());
     // (index of the subcommand's last word, operands before the command, the spec)
     let (at, operands, spec) = match (name, word(1), word(2)) {
+        ("pyenv" | "rbenv" | "nodenv" | "asdf", "exec", _) => (1, 0, Spec::default()),
         ("npm" | "pnpm" | "yarn" | "bundle" | "bundler" | "cabal", "exec", _) => (
             1,
             0,

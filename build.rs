@@ -294,6 +294,63 @@ impl PathRec {
     }
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BehavioursFile {
+    list: Vec<ListRec>,
+    behaviour: Vec<BehaviourRec>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListRec {
+    name: String,
+    items: Vec<String>,
+    source: String,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BehaviourRec {
+    id: String,
+    programs: Vec<String>,
+    #[serde(default)]
+    any_word: Vec<String>,
+    #[serde(default)]
+    and_word: Vec<String>,
+    #[serde(default)]
+    any_prefix: Vec<String>,
+    #[serde(default)]
+    any_contains: Vec<String>,
+    operand_in: Option<String>,
+    operand_match: Option<String>,
+    #[serde(default)]
+    value_of: Vec<String>,
+    value_in: Option<String>,
+    #[serde(default)]
+    none_word: Vec<String>,
+    signal: String,
+    what: String,
+    sources: Vec<String>,
+}
+impl BehaviourRec {
+    fn entry(&self) -> checks::BehaviourEntry<'_> {
+        checks::BehaviourEntry {
+            id: &self.id,
+            programs: &self.programs,
+            any_word: &self.any_word,
+            and_word: &self.and_word,
+            any_prefix: &self.any_prefix,
+            any_contains: &self.any_contains,
+            operand_in: self.operand_in.as_deref(),
+            operand_match: self.operand_match.as_deref(),
+            value_of: &self.value_of,
+            value_in: self.value_in.as_deref(),
+            none_word: &self.none_word,
+            what: &self.what,
+            sources: &self.sources,
+        }
+    }
+}
+
 /// Collects every problem so one build run reports them all.
 struct Problems(Vec<String>);
 
@@ -354,6 +411,7 @@ fn main() {
     let knobs: KnobsFile = load(&dir, "knobs.toml");
     let carriers: CarriersFile = load(&dir, "carriers.toml");
     let written: WrittenPathsFile = load(&dir, "written_paths.toml");
+    let behaviours: BehavioursFile = load(&dir, "behaviours.toml");
     let mut p = Problems(Vec::new());
 
     // Tactics.
@@ -708,6 +766,34 @@ fn main() {
         }
     }
 
+    // Behaviours.
+    let list_names: Vec<&str> = behaviours.list.iter().map(|l| l.name.as_str()).collect();
+    let mut seen_lists = HashSet::new();
+    for l in &behaviours.list {
+        for problem in checks::check_list(&l.name, &l.items, &l.source) {
+            p.add("behaviours.toml", &l.name, problem);
+        }
+        if !seen_lists.insert(l.name.as_str()) {
+            p.add("behaviours.toml", &l.name, "duplicate list name");
+        }
+    }
+    let mut seen_behaviours = HashSet::new();
+    for b in &behaviours.behaviour {
+        for problem in checks::check_behaviour(&b.entry(), &list_names) {
+            p.add("behaviours.toml", &b.id, problem);
+        }
+        if !signal_index.contains_key(b.signal.as_str()) {
+            p.add(
+                "behaviours.toml",
+                &b.id,
+                format!("unknown signal `{}` (not in signals.toml)", b.signal),
+            );
+        }
+        if !seen_behaviours.insert(b.id.as_str()) {
+            p.add("behaviours.toml", &b.id, "duplicate id");
+        }
+    }
+
     if !p.0.is_empty() {
         panic!("knowledge data is invalid:\n  {}", p.0.join("\n  "));
     }
@@ -953,6 +1039,61 @@ fn main() {
         .ok();
     }
     writeln!(w, "];").ok();
+
+    writeln!(w, "/// The lists behaviours refer to (behaviours.toml).").ok();
+    for l in &behaviours.list {
+        writeln!(
+            w,
+            "pub static LIST_{}: &[&str] = &{:?};",
+            l.name.to_ascii_uppercase(),
+            l.items
+        )
+        .ok();
+    }
+    let list_ref = |name: &Option<String>| match name {
+        Some(n) => format!("Some(LIST_{})", n.to_ascii_uppercase()),
+        None => "None".to_string(),
+    };
+    writeln!(
+        w,
+        "/// Every behaviour, in file order (behaviours.toml).\npub static BEHAVIOURS: [Behaviour; {}] = [",
+        behaviours.behaviour.len()
+    )
+    .ok();
+    for b in &behaviours.behaviour {
+        writeln!(
+            w,
+            "    Behaviour {{ id: {:?}, any_word: &{:?}, and_word: &{:?}, any_prefix: &{:?}, any_contains: &{:?}, operand_in: {}, operand_contains: {}, value_of: &{:?}, value_in: {}, none_word: &{:?}, signal: &SIGNALS[{}], what: {:?}, sources: &{:?} }},",
+            b.id, b.any_word, b.and_word, b.any_prefix, b.any_contains,
+            list_ref(&b.operand_in), b.operand_match.as_deref() == Some("contains"),
+            b.value_of, list_ref(&b.value_in), b.none_word,
+            signal_index[b.signal.as_str()], b.what, b.sources
+        )
+        .ok();
+    }
+    writeln!(w, "];").ok();
+    let mut behaviour_programs: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, b) in behaviours.behaviour.iter().enumerate() {
+        for prog in &b.programs {
+            behaviour_programs.entry(prog).or_default().push(i);
+        }
+    }
+    writeln!(
+        w,
+        "/// The behaviours of a program basename, in file order.\npub fn behaviours_of(program: &str) -> &'static [&'static Behaviour] {{\n    match program {{"
+    )
+    .ok();
+    for (prog, idx) in &behaviour_programs {
+        let refs: Vec<String> = idx.iter().map(|i| format!("&BEHAVIOURS[{i}]")).collect();
+        writeln!(
+            w,
+            "        {prog:?} => {{\n            static OF: [&Behaviour; {}] = [{}];\n            &OF\n        }}",
+            refs.len(),
+            refs.join(", ")
+        )
+        .ok();
+    }
+    writeln!(w, "        _ => &[],\n    }}\n}}").ok();
 
     // An open-addressing hash table (FNV-1a, linear probing, at most 1/4 full): a `match` on
     // hundreds of strings compiles to a chain of comparisons, and a binary search to ~9

@@ -81,6 +81,10 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1562.006",
     "T1529",
     "T1055.009",
+    "T1562.004",
+    "T1098",
+    "T1205.002",
+    "T1548",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.

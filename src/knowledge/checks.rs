@@ -232,3 +232,139 @@ pub fn path_claims(e: &PathEntry) -> Vec<String> {
         .chain(e.basename.iter().map(|x| format!("basename {x}")))
         .collect()
 }
+
+/// One `[[behaviour]]` entry as written in the data.
+#[derive(Debug, Clone, Default)]
+pub struct BehaviourEntry<'a> {
+    pub id: &'a str,
+    pub programs: &'a [String],
+    pub any_word: &'a [String],
+    pub and_word: &'a [String],
+    pub any_prefix: &'a [String],
+    pub any_contains: &'a [String],
+    pub operand_in: Option<&'a str>,
+    pub operand_match: Option<&'a str>,
+    pub value_of: &'a [String],
+    pub value_in: Option<&'a str>,
+    pub none_word: &'a [String],
+    pub what: &'a str,
+    pub sources: &'a [String],
+}
+
+/// What `operand_match` may be.
+pub const OPERAND_MATCHES: &[&str] = &["exact", "contains"];
+
+/// Problems with one behaviour entry, given the names of the lists (the signal is checked by
+/// build.rs against the signal ids); empty when it is sound.
+pub fn check_behaviour(e: &BehaviourEntry, lists: &[&str]) -> Vec<String> {
+    let mut p = Vec::new();
+    let snake = !e.id.is_empty()
+        && e.id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !snake {
+        p.push("id must be snake_case".to_string());
+    }
+    if e.programs.is_empty() {
+        p.push("no programs".into());
+    }
+    for n in e.programs {
+        if !is_basename(n) {
+            p.push(format!("program `{n}` is not a lowercase basename"));
+        }
+    }
+    let conditions = [
+        !e.any_word.is_empty(),
+        !e.and_word.is_empty(),
+        !e.any_prefix.is_empty(),
+        !e.any_contains.is_empty(),
+        e.operand_in.is_some(),
+        e.value_in.is_some(),
+        !e.none_word.is_empty(),
+    ];
+    if !conditions.contains(&true) {
+        p.push("no condition: every use of the program would match".into());
+    }
+    for (field, words) in [
+        ("any_word", e.any_word),
+        ("and_word", e.and_word),
+        ("any_prefix", e.any_prefix),
+        ("any_contains", e.any_contains),
+        ("value_of", e.value_of),
+        ("none_word", e.none_word),
+    ] {
+        for w in words {
+            if w.is_empty() {
+                p.push(format!("an empty word in `{field}` matches every argument"));
+            }
+        }
+    }
+    for w in e.any_contains {
+        if w.bytes().any(|b| b.is_ascii_uppercase()) {
+            p.push(format!(
+                "`any_contains` `{w}` has capitals: it is matched without case"
+            ));
+        }
+    }
+    for w in e.any_word.iter().chain(e.and_word) {
+        if e.none_word.contains(w) {
+            p.push(format!(
+                "`{w}` is both required and excluded: the entry can never match"
+            ));
+        }
+    }
+    if !e.and_word.is_empty() && e.any_word.is_empty() && e.any_prefix.is_empty() {
+        p.push("`and_word` is a second word: give `any_word` or `any_prefix` too".into());
+    }
+    match (e.value_of.is_empty(), e.value_in) {
+        (true, Some(_)) => p.push("`value_in` needs `value_of` (the options)".into()),
+        (false, None) => p.push("`value_of` needs `value_in` (the list)".into()),
+        _ => {}
+    }
+    for o in e.value_of {
+        if !o.starts_with('-') {
+            p.push(format!("`value_of` `{o}` is not an option"));
+        }
+    }
+    for list in e.operand_in.iter().chain(e.value_in.iter()) {
+        if !lists.contains(list) {
+            p.push(format!("unknown list `{list}`"));
+        }
+    }
+    if let Some(m) = e.operand_match {
+        if !OPERAND_MATCHES.contains(&m) {
+            p.push(format!(
+                "operand_match `{m}` is not one of {OPERAND_MATCHES:?}"
+            ));
+        }
+        if e.operand_in.is_none() {
+            p.push("`operand_match` applies to `operand_in` only".into());
+        }
+    }
+    if e.what.trim().is_empty() {
+        p.push("empty `what`".into());
+    }
+    if e.sources.is_empty() || !e.sources.iter().all(|s| has_source(s)) {
+        p.push("every source must cite a https:// reference".into());
+    }
+    p
+}
+
+/// Problems with one `[[list]]`: items are matched in lowercase, so capitals never match.
+pub fn check_list(name: &str, items: &[String], source: &str) -> Vec<String> {
+    let mut p = Vec::new();
+    if name.is_empty() || items.is_empty() {
+        p.push("a list needs a name and items".to_string());
+    }
+    for i in items {
+        if i.is_empty() || i.bytes().any(|b| b.is_ascii_uppercase()) {
+            p.push(format!(
+                "item `{i}` is empty or has capitals (matched in lowercase)"
+            ));
+        }
+    }
+    if !has_source(source) {
+        p.push("source must cite a https:// reference".into());
+    }
+    p
+}

@@ -9,15 +9,43 @@
 
 mod generated {
     use super::{
-        Carrier, CarrierRuns, CarrierTake, Mitigation, Signal, Tactic, Technique, ToolClass,
-        WrittenPath, WrittenText,
+        Behaviour, Carrier, CarrierRuns, CarrierTake, Mitigation, Signal, Tactic, Technique,
+        ToolClass, WrittenPath, WrittenText,
     };
     include!(concat!(env!("OUT_DIR"), "/knowledge.rs"));
 }
 pub use generated::{
-    carriers_of, knobs, mitigations, signals, techniques, tool_class_exact, ATTACK_VERSION,
-    CARRIERS, MITIGATIONS, SIGNALS, TACTICS, TECHNIQUES, WRITTEN_PATHS,
+    behaviours_of, carriers_of, knobs, mitigations, signals, techniques, tool_class_exact,
+    ATTACK_VERSION, BEHAVIOURS, CARRIERS, MITIGATIONS, SIGNALS, TACTICS, TECHNIQUES, WRITTEN_PATHS,
 };
+
+/// "This program with these arguments" (`data/behaviours.toml`): every condition given
+/// must hold.
+#[derive(Debug)]
+pub struct Behaviour {
+    pub id: &'static str,
+    /// An argument equals one of these.
+    pub any_word: &'static [&'static str],
+    /// An argument also equals one of these.
+    pub and_word: &'static [&'static str],
+    /// An argument starts with one of these.
+    pub any_prefix: &'static [&'static str],
+    /// An argument contains one of these, without case (lowercase here).
+    pub any_contains: &'static [&'static str],
+    /// An operand, lowercased, without `.service`, as its basename, is an item of this list.
+    pub operand_in: Option<&'static [&'static str]>,
+    /// `operand_in` matches an operand that contains an item.
+    pub operand_contains: bool,
+    /// With `value_in`: the value of one of these options is an item of that list.
+    pub value_of: &'static [&'static str],
+    pub value_in: Option<&'static [&'static str]>,
+    /// No argument equals one of these.
+    pub none_word: &'static [&'static str],
+    pub signal: &'static Signal,
+    /// How the evidence words it (`stops a security or monitoring agent`).
+    pub what: &'static str,
+    pub sources: &'static [&'static str],
+}
 
 /// Where a program takes a command line in an option (`data/carriers.toml`).
 #[derive(Debug)]
@@ -526,6 +554,157 @@ mod tests {
             "https://",
         );
         assert_eq!(path_claims(&good), ["exact /etc/profile"]);
+    }
+
+    /// build.rs runs these checks on behaviours.toml; each rejects the bad entry it is for.
+    #[test]
+    fn the_behaviour_checks_reject_bad_entries() {
+        use checks::{check_behaviour, check_list, BehaviourEntry};
+        let (prog, stop, src) = (
+            strings(&["systemctl"]),
+            strings(&["stop"]),
+            strings(&["https://attack.mitre.org/techniques/T1562/001/"]),
+        );
+        let lists = ["security_agents"];
+        let good = BehaviourEntry {
+            id: "stop_agent",
+            programs: &prog,
+            any_word: &stop,
+            operand_in: Some("security_agents"),
+            what: "stops an agent",
+            sources: &src,
+            ..Default::default()
+        };
+        assert_eq!(check_behaviour(&good, &lists), Vec::<String>::new());
+        let rejects = |e: BehaviourEntry, what: &str| {
+            let p = check_behaviour(&e, &lists);
+            assert!(p.iter().any(|x| x.contains(what)), "{what}: {p:?}");
+        };
+        let (upper, empty, opt, bare) = (
+            strings(&["Systemctl"]),
+            strings(&[""]),
+            strings(&["-G"]),
+            strings(&["G"]),
+        );
+        rejects(
+            BehaviourEntry {
+                id: "Stop-Agent",
+                ..good.clone()
+            },
+            "snake_case",
+        );
+        rejects(
+            BehaviourEntry {
+                programs: &[],
+                ..good.clone()
+            },
+            "no programs",
+        );
+        rejects(
+            BehaviourEntry {
+                programs: &upper,
+                ..good.clone()
+            },
+            "lowercase basename",
+        );
+        rejects(
+            BehaviourEntry {
+                any_word: &[],
+                operand_in: None,
+                ..good.clone()
+            },
+            "no condition",
+        );
+        rejects(
+            BehaviourEntry {
+                any_word: &empty,
+                ..good.clone()
+            },
+            "an empty word",
+        );
+        rejects(
+            BehaviourEntry {
+                any_contains: &upper,
+                ..good.clone()
+            },
+            "capitals",
+        );
+        rejects(
+            BehaviourEntry {
+                none_word: &stop,
+                ..good.clone()
+            },
+            "can never match",
+        );
+        rejects(
+            BehaviourEntry {
+                any_word: &[],
+                and_word: &stop,
+                ..good.clone()
+            },
+            "second word",
+        );
+        rejects(
+            BehaviourEntry {
+                value_in: Some("security_agents"),
+                ..good.clone()
+            },
+            "needs `value_of`",
+        );
+        rejects(
+            BehaviourEntry {
+                value_of: &opt,
+                ..good.clone()
+            },
+            "needs `value_in`",
+        );
+        rejects(
+            BehaviourEntry {
+                value_of: &bare,
+                value_in: Some("security_agents"),
+                ..good.clone()
+            },
+            "is not an option",
+        );
+        rejects(
+            BehaviourEntry {
+                operand_in: Some("nosuch"),
+                ..good.clone()
+            },
+            "unknown list",
+        );
+        rejects(
+            BehaviourEntry {
+                operand_match: Some("regex"),
+                ..good.clone()
+            },
+            "operand_match",
+        );
+        rejects(
+            BehaviourEntry {
+                operand_in: None,
+                operand_match: Some("contains"),
+                ..good.clone()
+            },
+            "applies to `operand_in`",
+        );
+        rejects(
+            BehaviourEntry {
+                what: "",
+                ..good.clone()
+            },
+            "empty `what`",
+        );
+        rejects(
+            BehaviourEntry {
+                sources: &[],
+                ..good.clone()
+            },
+            "https://",
+        );
+        let items = strings(&["falco", "AliYunDun"]);
+        assert!(check_list("agents", &items, "https://x")[0].contains("capitals"));
+        assert!(check_list("agents", &[], "https://x")[0].contains("needs a name and items"));
     }
 
     #[test]

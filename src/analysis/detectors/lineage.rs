@@ -99,7 +99,22 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     .unsplit_script()
                     .and_then(|s| s.split_whitespace().next())
                     .is_some_and(browse));
-        if direct_or_via_shell && !in_pkg_install && (toolish || strong || browsing) {
+        // A shell told to be interactive (`bash -i`), or one with nothing to run, with no
+        // terminal: a server does not open a prompt for anyone but a reverse shell's peer.
+        let prompt = program_is_shell
+            && !cx.tty
+            && cx.commands().first().is_some_and(|c| {
+                let a = super::args(c);
+                a.is_empty()
+                    || a.iter().any(|x| {
+                        x.len() > 1
+                            && x.starts_with('-')
+                            && !x.starts_with("--")
+                            && x[1..].contains('i')
+                            && !x[1..].contains('c')
+                    })
+            });
+        if direct_or_via_shell && !in_pkg_install && (toolish || strong || browsing || prompt) {
             out.hit(
                 signals::SERVER_SPAWNED_SHELL,
                 format!("{server} started {p}"),

@@ -24,6 +24,7 @@ pub(crate) use crate::text::{basename, basename_is};
 use gate::{env_key_bit, ClassSet, EnvNames, ProgramSet};
 use needles::{Needles, Pairs};
 
+pub mod behaviours;
 pub mod capabilities;
 pub mod container;
 pub mod credentials;
@@ -101,6 +102,7 @@ pub static DETECTORS: &[Detector] = &[
     detector!(package_manager),
     detector!(persistence),
     detector!(written_files),
+    detector!(behaviours),
     detector!(permissions),
     detector!(elevation),
     detector!(kernel_module),

@@ -1,0 +1,182 @@
+//! The declarative behaviours (`knowledge/data/behaviours.toml`): "this program with these
+//! arguments", looked up once per command by program name, for every command the parser
+//! found (unwrapped) and for the wrappers removed in front of them (`sudo -u#-1 bash`).
+//! The matching is the table's; what needs logic stays in the other detectors.
+
+use super::{Ctx, Findings};
+use crate::analysis::shell::Arg;
+use crate::knowledge::{behaviours_of, Behaviour};
+
+/// Always: one table lookup per command decides.
+pub use super::always as wants;
+
+pub fn detect(cx: &Ctx, out: &mut Findings) {
+    for c in cx.commands() {
+        judge(c.program(), super::args(c), out);
+        for w in &c.wrappers {
+            judge(w.name(), w.args(), out);
+        }
+    }
+}
+
+fn judge(program: &str, args: &[Arg], out: &mut Findings) {
+    for b in behaviours_of(program) {
+        if matches(b, args) && !out.has(b.signal) {
+            out.hit(
+                b.signal,
+                format!("{program} {}: {}", b.what, args.join(" ")),
+            );
+        }
+    }
+}
+
+/// Whether every condition of `b` holds for these arguments.
+fn matches(b: &Behaviour, args: &[Arg]) -> bool {
+    let word = |set: &[&str]| set.is_empty() || args.iter().any(|a| set.contains(&a.as_ref()));
+    let prefix = b.any_prefix.is_empty()
+        || args
+            .iter()
+            .any(|a| b.any_prefix.iter().any(|p| a.starts_with(p)));
+    let contains = b.any_contains.is_empty()
+        || args.iter().any(|a| {
+            let a = a.to_ascii_lowercase();
+            b.any_contains.iter().any(|c| a.contains(c))
+        });
+    let excluded = args.iter().any(|a| b.none_word.contains(&a.as_ref()));
+    word(b.any_word)
+        && word(b.and_word)
+        && prefix
+        && contains
+        && !excluded
+        && b.operand_in
+            .is_none_or(|list| operand_in(args, list, b.operand_contains))
+        && b.value_in
+            .is_none_or(|list| value_in(args, b.value_of, list))
+}
+
+/// An operand (not an option) that names an item of `list`: lowercased, without a
+/// `.service` suffix, as its basename; or that contains one (`pkill -f AliYunDun`).
+fn operand_in(args: &[Arg], list: &[&str], contains: bool) -> bool {
+    args.iter().filter(|a| !a.starts_with('-')).any(|a| {
+        let a = a.to_ascii_lowercase();
+        if contains {
+            return list.iter().any(|i| a.contains(i));
+        }
+        let name = super::basename(a.strip_suffix(".service").unwrap_or(&a));
+        list.contains(&name)
+    })
+}
+
+/// The value of one of `options` (`-G x`, `--groups=x`), split on commas, lowercased, is
+/// an item of `list`.
+fn value_in(args: &[Arg], options: &[&str], list: &[&str]) -> bool {
+    let in_list = |v: &str| {
+        v.split(',')
+            .any(|g| list.contains(&g.trim().to_ascii_lowercase().as_str()))
+    };
+    args.iter().enumerate().any(|(i, a)| {
+        if options.contains(&a.as_ref()) {
+            return args.get(i + 1).is_some_and(|v| in_list(v));
+        }
+        a.split_once('=')
+            .is_some_and(|(o, v)| o.starts_with("--") && options.contains(&o) && in_list(v))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn fires_on_the_tables_behaviours() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["systemctl", "stop", "falco"], "security_tool_disabled"),
+            (
+                &["systemctl", "disable", "--now", "auditd.service"],
+                "security_tool_disabled",
+            ),
+            (&["service", "aegis", "stop"], "security_tool_disabled"),
+            (
+                &["pkill", "-9", "-f", "AliYunDun"],
+                "security_tool_disabled",
+            ),
+            (&["ufw", "disable"], "firewall_disabled"),
+            (&["iptables", "-F"], "firewall_disabled"),
+            (&["iptables", "-P", "INPUT", "ACCEPT"], "firewall_disabled"),
+            (&["nft", "flush", "ruleset"], "firewall_disabled"),
+            (&["setenforce", "0"], "security_policy_disabled"),
+            (
+                &["sysctl", "-w", "kernel.randomize_va_space=0"],
+                "kernel_tunable_write",
+            ),
+            (&["dmesg", "-C"], "log_clearing"),
+            (
+                &["ln", "-sfn", "/dev/null", "/var/log/syslog"],
+                "log_clearing",
+            ),
+            (
+                &["usermod", "-aG", "root", "backup"],
+                "privileged_group_added",
+            ),
+            (
+                &["usermod", "--groups=docker", "dev"],
+                "privileged_group_added",
+            ),
+            (&["gpasswd", "-a", "dev", "sudo"], "privileged_group_added"),
+            (
+                &["setcap", "cap_setuid+ep", "/tmp/python3"],
+                "file_capability_set",
+            ),
+            (
+                &["chattr", "-i", "/root/.ssh/authorized_keys"],
+                "immutable_attribute_changed",
+            ),
+            (
+                &[
+                    "tc", "filter", "add", "dev", "eth0", "ingress", "bpf", "da", "obj", "x.o",
+                ],
+                "socket_filter_attached",
+            ),
+            (&["sudo", "-u#-1", "/bin/bash"], "sudo_uid_bypass"),
+        ];
+        for (argv, signal) in cases {
+            assert!(
+                run(detect, argv).contains(signal),
+                "{argv:?}: {:?}",
+                run(detect, argv)
+            );
+        }
+    }
+
+    #[test]
+    fn quiet_on_their_everyday_forms() {
+        for argv in [
+            &["systemctl", "restart", "falco"][..],
+            &["systemctl", "status", "auditd"],
+            &["systemctl", "stop", "nginx"],
+            &["pkill", "-f", "gunicorn"],
+            &["ufw", "allow", "22/tcp"],
+            &["iptables", "-L", "-n"],
+            &["iptables", "-P", "INPUT", "DROP"],
+            &["nft", "list", "ruleset"],
+            &["setenforce", "1"],
+            &["sysctl", "-w", "net.ipv4.ip_forward=1"],
+            &["dmesg", "-T"],
+            &["ln", "-s", "/var/log/app", "/srv/logs"],
+            &["usermod", "-aG", "video", "dev"],
+            &["usermod", "-s", "/bin/zsh", "root"],
+            &["setcap", "cap_net_bind_service=+ep", "/usr/local/bin/web"],
+            &["chattr", "+i", "/srv/data/x"],
+            &["tc", "qdisc", "add", "dev", "eth0", "root", "fq"],
+            &["sudo", "-u", "postgres", "psql"],
+            &["journalctl", "-u", "nginx"],
+        ] {
+            assert!(
+                run(detect, argv).is_empty(),
+                "{argv:?}: {:?}",
+                run(detect, argv)
+            );
+        }
+    }
+}

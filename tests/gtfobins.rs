@@ -3,7 +3,8 @@
 //! command line, written here in our own forms. Each is judged as the exec Falco sees when
 //! the escape runs through a sudo rule (the program's parent is sudo) and from a setuid copy
 //! of the program (root for a user who logged in as someone else): both are privilege
-//! escalation, with the technique (T1548.003 sudo, T1548.001 setuid).
+//! escalation, with the technique (T1548.003 sudo, T1548.001 setuid). The shell an escape
+//! starts, an exec of its own whose parent is the program and grandparent sudo, is too.
 //!
 //! Left out, because the command line does not show the escape: escapes typed after the
 //! program starts (`less` then `!sh`, `ftp`, `vi` then `:shell`), read from a file or stdin
@@ -473,6 +474,36 @@ fn every_escape_from_a_setuid_copy_is_privilege_escalation() {
     check("from a setuid copy", "T1548.001", |argv| {
         judge(argv, 0, 1000, &["bash", "sshd"])
     });
+}
+
+/// The shell an escape starts is an exec of its own: `sh` whose parent is the program,
+/// whose parent is sudo. Lineage alone makes it privilege escalation.
+#[test]
+fn the_shell_each_escape_starts_is_privilege_escalation() {
+    let mut failures = Vec::new();
+    for (name, argv) in ESCAPES {
+        let program = argv[0].rsplit('/').next().unwrap_or(argv[0]);
+        let comm: String = program.chars().take(15).collect();
+        // A terminal multiplexer's shell is what it is for: its escape is seen on its own
+        // command line (`tmux -c /bin/sh`), not from lineage.
+        if comm == "tmux" {
+            continue;
+        }
+        let v = judge(
+            &["/bin/sh"],
+            0,
+            1000,
+            &[comm.as_str(), "sudo", "bash", "sshd"],
+        );
+        let techniques: Vec<&str> = v.techniques.iter().map(|t| t.id).collect();
+        if v.risk < 50 || !techniques.contains(&"T1548.003") {
+            failures.push(format!(
+                "{name}: sh under {comm} under sudo: risk {}",
+                v.risk
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The same programs used for their work stay quiet under sudo.

@@ -52,9 +52,48 @@ fn elevated_uid(cx: &Ctx) -> bool {
     cx.facts.uid == Some(0) && cx.facts.loginuid.is_some_and(|l| l != 0 && l != u32::MAX)
 }
 
+/// Programs whose shell is what they are for: terminal multiplexers and session managers
+/// (and the elevation programs, [`elevates_only`]).
+fn opens_shells(name: &str) -> bool {
+    elevates_only(name)
+        || matches!(
+            name,
+            "tmux" | "screen" | "login" | "sshd" | "systemd" | "init" | "sudo" | "script"
+        )
+}
+
+/// The shell an escape starts, seen from lineage alone: an interactive shell whose parent
+/// is another program (not a shell, not a session manager) run by sudo or doas (`sudo find .
+/// -exec /bin/sh \;` then `sh` with parent find, grandparent sudo).
+fn escaped_shell(cx: &Ctx, out: &mut Findings) {
+    let Some(first) = cx.commands().first() else {
+        return;
+    };
+    if first.depth != 0 || !interactive_shell(first) || !first.wrappers.is_empty() {
+        return;
+    }
+    let mut up = cx.ancestors();
+    let (Some((parent, parent_class)), Some((grandparent, _))) = (up.next(), up.next()) else {
+        return;
+    };
+    if parent_class == Some(crate::knowledge::ToolClass::Shell) || opens_shells(parent) {
+        return;
+    }
+    if matches!(grandparent, "sudo" | "doas") {
+        out.hit(
+            signals::SUDO_SHELL_ESCAPE,
+            format!(
+                "{} started by {parent}, which {grandparent} ran",
+                first.program()
+            ),
+        );
+    }
+}
+
 /// The shell escapes on this exec: interactive shells carried by another program or
 /// started through a wrapper.
 fn shell_escapes(cx: &Ctx, out: &mut Findings) {
+    escaped_shell(cx, out);
     for c in cx.commands() {
         // A shell reading a pipe runs what it is sent (download_exec's), not a terminal.
         if !interactive_shell(c) || c.joiner == Joiner::Pipe {
@@ -138,6 +177,7 @@ pub fn wants(cx: &Ctx) -> bool {
             .commands()
             .iter()
             .any(|c| runs_shell(c) && (c.depth > 0 || !c.wrappers.is_empty()))
+        || (cx.lineage.ancestors.len() >= 2 && cx.commands().first().is_some_and(runs_shell))
         || cx.words_may_hold(&DASH_P)
         || cx.may_write()
         || cx.unsplit_script().is_some()
@@ -249,5 +289,33 @@ mod tests {
         assert!(run(detect, &["sudo", "systemctl", "restart", "nginx"]).is_empty());
         assert!(run(detect, &["find", ".", "-name", "*.rs"]).is_empty());
         assert!(run(detect, &["bash", "-p"]).is_empty());
+    }
+
+    #[test]
+    fn the_shell_an_escape_starts_is_seen_from_lineage() {
+        let shell = |argv: &[&str], parents: &[&str]| {
+            let mut f = facts(argv);
+            f.uid = Some(0);
+            run_with(
+                detect,
+                &f,
+                &crate::analysis::Lineage::from_comms(parents.iter().copied()),
+            )
+            .0
+        };
+        assert_eq!(
+            shell(&["/bin/sh"], &["find", "sudo", "bash"]),
+            ["sudo_shell_escape"]
+        );
+        assert_eq!(
+            shell(&["bash", "-i"], &["vim", "doas"]),
+            ["sudo_shell_escape"]
+        );
+        // A script, a session manager's shell, sudo's own shell, or no sudo: not an escape.
+        assert!(shell(&["bash", "-c", "make"], &["vim", "sudo"]).is_empty());
+        assert!(shell(&["bash"], &["tmux", "sudo"]).is_empty());
+        assert!(shell(&["bash"], &["sudo", "bash"]).is_empty());
+        assert!(shell(&["bash"], &["vim", "bash"]).is_empty());
+        assert!(shell(&["bash"], &["bash", "sudo"]).is_empty());
     }
 }

@@ -558,3 +558,262 @@ note = "n"
     );
     assert!(f.cgroups_present);
 }
+
+// ---------------------------------------------------------------------------------------
+// Coverage against public detection content: tests/coverage/*.toml list public rules (their
+// ids, titles and levels are facts; their text and logic are not copied) and the corpus
+// scenarios that prove each; docs/coverage.md is rendered from them and must be current.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoverageFile {
+    /// The public source, e.g. "falcosecurity/rules".
+    source: String,
+    /// The commit of the source the rows were taken from.
+    commit: String,
+    /// What a row's level needs: (level, risk its best scenario must reach).
+    bars: Vec<(String, u8)>,
+    rule: Vec<CoverageRow>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoverageRow {
+    /// The rule's id in its source (Falco rule name, Sigma id, Elastic rule_id, GTFOBins
+    /// `binary:function`).
+    id: String,
+    title: Option<String>,
+    level: String,
+    /// The ATT&CK tactic the rule is tagged with (TA0000), for the summary.
+    tactic: String,
+    /// The technique the rule reports; the best scenario must report it (or a sibling
+    /// sub-technique of the same technique).
+    technique: Option<String>,
+    #[serde(default)]
+    scenarios: Vec<String>,
+    /// Why no scenario can prove it (for example "needs file-open events, not an exec").
+    not_covered: Option<String>,
+}
+
+/// A row's standing once its scenarios are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Standing {
+    Covered,
+    BelowTarget,
+    NotCovered,
+}
+
+fn coverage_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("coverage")
+}
+
+fn load_coverage() -> Vec<(String, CoverageFile)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(coverage_dir())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let file: CoverageFile = toml::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} is not a valid coverage file: {e}", path.display()));
+            let name = path.file_name().map(|f| f.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), file)
+        })
+        .collect()
+}
+
+/// `|` and line breaks would break a table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The sub-technique's parent, or the technique itself (`T1059.004` -> `T1059`).
+fn parent_technique(t: &str) -> &str {
+    t.split('.').next().unwrap_or(t)
+}
+
+/// Renders docs/coverage.md from the coverage rows and the corpus verdicts.
+fn render_coverage() -> (String, Vec<String>) {
+    let corpus = load_corpus();
+    let by_name: BTreeMap<&str, &Scenario> = corpus
+        .iter()
+        .map(|l| (l.scenario.name.as_str(), &l.scenario))
+        .collect();
+    let mut problems = Vec::new();
+    let mut doc = String::new();
+    let mut sections = String::new();
+    // (source, standing) and (tactic, standing) tallies.
+    let mut per_source: Vec<(String, [usize; 3])> = Vec::new();
+    let mut per_tactic: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for (file, cov) in load_coverage() {
+        let mut tally = [0usize; 3];
+        let _ = writeln!(
+            sections,
+            "\n## {} ({file}, commit {})\n",
+            cov.source, cov.commit
+        );
+        let _ = writeln!(
+            sections,
+            "| rule | level | our signals | scenarios | best risk | standing |\n|---|---|---|---|---:|---|"
+        );
+        for row in &cov.rule {
+            let bar = cov
+                .bars
+                .iter()
+                .find(|(l, _)| l.eq_ignore_ascii_case(&row.level))
+                .map(|(_, b)| *b);
+            let Some(bar) = bar else {
+                problems.push(format!(
+                    "{file}: {}: level {} has no bar",
+                    row.id, row.level
+                ));
+                continue;
+            };
+            let mut best: Option<(u8, Vec<&'static str>, bool)> = None;
+            for name in &row.scenarios {
+                let Some(s) = by_name.get(name.as_str()) else {
+                    problems.push(format!("{file}: {}: no corpus scenario {name}", row.id));
+                    continue;
+                };
+                if s.label != Label::Malicious {
+                    problems.push(format!("{file}: {}: {name} is not malicious", row.id));
+                }
+                let v = verdict_of(s);
+                let techniques = technique_ids(&v);
+                let reports = row.technique.as_deref().is_none_or(|t| {
+                    techniques
+                        .iter()
+                        .any(|x| *x == t || parent_technique(x) == parent_technique(t))
+                });
+                let signals: Vec<&'static str> = v.hits.iter().map(|h| h.signal.id).collect();
+                if best
+                    .as_ref()
+                    .is_none_or(|(r, _, ok)| (v.risk, reports) > (*r, *ok))
+                {
+                    best = Some((v.risk, signals, reports));
+                }
+            }
+            let standing = match (&best, &row.not_covered) {
+                (Some((risk, signals, reports)), _)
+                    if *risk >= bar && *reports && !signals.is_empty() =>
+                {
+                    Standing::Covered
+                }
+                (Some(_), _) => Standing::BelowTarget,
+                (None, Some(_)) => Standing::NotCovered,
+                (None, None) => {
+                    problems.push(format!(
+                        "{file}: {}: give scenarios or a not_covered reason",
+                        row.id
+                    ));
+                    Standing::NotCovered
+                }
+            };
+            tally[standing as usize] += 1;
+            per_tactic.entry(row.tactic.clone()).or_default()[standing as usize] += 1;
+            let name = match &row.title {
+                Some(t) => format!("{} ({})", t, row.id),
+                None => row.id.clone(),
+            };
+            let (signals, risk) = match &best {
+                Some((r, s, _)) => (s.join(", "), r.to_string()),
+                None => (String::new(), String::new()),
+            };
+            let standing_text = match standing {
+                Standing::Covered => "covered".to_string(),
+                Standing::BelowTarget => format!("below target (needs {bar})"),
+                Standing::NotCovered => format!(
+                    "not covered: {}",
+                    row.not_covered.as_deref().unwrap_or("no reason given")
+                ),
+            };
+            let _ = writeln!(
+                sections,
+                "| {} | {} | {} | {} | {} | {} |",
+                cell(&name),
+                cell(&row.level),
+                cell(&signals),
+                cell(&row.scenarios.join(", ")),
+                risk,
+                cell(&standing_text)
+            );
+        }
+        per_source.push((cov.source.clone(), tally));
+    }
+    let pct = |n: usize, d: usize| {
+        if d == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / d as f64
+        }
+    };
+    let _ = writeln!(
+        doc,
+        "# Coverage against public detection content\n\n\
+         Generated: do not edit. Each row is a public rule or GTFOBins function (its id, title\n\
+         and level are cited; its text and logic are not copied), the corpus scenarios written\n\
+         here to prove it (`tests/corpus/`), the signals the best of them raises and its risk.\n\
+         A row is covered when that risk reaches the bar of the row's level (the bars are in\n\
+         each `tests/coverage/*.toml`) and, where the row names a technique, the verdict reports\n\
+         it. Regenerate with\n\n\
+         ```sh\nFALCO_TRIAGE_UPDATE_COVERAGE=1 cargo test --test corpus coverage\n```\n\n\
+         ## Summary\n\n| source | rules | covered | below target | not covered | coverage |\n|---|---:|---:|---:|---:|---:|"
+    );
+    for (source, [c, b, n]) in &per_source {
+        let total = c + b + n;
+        let _ = writeln!(
+            doc,
+            "| {source} | {total} | {c} | {b} | {n} | {:.0} % |",
+            pct(*c, total)
+        );
+    }
+    let _ = writeln!(
+        doc,
+        "\n## By ATT&CK tactic\n\n| tactic | rules | covered | coverage |\n|---|---:|---:|---:|"
+    );
+    for (tactic, [c, b, n]) in &per_tactic {
+        let name = falco_triage::knowledge::TACTICS
+            .iter()
+            .find(|t| t.id == tactic)
+            .map_or(tactic.as_str(), |t| t.name);
+        let total = c + b + n;
+        let _ = writeln!(
+            doc,
+            "| {name} ({tactic}) | {total} | {c} | {:.0} % |",
+            pct(*c, total)
+        );
+    }
+    doc.push_str(&sections);
+    (doc, problems)
+}
+
+/// docs/coverage.md is what the coverage rows and the corpus give now.
+#[test]
+fn coverage_matrix_is_current() {
+    let (doc, problems) = render_coverage();
+    assert!(
+        problems.is_empty(),
+        "coverage rows:\n{}",
+        problems.join("\n")
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join("coverage.md");
+    if std::env::var_os("FALCO_TRIAGE_UPDATE_COVERAGE").is_some() {
+        std::fs::write(&path, &doc).expect("write docs/coverage.md");
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == doc,
+        "docs/coverage.md is stale: regenerate it with FALCO_TRIAGE_UPDATE_COVERAGE=1 cargo test --test corpus coverage"
+    );
+}

@@ -69,7 +69,23 @@ fn escaped_shell(cx: &Ctx, out: &mut Findings) {
     let Some(first) = cx.commands().first() else {
         return;
     };
-    if first.depth != 0 || !interactive_shell(first) || !first.wrappers.is_empty() {
+    // The shell itself, or the one its `-c` names (`less`'s `!sh` runs `$SHELL -c sh`).
+    let shell = if interactive_shell(first) {
+        first
+    } else {
+        match cx.commands().get(1) {
+            Some(inner)
+                if runs_shell(first)
+                    && inner.depth == 1
+                    && interactive_shell(inner)
+                    && cx.commands().len() == 2 =>
+            {
+                inner
+            }
+            _ => return,
+        }
+    };
+    if !first.wrappers.is_empty() {
         return;
     }
     let mut up = cx.ancestors();

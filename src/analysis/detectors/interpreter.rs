@@ -43,6 +43,9 @@ static SHELL_EXEC: Needles = Needles::ignore_ascii_case(&[
     "fdopen",
     "exec sh",
     "exec bash",
+    // julia runs a command in backticks.
+    "`sh ",
+    "`bash ",
 ]);
 /// Inline code that runs a known reverse-shell command itself.
 static SHELL_COMMANDS: Needles = Needles::ignore_ascii_case(&[

@@ -39,6 +39,9 @@ pub enum Lang {
     Lua,
     Awk,
     Tcl,
+    /// jrunscript, jjs, julia: their code is read for the interpreter detector's
+    /// socket-and-shell test; no command-running call is listed for them.
+    Other,
 }
 
 /// The language of a program basename (`python3.11`, `gawk`, `nodejs`); `php-fpm` and other
@@ -54,6 +57,7 @@ pub fn lang_of(program: &str) -> Option<Lang> {
         "lua" | "luajit" => Lang::Lua,
         "awk" | "gawk" | "mawk" | "nawk" => Lang::Awk,
         "expect" | "tclsh" => Lang::Tcl,
+        "jrunscript" | "jjs" | "julia" => Lang::Other,
         _ => return None,
     })
 }
@@ -188,7 +192,7 @@ fn calls(lang: Lang) -> &'static [(&'static str, Kind)] {
         ],
         Lang::Lua => &[("os.execute", Line), ("io.popen", First)],
         Lang::Awk => &[("system", Line)],
-        Lang::Tcl => &[],
+        Lang::Tcl | Lang::Other => &[],
     }
 }
 

@@ -100,7 +100,7 @@ fn escaped_shell(cx: &Ctx, out: &mut Findings) {
             signals::SUDO_SHELL_ESCAPE,
             format!(
                 "{} started by {parent}, which {grandparent} ran",
-                first.program()
+                shell.program()
             ),
         );
     }

@@ -91,7 +91,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         .ancestors()
         .next()
         .is_some_and(|(_, k)| matches!(k, Some(ToolClass::BuildTool | ToolClass::PackageManager)));
-    let scratch = super::in_build_scratch(cx.exe_path) && super::build_ancestor(cx).is_some();
+    // The ancestry first: most execs have no build above them, and the path test is a
+    // dozen substring searches.
+    let scratch = super::build_ancestor(cx).is_some() && super::in_build_scratch(cx.exe_path);
     if parent_builds || scratch {
         if in_writable_dir(cx.exe_path) {
             out.note(format!(

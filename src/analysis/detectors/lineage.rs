@@ -62,6 +62,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     | ToolClass::Credential
                     | ToolClass::Tunnel
                     | ToolClass::Miner
+                    | ToolClass::PackageManager
             )
         )
     });

@@ -24,6 +24,7 @@ static MARKERS: Needles = Needles::ignore_ascii_case(&[
     "unmineable.com",
     "nicehash.com",
     "--donate-level",
+    "--cpu-priority",
     "--randomx",
     "cryptonight",
 ]);

@@ -107,10 +107,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 }
             }
         }
-        let upload = p == "curl"
-            && (has_opt(c, &["-T", "--upload-file"])
-                || a.iter().any(|x| x.starts_with('@') || x.contains("=@"))
-                    && has_opt(c, &["-F", "--form", "-d", "--data", "--data-binary"]));
+        let upload = (p == "wget" && has_opt(c, &["--post-file", "--body-file"]))
+            || p == "curl"
+                && (has_opt(c, &["-T", "--upload-file"])
+                    || a.iter().any(|x| x.starts_with('@') || x.contains("=@"))
+                        && has_opt(c, &["-F", "--form", "-d", "--data", "--data-binary"]));
         let remote_dest = matches!(p, "scp" | "rsync" | "sftp")
             && a.iter()
                 .rfind(|x| !x.starts_with('-'))

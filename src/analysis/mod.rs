@@ -279,8 +279,24 @@ fn nothing_ran(facts: &ExecFacts) -> Option<&'static str> {
         -20 => {
             Some("the exec failed with ENOTDIR (a path component is not a directory): nothing ran")
         }
+        r if r < 0 && path_search_attempt(facts) => Some(
+            "the exec failed in a PATH search (a directory of PATH tried in turn): nothing ran",
+        ),
         _ => None,
     }
+}
+
+/// A candidate of a PATH search: argv[0] is a bare name and the path tried is that name in
+/// a directory of the exec's PATH (execvp goes on to the next directory on EACCES too).
+fn path_search_attempt(facts: &ExecFacts) -> bool {
+    let (Some(name), Some(exe)) = (facts.argv.first(), facts.exe_path.as_deref()) else {
+        return false;
+    };
+    let Some(dir) = exe.strip_suffix(name.as_str()).and_then(|d| d.strip_suffix('/')) else {
+        return false;
+    };
+    let path = facts.env.iter().find_map(|e| e.strip_prefix("PATH="));
+    !name.contains('/') && !name.is_empty() && path.is_some_and(|p| p.split(':').any(|d| d == dir))
 }
 
 /// Most argv (and env) entries the detectors look at. Matches the plugin's decode limit.

@@ -94,7 +94,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     // The ancestry first: most execs have no build above them, and the path test is a
     // dozen substring searches.
     let scratch = super::build_ancestor(cx).is_some() && super::in_build_scratch(cx.exe_path);
-    if parent_builds || scratch {
+    // git runs a repository's hooks from its .git/hooks, wherever the clone is.
+    let hook = cx.ancestors().next().is_some_and(|(p, _)| p == "git")
+        && cx.exe_path.contains("/.git/hooks/");
+    if parent_builds || scratch || hook {
         if in_writable_dir(cx.exe_path) {
             out.note(format!(
                 "{} runs from a temporary directory under a build tool or package manager",

@@ -292,7 +292,7 @@ impl<'a> Ctx<'a> {
             .zip(&lineage.ancestors)
             .enumerate()
         {
-            *slot = class_of(&a.comm);
+            *slot = ancestor_class(a);
             if i < 8 {
                 near_ancestor_classes.add(*slot);
             }
@@ -688,6 +688,29 @@ pub fn piped_into<'c, 'a>(
     i: usize,
 ) -> Option<&'c SimpleCommand<'a>> {
     cmds.get(i + 1).filter(|n| n.joiner == Joiner::Pipe)
+}
+
+/// The class of an ancestor: of its comm, or, for an interpreter running a tool's script, of
+/// that tool (`node /usr/bin/npm install` has comm `node`: npm is a shebang script;
+/// `python3 -m pip install`), as far as the thread table gives its arguments.
+fn ancestor_class(a: &crate::analysis::Ancestor) -> Option<ToolClass> {
+    let class = class_of(&a.comm);
+    if class != Some(ToolClass::Interpreter) {
+        return class;
+    }
+    let script = match a.args.first().map(String::as_str) {
+        Some("-m") => a.args.get(1).map(String::as_str),
+        Some(s) if !s.starts_with('-') => Some(basename(s)),
+        _ => None,
+    };
+    match script.and_then(class_of) {
+        Some(
+            tool @ (ToolClass::LanguagePackageManager
+            | ToolClass::PackageManager
+            | ToolClass::BuildTool),
+        ) => Some(tool),
+        _ => class,
+    }
 }
 
 /// The nearest ancestor within 8 levels that builds or installs software (a compiler, a

@@ -167,8 +167,7 @@ pub fn lineage_server(comm: &str, class: Option<ToolClass>) -> bool {
     matches!(
         class,
         Some(ToolClass::WebServer | ToolClass::AppServer | ToolClass::DbServer)
-    ) || comm == "node"
-        || comm == "nodejs"
+    ) || (matches!(comm, "node" | "nodejs") && class == Some(ToolClass::Interpreter))
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ kind="${PRETTY_NAME:-Linux} $(uname -m) virtual machine, $(nproc) vCPUs, kernel 
     echo "# Recorded $started by \`scripts/record-execs.sh $name\`"
     echo "# on a $kind,"
     echo "# as uid $(id -u), no terminal, not in a container. The traced command was"
-    echo "#   bash scripts/workloads/$name.sh run    (in $start_dir; took ${secs}s, exit $status)"
+    echo "#   bash scripts/workloads/$name.sh run    (in ${start_dir/#$HOME//home/dev}; took ${secs}s, exit $status)"
     bash "$script" describe | sed 's/^/#   /'
     echo "# under strace -f -qq -v -y -s 65535 -e signal=none"
     echo "#   -e trace=execve,execveat,clone,clone3,fork,vfork,chdir,fchdir,setuid,setreuid,setresuid,exit_group."
@@ -120,9 +120,13 @@ python3 "$repo/scripts/strace_to_corpus.py" --workload "$name" --raw "$raw" \
 
 # Leftovers that must never be written.
 leaks=()
-for needle in "$repo" "/work/" "${HOME:-/nonexistent-home}/"; do
+for needle in "$repo" "/work/"; do
     if grep -qF -- "$needle" "$out_dir/$name.toml"; then leaks+=("$needle"); fi
 done
+if [ -n "${HOME:-}" ] && [ "$HOME" != / ] &&
+    grep -qE "(^|[^[:alnum:]_./-])${HOME}([^[:alnum:]_.-]|\$)" "$out_dir/$name.toml"; then
+    leaks+=("$HOME")
+fi
 host="$(hostname)"
 if [ ${#host} -ge 4 ] && grep -qwF -- "$host" "$out_dir/$name.toml"; then leaks+=("the host name"); fi
 while IFS='=' read -r k v; do

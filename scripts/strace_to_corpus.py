@@ -52,7 +52,11 @@ COMM_MAX = 15
 LINEAGE_DEPTH = 5
 # Above the workload's own launcher: a generic interactive login chain.
 LOGIN_CHAIN = ["bash", "sshd"]
+# A file over LARGE_FILE_BYTES keeps the first MAX_ARGS_IF_LARGE argv entries per row; if it
+# is still over, also only the entries that fit in MAX_ARGV_BYTES_IF_LARGE (argv[0] always).
+# Rows identical after the cut are collapsed again.
 MAX_ARGS_IF_LARGE = 64
+MAX_ARGV_BYTES_IF_LARGE = 512
 LARGE_FILE_BYTES = 2 * 1024 * 1024
 
 LINE_RE = re.compile(r"^(\d+)\s+(.*)$")
@@ -557,12 +561,28 @@ def rows_of(model, scrub):
     return [(k, rows[k]) for k in order]
 
 
-def render(workload, header, rows, max_args=None):
+def cut_rows(rows, max_args, max_bytes=None):
+    """Rows with argv cut to max_args entries (and max_bytes), identical rows collapsed."""
+    out = {}
+    for key, count in rows:
+        argv = list(key[0][:max_args])
+        if max_bytes is not None:
+            kept, used = [], 0
+            for a in argv:
+                used += len(a.encode("utf-8")) + 1
+                if kept and used > max_bytes:
+                    break
+                kept.append(a)
+            argv = kept
+        k = (tuple(argv),) + key[1:]
+        out[k] = out.get(k, 0) + count
+    return list(out.items())
+
+
+def render(workload, header, rows):
     out = [header.rstrip("\n"), ""]
     for n, (key, count) in enumerate(rows, 1):
         argv, exe, comm, env, parents, cwd, res, uid = key
-        if max_args is not None and len(argv) > max_args:
-            argv = argv[:max_args]
         out.append("[[scenario]]")
         out.append(f'name = "{workload}-{n:04d}"')
         out.append('label = "benign"')
@@ -593,6 +613,7 @@ def main():
     ap.add_argument("--scrub", action="append", default=[], help="FROM=TO path replacement")
     ap.add_argument("--hide-value", action="append", default=[], help="a literal never to write")
     ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("--no-cut", action="store_true", help="keep whole argv however large the file")
     a = ap.parse_args()
 
     repl = []
@@ -616,9 +637,17 @@ def main():
         f"({sum(c for k, c in rows if k[6] != 0)} failed).\n"
     )
     text = render(a.workload, header + stats, rows)
-    if len(text.encode("utf-8")) > LARGE_FILE_BYTES:
-        stats += f"# argv cut to its first {MAX_ARGS_IF_LARGE} entries per row (the file was over 2 MB).\n"
-        text = render(a.workload, header + stats, rows, MAX_ARGS_IF_LARGE)
+    if len(text.encode("utf-8")) > LARGE_FILE_BYTES and not a.no_cut:
+        cut = cut_rows(rows, MAX_ARGS_IF_LARGE)
+        note = f"# argv cut to its first {MAX_ARGS_IF_LARGE} entries per row (the file was over 2 MB)"
+        text = render(a.workload, header + stats + note + f"; {len(cut)} rows after the cut.\n", cut)
+        if len(text.encode("utf-8")) > LARGE_FILE_BYTES:
+            cut = cut_rows(rows, MAX_ARGS_IF_LARGE, MAX_ARGV_BYTES_IF_LARGE)
+            note += (
+                f",\n# and to the entries that fit in {MAX_ARGV_BYTES_IF_LARGE} bytes (still over 2 MB: linker"
+                f" command lines);\n# rows identical after the cut are collapsed: {len(cut)} rows.\n"
+            )
+            text = render(a.workload, header + stats + note, cut)
     with open(a.output, "w", encoding="utf-8") as f:
         f.write(text)
     print(

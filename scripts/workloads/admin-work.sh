@@ -16,6 +16,13 @@ describe)
 start-dir) echo "${HOME:-/root}" ;;
 scrubs) ;;
 setup)
+    # The tools the workload runs (package:command), installed when missing.
+    for pc in logrotate:logrotate cron:crontab iproute2:ss; do
+        if ! command -v "${pc#*:}" >/dev/null 2>&1; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pc%%:*}"
+        fi
+    done
     rm -rf "$dir"
     mkdir -p "$dir/app/logs" "$dir/app/conf" "$dir/backup"
     for i in 1 2 3; do echo "line $i error=none" >"$dir/app/logs/app.log.$i"; done

@@ -19,6 +19,13 @@ describe)
 start-dir) echo "$dir" ;;
 scrubs) ;;
 setup)
+    # The tools the workload runs (package:command), installed when missing.
+    for pc in gosu:gosu netcat-openbsd:nc wget:wget curl:curl gettext-base:envsubst; do
+        if ! command -v "${pc#*:}" >/dev/null 2>&1; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pc%%:*}"
+        fi
+    done
     rm -rf "$dir"
     mkdir -p "$dir/www" "$dir/etc"
     echo ok >"$dir/www/healthz"

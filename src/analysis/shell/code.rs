@@ -343,12 +343,12 @@ fn call_arguments(lang: Lang, rest: &str) -> Option<&str> {
     Some(&rest[skipped + 1..skipped + end])
 }
 
-/// Index of the `close` matching the `open` at 0, skipping quoted text; the cut at
-/// [`MAX_CALL_BYTES`] when it is not found before.
-fn matching(s: &str, open: u8, close: u8) -> Option<usize> {
-    let bytes = s.as_bytes();
+/// Index of the first byte of `s`, outside text quoted by one of `quotes` (backslash
+/// escapes inside them) and within [`MAX_CALL_BYTES`], for which `stop` is true; `stop` sees
+/// every unquoted byte in order. One scanner for the three ends below.
+fn first_unquoted(s: &str, quotes: &[u8], mut stop: impl FnMut(u8) -> bool) -> Option<usize> {
     let limit = floor_char_boundary(s, MAX_CALL_BYTES);
-    let mut depth = 0usize;
+    let bytes = s.as_bytes();
     let mut quote: Option<u8> = None;
     let mut i = 0;
     while i < limit {
@@ -361,47 +361,8 @@ fn matching(s: &str, open: u8, close: u8) -> Option<usize> {
                     quote = None;
                 }
             }
-            None if b == b'"' || b == b'\'' || b == b'`' => quote = Some(b),
-            None if b == open => depth += 1,
-            None if b == close => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            None => {}
-        }
-        i += 1;
-    }
-    (limit > 1).then_some(limit)
-}
-
-/// Index of the `close` that ends text opened just before it (`system(` .. `)`), skipping
-/// quoted text and nested pairs; `None` when it is not found within [`MAX_CALL_BYTES`].
-pub(super) fn closing(s: &str, open: u8, close: u8) -> Option<usize> {
-    let limit = floor_char_boundary(s, MAX_CALL_BYTES);
-    let bytes = s.as_bytes();
-    let mut depth = 1usize;
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < limit {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
-                }
-            }
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == open => depth += 1,
-            None if b == close => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
+            None if quotes.contains(&b) => quote = Some(b),
+            None if stop(b) => return Some(i),
             None => {}
         }
         i += 1;
@@ -409,29 +370,36 @@ pub(super) fn closing(s: &str, open: u8, close: u8) -> Option<usize> {
     None
 }
 
+/// A `stop` for [`first_unquoted`] that finds the `close` ending a pair, `depth` pairs deep.
+fn pair_end(open: u8, close: u8, mut depth: usize) -> impl FnMut(u8) -> bool {
+    move |b| {
+        if b == open {
+            depth += 1;
+        } else if b == close {
+            depth = depth.saturating_sub(1);
+            return depth == 0;
+        }
+        false
+    }
+}
+
+/// Index of the `close` matching the `open` at 0, skipping quoted text; the cut at
+/// [`MAX_CALL_BYTES`] when it is not found before.
+fn matching(s: &str, open: u8, close: u8) -> Option<usize> {
+    let limit = floor_char_boundary(s, MAX_CALL_BYTES);
+    first_unquoted(s, b"\"'`", pair_end(open, close, 0)).or((limit > 1).then_some(limit))
+}
+
+/// Index of the `close` that ends text opened just before it (`system(` .. `)`), skipping
+/// quoted text and nested pairs; `None` when it is not found within [`MAX_CALL_BYTES`].
+pub(super) fn closing(s: &str, open: u8, close: u8) -> Option<usize> {
+    first_unquoted(s, b"\"'", pair_end(open, close, 1))
+}
+
 /// End of a statement: `;`, a newline or `}` outside quotes.
 fn statement_end(s: &str) -> usize {
-    let limit = floor_char_boundary(s, MAX_CALL_BYTES);
-    let mut quote: Option<u8> = None;
-    let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < limit {
-        let b = bytes[i];
-        match quote {
-            Some(q) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q {
-                    quote = None;
-                }
-            }
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if matches!(b, b';' | b'\n' | b'}') => return i,
-            None => {}
-        }
-        i += 1;
-    }
-    limit
+    first_unquoted(s, b"\"'", |b| matches!(b, b';' | b'\n' | b'}'))
+        .unwrap_or_else(|| floor_char_boundary(s, MAX_CALL_BYTES))
 }
 
 /// The string literals in `region`, in order, with escapes resolved; a literal given to a

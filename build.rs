@@ -994,28 +994,13 @@ fn main() {
         .ok();
     }
     writeln!(w, "];").ok();
-    let mut by_program: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, c) in carriers.carrier.iter().enumerate() {
-        for prog in &c.programs {
-            by_program.entry(prog).or_default().push(i);
-        }
-    }
-    writeln!(
+    program_lookup(
         w,
-        "/// The carriers of a program basename, in file order.\npub fn carriers_of(program: &str) -> &'static [&'static Carrier] {{\n    match program {{"
-    )
-    .ok();
-    for (prog, idx) in &by_program {
-        let refs: Vec<String> = idx.iter().map(|i| format!("&CARRIERS[{i}]")).collect();
-        writeln!(
-            w,
-            "        {prog:?} => {{\n            static OF: [&Carrier; {}] = [{}];\n            &OF\n        }}",
-            refs.len(),
-            refs.join(", ")
-        )
-        .ok();
-    }
-    writeln!(w, "        _ => &[],\n    }}\n}}").ok();
+        "carriers_of",
+        "Carrier",
+        "CARRIERS",
+        carriers.carrier.iter().map(|c| &c.programs[..]),
+    );
 
     writeln!(
         w,
@@ -1072,28 +1057,13 @@ fn main() {
         .ok();
     }
     writeln!(w, "];").ok();
-    let mut behaviour_programs: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, b) in behaviours.behaviour.iter().enumerate() {
-        for prog in &b.programs {
-            behaviour_programs.entry(prog).or_default().push(i);
-        }
-    }
-    writeln!(
+    program_lookup(
         w,
-        "/// The behaviours of a program basename, in file order.\npub fn behaviours_of(program: &str) -> &'static [&'static Behaviour] {{\n    match program {{"
-    )
-    .ok();
-    for (prog, idx) in &behaviour_programs {
-        let refs: Vec<String> = idx.iter().map(|i| format!("&BEHAVIOURS[{i}]")).collect();
-        writeln!(
-            w,
-            "        {prog:?} => {{\n            static OF: [&Behaviour; {}] = [{}];\n            &OF\n        }}",
-            refs.len(),
-            refs.join(", ")
-        )
-        .ok();
-    }
-    writeln!(w, "        _ => &[],\n    }}\n}}").ok();
+        "behaviours_of",
+        "Behaviour",
+        "BEHAVIOURS",
+        behaviours.behaviour.iter().map(|b| &b.programs[..]),
+    );
 
     // An open-addressing hash table (FNV-1a, linear probing, at most 1/4 full): a `match` on
     // hundreds of strings compiles to a chain of comparisons, and a binary search to ~9
@@ -1132,6 +1102,40 @@ fn main() {
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("knowledge.rs");
     std::fs::write(&out, o).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+}
+
+/// Generates `pub fn NAME(program: &str) -> &'static [&'static TYPE]`: a `match` on the
+/// program basenames of each entry of the static `TABLE`, each arm a static array of the
+/// entries naming that program, in file order.
+fn program_lookup<'a>(
+    w: &mut String,
+    name: &str,
+    ty: &str,
+    table: &str,
+    programs: impl Iterator<Item = &'a [String]>,
+) {
+    let mut by_program: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, progs) in programs.enumerate() {
+        for prog in progs {
+            by_program.entry(prog).or_default().push(i);
+        }
+    }
+    writeln!(
+        w,
+        "/// The entries of {table} that name a program basename, in file order.\npub fn {name}(program: &str) -> &'static [&'static {ty}] {{\n    match program {{"
+    )
+    .ok();
+    for (prog, idx) in &by_program {
+        let refs: Vec<String> = idx.iter().map(|i| format!("&{table}[{i}]")).collect();
+        writeln!(
+            w,
+            "        {prog:?} => {{\n            static OF: [&{ty}; {}] = [{}];\n            &OF\n        }}",
+            refs.len(),
+            refs.join(", ")
+        )
+        .ok();
+    }
+    writeln!(w, "        _ => &[],\n    }}\n}}").ok();
 }
 
 /// FNV-1a 64: the hash of the generated tool table (the same loop is generated for lookups).

@@ -94,13 +94,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             );
         }
         let printer = is_printer(p);
-        // Words holding commands (`sh -c '..'`, `find -exec ..`) are judged as those commands.
-        let words = if c.holds_commands {
-            &c.argv[..0]
-        } else {
-            c.argv.get(1..).unwrap_or_default()
-        };
-        let all = words
+        let all = super::own_args(c)
             .iter()
             .map(|a| &**a)
             .chain(c.redirects.iter().map(|r| r.target.as_str()));

@@ -58,7 +58,7 @@ fn opens_shells(name: &str) -> bool {
     elevates_only(name)
         || matches!(
             name,
-            "tmux" | "screen" | "login" | "sshd" | "systemd" | "init" | "sudo" | "script"
+            "tmux" | "screen" | "login" | "sshd" | "systemd" | "init" | "script"
         )
 }
 

@@ -48,11 +48,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         if c.class == Some(ToolClass::Miner) {
             out.hit(signals::CRYPTO_MINER, format!("known miner {p}"));
         }
-        // Words holding commands are judged as those commands.
-        if !markers || c.holds_commands {
+        if !markers {
             continue;
         }
-        let Some(m) = c.argv.iter().skip(1).find(|a| MARKERS.any_in(a)) else {
+        let Some(m) = super::own_args(c).iter().find(|a| MARKERS.any_in(a)) else {
             continue;
         };
         if is_inert_for_keywords(p) {

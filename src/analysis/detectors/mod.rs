@@ -563,6 +563,17 @@ pub fn args<'c>(c: &'c SimpleCommand) -> &'c [Arg<'c>] {
     c.argv.get(1..).unwrap_or(&[])
 }
 
+/// A command's arguments as its own words for keyword searches: none when they hold commands
+/// the parser read (a `sh -c` script, a carried command line), whose keywords are those
+/// commands' and are judged there.
+pub fn own_args<'c>(c: &'c SimpleCommand) -> &'c [Arg<'c>] {
+    if c.holds_commands {
+        &[]
+    } else {
+        args(c)
+    }
+}
+
 /// True when `c` has one of the options (exact match, or `--opt=value`).
 pub fn has_opt(c: &SimpleCommand, opts: &[&str]) -> bool {
     args(c).iter().any(|a| {
@@ -660,26 +671,41 @@ const WRITERS: ProgramSet = ProgramSet::of(&[
     "tee", "truncate", "cp", "mv", "install", "ln", "rsync", "dd", "sed", "perl",
 ]);
 
-/// Does this command write to a path matching `pred`: by redirect, or as the destination of a
-/// writing program (tee, cp, mv, install, ln, dd of=, sed -i, truncate)?
+/// The paths a command writes: its redirect targets, and the destinations of a writing
+/// program (tee and truncate operands, the last operand of cp/mv/install/ln/rsync, dd's
+/// `of=`, the operands of `sed -i`/`perl -i`). No allocation: this runs for every command
+/// of an exec that may write.
+pub fn write_targets<'c>(c: &'c SimpleCommand) -> impl Iterator<Item = &'c str> + 'c {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Own {
+        None,
+        Operands,
+        LastOperand,
+        DdOf,
+    }
+    let a = args(c);
+    let own = match c.program() {
+        "tee" | "truncate" => Own::Operands,
+        "cp" | "mv" | "install" | "ln" | "rsync" => Own::LastOperand,
+        "dd" => Own::DdOf,
+        "sed" | "perl" if a.iter().any(|x| x.starts_with("-i")) => Own::Operands,
+        _ => Own::None,
+    };
+    let last = match own {
+        Own::LastOperand => a.iter().rposition(|x| !x.starts_with('-')),
+        _ => None,
+    };
+    written_targets(c).chain(a.iter().enumerate().filter_map(move |(i, x)| match own {
+        Own::Operands => (!x.starts_with('-')).then_some(&**x),
+        Own::LastOperand => (Some(i) == last).then_some(&**x),
+        Own::DdOf => x.strip_prefix("of="),
+        Own::None => None,
+    }))
+}
+
+/// Does this command write to a path matching `pred` ([`write_targets`])?
 pub fn writes_path(c: &SimpleCommand, pred: impl Fn(&str) -> bool) -> bool {
-    if written_targets(c).any(&pred) {
-        return true;
-    }
-    match c.program() {
-        "tee" | "truncate" => args(c).iter().any(|a| !a.starts_with('-') && pred(a)),
-        "cp" | "mv" | "install" | "ln" | "rsync" => args(c)
-            .iter()
-            .rfind(|a| !a.starts_with('-'))
-            .is_some_and(|a| pred(a)),
-        "dd" => args(c)
-            .iter()
-            .any(|a| a.strip_prefix("of=").is_some_and(&pred)),
-        "sed" | "perl" => {
-            args(c).iter().any(|a| a.starts_with("-i")) && args(c).iter().any(|a| pred(a))
-        }
-        _ => false,
-    }
+    write_targets(c).any(pred)
 }
 
 /// The command after `i` when it reads `i`'s output through a pipe.

@@ -9,8 +9,7 @@
 //! with more to say; the table's entries for them raise the same signals, so whichever runs
 //! first gives the evidence.
 
-use super::{args, written_targets, Ctx, Findings};
-use crate::analysis::shell::SimpleCommand;
+use super::{write_targets, Ctx, Findings};
 use crate::knowledge::written_path;
 
 pub fn wants(cx: &Ctx) -> bool {
@@ -19,7 +18,7 @@ pub fn wants(cx: &Ctx) -> bool {
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
-        for target in targets(c) {
+        for target in write_targets(c) {
             if let Some(w) = written_path(target) {
                 out.hit(
                     w.signal,
@@ -28,21 +27,6 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             }
         }
     }
-}
-
-/// The paths a command writes, as [`super::writes_path`] reads them.
-fn targets<'c>(c: &'c SimpleCommand) -> Vec<&'c str> {
-    let mut out: Vec<&str> = written_targets(c).collect();
-    let a = args(c);
-    let operands = || a.iter().filter(|x| !x.starts_with('-')).map(|x| &**x);
-    match c.program() {
-        "tee" | "truncate" => out.extend(operands()),
-        "cp" | "mv" | "install" | "ln" | "rsync" => out.extend(operands().next_back()),
-        "dd" => out.extend(a.iter().filter_map(|x| x.strip_prefix("of="))),
-        "sed" | "perl" if a.iter().any(|x| x.starts_with("-i")) => out.extend(operands()),
-        _ => {}
-    }
-    out
 }
 
 #[cfg(test)]

@@ -89,6 +89,15 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1098",
     "T1205.002",
     "T1548",
+    "T1542",
+    "T1553.004",
+    "T1564",
+    "T1564.001",
+    "T1037",
+    "T1053.002",
+    "T1653",
+    "T1027.001",
+    "T1027.003",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
@@ -608,8 +617,8 @@ struct CoverageRow {
     level: String,
     /// The ATT&CK tactic the rule is tagged with (TA0000), for the summary.
     tactic: String,
-    /// The technique the rule reports; the best scenario must report it (or a sibling
-    /// sub-technique of the same technique).
+    /// The technique the rule reports, or a comma-separated list of them (Elastic's threat
+    /// mappings); the best scenario must report one (or a sibling sub-technique of it).
     technique: Option<String>,
     #[serde(default)]
     scenarios: Vec<String>,
@@ -713,15 +722,22 @@ fn render_coverage() -> (String, Vec<String>) {
                 }
                 let v = verdict_of(s);
                 let techniques = technique_ids(&v);
-                let reports = row.technique.as_deref().is_none_or(|t| {
-                    techniques
-                        .iter()
-                        .any(|x| *x == t || parent_technique(x) == parent_technique(t))
+                // Elastic rows list every technique of the rule's threat mapping: reporting
+                // any one of them (or a sibling sub-technique) is reporting the rule's.
+                let reports = row.technique.as_deref().is_none_or(|listed| {
+                    listed.split(',').map(str::trim).any(|t| {
+                        techniques
+                            .iter()
+                            .any(|x| *x == t || parent_technique(x) == parent_technique(t))
+                    })
                 });
                 let signals: Vec<&'static str> = v.hits.iter().map(|h| h.signal.id).collect();
+                // The best scenario is one that meets the bar, then one that reports the
+                // technique, then the riskiest.
+                let rank = |risk: u8, ok: bool| (risk >= bar && ok, ok, risk);
                 if best
                     .as_ref()
-                    .is_none_or(|(r, _, ok)| (v.risk, reports) > (*r, *ok))
+                    .is_none_or(|(r, _, ok)| rank(v.risk, reports) > rank(*r, *ok))
                 {
                     best = Some((v.risk, signals, reports));
                 }

@@ -98,6 +98,11 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1653",
     "T1027.001",
     "T1027.003",
+    "T1006",
+    "T1218",
+    "T1211",
+    "T1014",
+    "T1543.005",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.

@@ -94,6 +94,9 @@ fn dual_use(s: &'static crate::knowledge::Signal) -> bool {
         k::KEXEC_KERNEL_LOAD,
         k::BPF_PROGRAM_CHANGED,
         k::ARCHIVE_TOOL_RUNS_COMMAND,
+        k::SHARED_OBJECT_LOADED_BY_TOOL,
+        k::PROOT_SANDBOX,
+        k::PERMISSIONS_COPIED_FROM_REFERENCE,
     ]
     .iter()
     .any(|x| std::ptr::eq(*x, s))

@@ -225,6 +225,27 @@ mod tests {
                 "setuid_helper_injection",
             ),
             (&["debugfs", "/dev/sda1"], "raw_disk_access"),
+            (
+                &["apparmor_parser", "-o", "/tmp/p.bin", "p"],
+                "apparmor_profile_compiled",
+            ),
+            (&["mkdir", "/usr/bin/.d"], "directory_in_binary_dir"),
+            (&["printf", "\\x69\\x64"], "escaped_bytes_on_command_line"),
+            (
+                &["openssl", "req", "-engine", "/tmp/e.so"],
+                "shared_object_loaded_by_tool",
+            ),
+            (&["proot", "-r", "/tmp/r", "sh"], "proot_sandbox"),
+            (
+                &["chown", "--reference=.r", "a"],
+                "permissions_copied_from_reference",
+            ),
+            (&["unzip", "cat.jpg"], "steganography_tool"),
+            (
+                &["cp", "/bin/sh", "/tmp/crond"],
+                "shell_copied_under_daemon_name",
+            ),
+            (&["sudo", "./execve_hijack"], "rootkit_helper"),
         ];
         for (argv, signal) in cases {
             assert!(
@@ -290,6 +311,14 @@ mod tests {
             &["cp", "/etc/ld.so.conf", "/tmp/x"],
             &["curl", "-O", "https://example.com/app.tar.gz"],
             &["debugfs", "-V"],
+            &["apparmor_parser", "-r", "/etc/apparmor.d/usr.sbin.nginx"],
+            &["mkdir", "/usr/local/share/app"],
+            &["printf", "%s\\n", "ok"],
+            &["openssl", "engine", "-t"],
+            &["proot", "--version"],
+            &["chown", "-R", "app:app", "/srv/app"],
+            &["unzip", "release.zip"],
+            &["cp", "/bin/bash", "/tmp/bash-backup"],
         ] {
             // Hunting signals (informational) mark what a hunting rule looks for on purpose.
             let paging: Vec<_> = run(detect, argv)

@@ -246,6 +246,14 @@ mod tests {
                 "shell_copied_under_daemon_name",
             ),
             (&["sudo", "./execve_hijack"], "rootkit_helper"),
+            (
+                &["echo", "IyEvYmluL3NoCmlkCg=="],
+                "encoded_script_on_command_line",
+            ),
+            (
+                &["ln", "-s", "/bin/bash", "/tmp/.b"],
+                "system_binary_linked_to_staging_dir",
+            ),
         ];
         for (argv, signal) in cases {
             assert!(
@@ -319,6 +327,8 @@ mod tests {
             &["chown", "-R", "app:app", "/srv/app"],
             &["unzip", "release.zip"],
             &["cp", "/bin/bash", "/tmp/bash-backup"],
+            &["echo", "aGVsbG8gd29ybGQK"],
+            &["ln", "-s", "/usr/bin/python3", "/usr/local/bin/python"],
         ] {
             // Hunting signals (informational) mark what a hunting rule looks for on purpose.
             let paging: Vec<_> = run(detect, argv)

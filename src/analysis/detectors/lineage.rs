@@ -2,7 +2,8 @@
 //! a tool (T1190/T1505.003); a package install spawning network tools (T1195.002); a shell
 //! whose parent is nc/socat/telnet (the far end of a reverse shell); an interactive shell whose
 //! parent is the container runtime (kubectl/docker exec, T1609); cron running a suspicious
-//! command. Runs last: it reads the hits of the other detectors.
+//! command; a command a git hook runs (a hunting signal). Runs last: it reads the hits of the
+//! other detectors.
 
 use super::{recon::lineage_server, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
@@ -11,6 +12,7 @@ use crate::knowledge::{signals, ToolClass};
 /// network tool, an interpreter, a container runtime or a scheduler near the exec.
 pub fn wants(cx: &Ctx) -> bool {
     cx.under_server()
+        || git_hook(cx).is_some()
         || cx.near_ancestor_in(ClassSet::of(&[
             ToolClass::LanguagePackageManager,
             ToolClass::Shell,
@@ -19,6 +21,48 @@ pub fn wants(cx: &Ctx) -> bool {
             ToolClass::ContainerRuntime,
             ToolClass::Scheduler,
         ]))
+}
+
+/// The names git runs hook scripts under (githooks(5)), as the kernel keeps them in a hook
+/// process's comm (15 bytes: `prepare-commit-msg` is `prepare-commit-`).
+const GIT_HOOKS: &[&str] = &[
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "pre-commit",
+    "pre-merge-commi",
+    "prepare-commit-",
+    "commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "pre-push",
+    "pre-receive",
+    "update",
+    "proc-receive",
+    "post-receive",
+    "post-update",
+    "reference-trans",
+    "push-to-checkou",
+    "pre-auto-gc",
+    "post-rewrite",
+    "sendemail-valid",
+    "fsmonitor-watch",
+    "post-index-chan",
+];
+
+/// The hook this exec runs under: a hook-named ancestor (within 3, the hook may run
+/// through a shell of the same name) right below `git`.
+fn git_hook<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    let mut up = cx.ancestors().take(4).peekable();
+    while let Some((comm, _)) = up.next() {
+        if GIT_HOOKS.contains(&comm) {
+            let above = up.find(|(c, _)| *c != comm).map(|(c, _)| c);
+            return (above == Some("git")).then_some(comm);
+        }
+    }
+    None
 }
 
 /// What build scripts and installers ask of the system as a matter of course (setup.py,
@@ -179,6 +223,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
 
+    if let Some(hook) = git_hook(cx) {
+        out.hit(
+            signals::GIT_HOOK_COMMAND,
+            format!("git's {hook} hook ran {p}"),
+        );
+    }
+
     if let Some((sched, _)) = cx
         .nearest_non_shell_ancestor(3)
         .filter(|(_, k)| *k == Some(ToolClass::Scheduler))
@@ -226,6 +277,35 @@ mod tests {
             run_with(detect, &f, &Lineage::from_comms(["runc"])).0,
             ["runtime_interactive_shell"]
         );
+    }
+
+    #[test]
+    fn commands_of_git_hooks() {
+        let hooked = |argv: &[&str], comms: &[&str]| {
+            run_with(
+                detect,
+                &facts(argv),
+                &Lineage::from_comms(comms.iter().copied()),
+            )
+            .0
+        };
+        assert_eq!(
+            hooked(
+                &["git", "diff", "--cached", "--check"],
+                &["pre-commit", "pre-commit", "git", "bash"]
+            ),
+            ["git_hook_command"]
+        );
+        assert_eq!(
+            hooked(
+                &["grep", "-qE", "^feat", ".git/COMMIT_EDITMSG"],
+                &["commit-msg", "git"]
+            ),
+            ["git_hook_command"]
+        );
+        // A hook name without git above it is some other program's `update`.
+        assert!(hooked(&["ls"], &["update", "bash", "sshd"]).is_empty());
+        assert!(hooked(&["ls"], &["git", "bash"]).is_empty());
     }
 
     #[test]

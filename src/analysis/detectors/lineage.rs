@@ -63,6 +63,8 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     | ToolClass::Tunnel
                     | ToolClass::Miner
                     | ToolClass::PackageManager
+                    // A server has no accounts to manage: a web shell adding or removing them.
+                    | ToolClass::UserAdmin
             )
         )
     });

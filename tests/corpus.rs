@@ -89,6 +89,27 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1098",
     "T1205.002",
     "T1548",
+    "T1016",
+    "T1049",
+    "T1018",
+    "T1083",
+    "T1069.001",
+    "T1201",
+    "T1518",
+    "T1518.001",
+    "T1057",
+    "T1115",
+    "T1113",
+    "T1123",
+    "T1560.001",
+    "T1213",
+    "T1552.003",
+    "T1003.007",
+    "T1090",
+    "T1102",
+    "T1219",
+    "T1030",
+    "T1570",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
@@ -608,8 +629,8 @@ struct CoverageRow {
     level: String,
     /// The ATT&CK tactic the rule is tagged with (TA0000), for the summary.
     tactic: String,
-    /// The technique the rule reports; the best scenario must report it (or a sibling
-    /// sub-technique of the same technique).
+    /// The techniques the rule reports, comma-separated; the best scenario must report one of
+    /// them (or a sibling sub-technique of the same technique).
     technique: Option<String>,
     #[serde(default)]
     scenarios: Vec<String>,
@@ -713,10 +734,12 @@ fn render_coverage() -> (String, Vec<String>) {
                 }
                 let v = verdict_of(s);
                 let techniques = technique_ids(&v);
-                let reports = row.technique.as_deref().is_none_or(|t| {
-                    techniques
-                        .iter()
-                        .any(|x| *x == t || parent_technique(x) == parent_technique(t))
+                let reports = row.technique.as_deref().is_none_or(|ts| {
+                    ts.split(',').map(str::trim).any(|t| {
+                        techniques
+                            .iter()
+                            .any(|x| *x == t || parent_technique(x) == parent_technique(t))
+                    })
                 });
                 let signals: Vec<&'static str> = v.hits.iter().map(|h| h.signal.id).collect();
                 if best

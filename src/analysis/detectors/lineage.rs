@@ -66,9 +66,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             )
         )
     });
+    // A hunting signal (a discovery or collection command doing what it looks for) is a
+    // tool run as much as a recon binary is.
     let toolish = tool.is_some()
         || out.has(signals::RECON_COMMAND)
-        || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER);
+        || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER)
+        || out.hits.iter().any(|h| h.signal.is_hunting());
     // Only under a package install: from a web server, `uname -a` is a web shell's first
     // question.
     let install_query = tool.is_some_and(|t| build_system_query(cx, t));
@@ -199,6 +202,24 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
     use crate::analysis::Lineage;
+
+    /// A hunting signal (reading the sudo policy) is a tool the server's shell runs; the
+    /// same command typed by an administrator stays a hunting hit.
+    #[test]
+    fn a_hunting_command_under_a_web_server_is_a_tool_it_runs() {
+        let read = facts(&["sh", "-c", "cat /etc/sudoers"]);
+        let ids = |l: &Lineage| -> Vec<&'static str> {
+            crate::analysis::analyze(&read, l)
+                .hits
+                .iter()
+                .map(|h| h.signal.id)
+                .collect()
+        };
+        let web = ids(&Lineage::from_comms(["php-fpm"]));
+        assert!(web.contains(&"server_spawned_shell"), "{web:?}");
+        let admin = ids(&Lineage::from_comms(["bash", "sshd"]));
+        assert_eq!(admin, ["permission_discovery"]);
+    }
 
     #[test]
     fn fires_on_suspicious_parents() {

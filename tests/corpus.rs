@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use falco_triage::analysis::{analyze, Lineage, Verdict};
+use falco_triage::analysis::{analyze, Ancestor, Lineage, Verdict};
 use falco_triage::facts::{Capabilities, ContainerInfo, ContainerRuntime, ExeFlags, ExecFacts};
 use serde::Deserialize;
 
@@ -110,6 +110,8 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1219",
     "T1030",
     "T1570",
+    "T1528",
+    "T1071.001",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
@@ -268,6 +270,30 @@ fn derived_comm(s: &Scenario) -> Option<String> {
     Some(name[..end].to_string())
 }
 
+/// The parent chain of a scenario, nearest first. A parent written as a path is that
+/// executable, its comm the basename as the kernel cuts it.
+fn lineage_of(s: &Scenario) -> Lineage {
+    let ancestors: Vec<Ancestor> = s
+        .parents
+        .iter()
+        .map(|p| match p.contains('/') {
+            true => Ancestor {
+                comm: basename(p).chars().take(COMM_MAX).collect(),
+                exe: Some(p.clone()),
+                args: Vec::new(),
+            },
+            false => Ancestor {
+                comm: p.clone(),
+                ..Default::default()
+            },
+        })
+        .collect();
+    Lineage {
+        known: !ancestors.is_empty(),
+        ancestors,
+    }
+}
+
 /// The facts an exec exit event with these properties would decode to.
 fn facts_of(s: &Scenario) -> ExecFacts {
     let flags = s
@@ -308,12 +334,12 @@ fn facts_of(s: &Scenario) -> ExecFacts {
 }
 
 fn verdict_of(s: &Scenario) -> Verdict {
-    let lineage = Lineage::from_comms(s.parents.iter().map(String::as_str));
+    let lineage = lineage_of(s);
     analyze(&facts_of(s), &lineage)
 }
 
 fn summary_of(s: &Scenario, v: &Verdict) -> String {
-    let lineage = Lineage::from_comms(s.parents.iter().map(String::as_str));
+    let lineage = lineage_of(s);
     falco_triage::report::render(&facts_of(s), &lineage, v).summary
 }
 

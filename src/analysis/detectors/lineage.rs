@@ -10,7 +10,8 @@ use crate::knowledge::{signals, ToolClass};
 /// Every finding here needs an ancestor: a server, a language package manager, a shell, a
 /// network tool, an interpreter, a container runtime or a scheduler near the exec.
 pub fn wants(cx: &Ctx) -> bool {
-    cx.under_server()
+    staging_parent(cx).is_some()
+        || cx.under_server()
         || cx.near_ancestor_in(ClassSet::of(&[
             ToolClass::LanguagePackageManager,
             ToolClass::Shell,
@@ -19,6 +20,15 @@ pub fn wants(cx: &Ctx) -> bool {
             ToolClass::ContainerRuntime,
             ToolClass::Scheduler,
         ]))
+}
+
+/// The parent's executable when it runs from a directory anyone can write (and is not a
+/// build tool's scratch output, where test binaries legitimately start shells).
+fn staging_parent<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    cx.lineage
+        .parent()
+        .and_then(|a| a.exe.as_deref())
+        .filter(|e| super::in_writable_dir(e) && !super::in_build_scratch(e))
 }
 
 /// What build scripts and installers ask of the system as a matter of course (setup.py,
@@ -154,6 +164,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
 
+    if let Some(exe) = staging_parent(cx).filter(|_| class == Some(ToolClass::Shell)) {
+        out.hit(
+            signals::SHELL_FROM_STAGING_BINARY,
+            format!("{} started by {exe}", cx.program()),
+        );
+    }
+
     if let Some((parent, pc)) = parent {
         if program_is_shell && pc == Some(ToolClass::Netcat) {
             out.hit(
@@ -205,6 +222,28 @@ mod tests {
 
     /// A hunting signal (reading the sudo policy) is a tool the server's shell runs; the
     /// same command typed by an administrator stays a hunting hit.
+    #[test]
+    fn a_shell_started_by_a_binary_in_tmp() {
+        let parent = |exe: &str| Lineage {
+            ancestors: vec![crate::analysis::Ancestor {
+                comm: super::super::basename(exe).into(),
+                exe: Some(exe.into()),
+                args: Vec::new(),
+            }],
+            known: true,
+        };
+        let sh = facts(&["sh", "-c", "id"]);
+        let (ids, _) = run_with(detect, &sh, &parent("/tmp/.x/kworkerd"));
+        assert!(ids.contains(&"shell_from_staging_binary"), "{ids:?}");
+        for quiet in ["/usr/bin/make", "/tmp/go-build1234/b001/app.test"] {
+            let (ids, _) = run_with(detect, &sh, &parent(quiet));
+            assert!(
+                !ids.contains(&"shell_from_staging_binary"),
+                "{quiet}: {ids:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_hunting_command_under_a_web_server_is_a_tool_it_runs() {
         let read = facts(&["sh", "-c", "cat /etc/sudoers"]);

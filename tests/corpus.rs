@@ -112,6 +112,7 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1570",
     "T1528",
     "T1071.001",
+    "T1559",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.

@@ -236,6 +236,38 @@ mod tests {
                 &["kubectl", "apply", "-f", "https://example.com/m.yaml"],
                 "remote_manifest_applied",
             ),
+            (&["funzip"], "embedded_archive_unpacked"),
+            (&["ssh", "-X", "dev@build01"], "ssh_x11_forwarding"),
+            (&["nc", "-U", "/run/x.sock"], "unix_socket_client"),
+            (
+                &["socat", "-", "UNIX-CLIENT:/run/x.sock"],
+                "unix_socket_client",
+            ),
+            (
+                &["aws", "--endpoint-url", "http://localhost:4566", "s3", "ls"],
+                "web_service_channel",
+            ),
+            (&["gh", "auth", "token"], "cli_token_read"),
+            (
+                &["curl", "-A", "Mozilla/5.0", "http://x/"],
+                "custom_user_agent",
+            ),
+            (
+                &["wget", "--user-agent=x", "http://x/"],
+                "custom_user_agent",
+            ),
+            (
+                &["git", "clone", "https://example.com/a/CVE-2021-4034-poc"],
+                "exploit_repository_cloned",
+            ),
+            (
+                &["od", "-c", "/etc/ld.so.preload"],
+                "file_and_directory_discovery",
+            ),
+            (
+                &["tail", "-c", "+100", "/boot/vmlinuz-6.1.0"],
+                "system_information_discovery",
+            ),
         ];
         for (argv, signal) in cases {
             assert_eq!(run(detect, argv), [*signal], "{argv:?}");
@@ -299,6 +331,9 @@ mod tests {
             &["amazon-ssm-agent", "-version"],
             &["ls", "-la", "/"],
             &["grep", "-r", "TODO", "src/"],
+            &["git", "clone", "https://github.com/falcosecurity/rules.git"],
+            &["gh", "pr", "list"],
+            &["ssh", "deploy@web01"],
         ] {
             assert!(
                 run(detect, argv).is_empty(),

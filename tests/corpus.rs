@@ -113,6 +113,7 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1528",
     "T1071.001",
     "T1559",
+    "T1036.008",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.

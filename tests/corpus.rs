@@ -114,6 +114,8 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1071.001",
     "T1559",
     "T1036.008",
+    "T1014",
+    "T1056",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.

@@ -305,6 +305,10 @@ mod tests {
                 "tunnel_tool",
             ),
             (&["find", "/", "-name", ".htpasswd"], "private_key_search"),
+            (
+                &["strace", "-p", "$(pgrep -o sshd)", "-e", "trace=read"],
+                "ssh_password_sniffing",
+            ),
         ];
         for (argv, signal) in cases {
             assert!(
@@ -334,6 +338,7 @@ mod tests {
             &["git", "clone", "https://github.com/falcosecurity/rules.git"],
             &["gh", "pr", "list"],
             &["ssh", "deploy@web01"],
+            &["strace", "-f", "-p", "23817"],
         ] {
             assert!(
                 run(detect, argv).is_empty(),

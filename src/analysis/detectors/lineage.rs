@@ -11,6 +11,7 @@ use crate::knowledge::{signals, ToolClass};
 /// network tool, an interpreter, a container runtime or a scheduler near the exec.
 pub fn wants(cx: &Ctx) -> bool {
     staging_parent(cx).is_some()
+        || from_kthreadd(cx)
         || cx.under_server()
         || cx.near_ancestor_in(ClassSet::of(&[
             ToolClass::LanguagePackageManager,
@@ -29,6 +30,12 @@ fn staging_parent<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
         .parent()
         .and_then(|a| a.exe.as_deref())
         .filter(|e| super::in_writable_dir(e) && !super::in_build_scratch(e))
+}
+
+/// The parent is kthreadd: the exec is one of the kernel's usermode helpers, or was started
+/// from kernel space.
+fn from_kthreadd(cx: &Ctx) -> bool {
+    cx.ancestors().next().is_some_and(|(c, _)| c == "kthreadd")
 }
 
 /// What build scripts and installers ask of the system as a matter of course (setup.py,
@@ -171,6 +178,20 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         );
     }
 
+    // kthreadd parents modprobe and core dump handlers; a shell or a tool there came from
+    // kernel space.
+    if from_kthreadd(cx)
+        && (matches!(
+            class,
+            Some(ToolClass::Shell | ToolClass::Downloader | ToolClass::Recon | ToolClass::Netcat)
+        ) || super::in_writable_dir(cx.exe_path))
+    {
+        out.hit(
+            signals::KERNEL_THREAD_SPAWNED_PROCESS,
+            format!("{} started by kthreadd", cx.program()),
+        );
+    }
+
     if let Some((parent, pc)) = parent {
         if program_is_shell && pc == Some(ToolClass::Netcat) {
             out.hit(
@@ -222,6 +243,16 @@ mod tests {
 
     /// A hunting signal (reading the sudo policy) is a tool the server's shell runs; the
     /// same command typed by an administrator stays a hunting hit.
+    #[test]
+    fn a_shell_from_kthreadd_a_usermode_helper_is_not() {
+        let kthreadd = Lineage::from_comms(["kthreadd"]);
+        let (ids, _) = run_with(detect, &facts(&["sh", "-c", "id"]), &kthreadd);
+        assert!(ids.contains(&"kernel_thread_spawned_process"), "{ids:?}");
+        let coredump = facts(&["/usr/lib/systemd/systemd-coredump", "1234", "0"]);
+        let (ids, _) = run_with(detect, &coredump, &kthreadd);
+        assert!(ids.is_empty(), "{ids:?}");
+    }
+
     #[test]
     fn a_shell_started_by_a_binary_in_tmp() {
         let parent = |exe: &str| Lineage {

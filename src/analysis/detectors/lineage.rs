@@ -1,8 +1,10 @@
 //! Lineage: who started this exec. A server (web, application, database) spawning a shell or
-//! a tool (T1190/T1505.003); a package install spawning network tools (T1195.002); a shell
-//! whose parent is nc/socat/telnet (the far end of a reverse shell); an interactive shell whose
-//! parent is the container runtime (kubectl/docker exec, T1609); cron running a suspicious
-//! command. Runs last: it reads the hits of the other detectors.
+//! a tool, a discovery command among them (T1190/T1505.003); a package install spawning
+//! network tools (T1195.002); a shell whose parent is nc/socat/telnet (the far end of a
+//! reverse shell) or a binary in a staging directory; a shell or tool whose parent is
+//! kthreadd (started from kernel space); an interactive shell whose parent is the container
+//! runtime (kubectl/docker exec, T1609); cron running a suspicious command. Runs last: it
+//! reads the hits of the other detectors.
 
 use super::{recon::lineage_server, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
@@ -83,12 +85,16 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             )
         )
     });
-    // A hunting signal (a discovery or collection command doing what it looks for) is a
-    // tool run as much as a recon binary is.
+    // A hunting signal (a discovery command doing what the hunting rule looks for) is a
+    // tool run as much as a recon binary is. Not collection: archiving and dumping data
+    // (tar, pg_dump) is what application servers do for themselves.
     let toolish = tool.is_some()
         || out.has(signals::RECON_COMMAND)
         || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER)
-        || out.hits.iter().any(|h| h.signal.is_hunting());
+        || out
+            .hits
+            .iter()
+            .any(|h| h.signal.is_hunting() && h.signal.category != "collection");
     // Only under a package install: from a web server, `uname -a` is a web shell's first
     // question.
     let install_query = tool.is_some_and(|t| build_system_query(cx, t));
@@ -289,6 +295,10 @@ mod tests {
         assert!(web.contains(&"server_spawned_shell"), "{web:?}");
         let admin = ids(&Lineage::from_comms(["bash", "sshd"]));
         assert_eq!(admin, ["permission_discovery"]);
+        // A build job archiving its output under a Java CI server.
+        let tar = facts(&["tar", "czf", "dist.tgz", "build/"]);
+        let job = crate::analysis::analyze(&tar, &Lineage::from_comms(["sh", "java"]));
+        assert!(job.risk < 50, "{:?}", job.hits);
     }
 
     #[test]

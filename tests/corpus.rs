@@ -142,6 +142,7 @@ struct Scenario {
     exe: Option<String>,
     /// Overrides the comm derived from argv[0] (renamed binaries, memfd, empty argv).
     comm: Option<String>,
+    /// Comms of the ancestors, nearest first; one written as a path is that executable.
     #[serde(default)]
     parents: Vec<String>,
     #[serde(default)]

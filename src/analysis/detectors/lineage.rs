@@ -85,9 +85,9 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             )
         )
     });
-    // A hunting signal (a discovery command doing what the hunting rule looks for) is a
-    // tool run as much as a recon binary is. Not collection: archiving and dumping data
-    // (tar, pg_dump) is what application servers do for themselves.
+    // A hunting hit (a command doing what a hunting rule looks for: discovery, a proxy, a
+    // file cut in chunks) is a tool run as much as a recon binary is. Not collection:
+    // archiving and dumping data (tar, pg_dump) is what application servers do themselves.
     let toolish = tool.is_some()
         || out.has(signals::RECON_COMMAND)
         || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER)

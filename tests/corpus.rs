@@ -90,6 +90,33 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1205.002",
     "T1548",
     "T1531",
+    "T1016",
+    "T1049",
+    "T1018",
+    "T1083",
+    "T1069.001",
+    "T1201",
+    "T1518",
+    "T1518.001",
+    "T1057",
+    "T1115",
+    "T1113",
+    "T1123",
+    "T1560.001",
+    "T1213",
+    "T1552.003",
+    "T1003.007",
+    "T1090",
+    "T1102",
+    "T1219",
+    "T1030",
+    "T1570",
+    "T1528",
+    "T1071.001",
+    "T1559",
+    "T1036.008",
+    "T1014",
+    "T1056",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
@@ -116,6 +143,7 @@ struct Scenario {
     exe: Option<String>,
     /// Overrides the comm derived from argv[0] (renamed binaries, memfd, empty argv).
     comm: Option<String>,
+    /// Comms of the ancestors, nearest first; one written as a path is that executable.
     #[serde(default)]
     parents: Vec<String>,
     /// Each parent's argv[1..] (recorded rows: the first few), aligned with `parents`; a
@@ -295,13 +323,30 @@ fn facts_of(s: &Scenario) -> ExecFacts {
     }
 }
 
-/// The parent chain: comms, with arguments where the scenario gives them; and, as the plugin
-/// remembers it, the newest earlier image of the same process that paged.
+/// The parent chain: comms (a parent written as a path is that executable), with arguments
+/// where the scenario gives them; and, as the plugin remembers it, the newest earlier image of
+/// the same process that paged.
 fn lineage_of(s: &Scenario) -> Lineage {
-    let mut lineage = Lineage::from_comms(s.parents.iter().map(String::as_str));
-    for (ancestor, args) in lineage.ancestors.iter_mut().zip(&s.parent_args) {
-        ancestor.args.clone_from(args);
-    }
+    let ancestors: Vec<Ancestor> = s
+        .parents
+        .iter()
+        .zip(
+            s.parent_args
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|(p, args)| Ancestor {
+            comm: basename(p).chars().take(COMM_MAX).collect(),
+            exe: p.contains('/').then(|| p.clone()),
+            args: args.cloned().unwrap_or_default(),
+        })
+        .collect();
+    let mut lineage = Lineage {
+        known: !ancestors.is_empty(),
+        ancestors,
+        earlier: None,
+    };
     lineage.earlier = s.earlier.iter().rev().find_map(|argv| {
         let (argv0, args) = argv.split_first()?;
         let mut image = facts_of(s);
@@ -310,13 +355,7 @@ fn lineage_of(s: &Scenario) -> Lineage {
         image.comm = None;
         image.res = Some(0);
         (analyze(&image, &lineage).risk >= PAGE_RISK).then(|| Ancestor {
-            comm: argv0
-                .rsplit('/')
-                .next()
-                .unwrap_or(argv0)
-                .chars()
-                .take(COMM_MAX)
-                .collect(),
+            comm: basename(argv0).chars().take(COMM_MAX).collect(),
             exe: argv0.starts_with('/').then(|| argv0.clone()),
             args: args.to_vec(),
         })
@@ -647,8 +686,8 @@ struct CoverageRow {
     level: String,
     /// The ATT&CK tactic the rule is tagged with (TA0000), for the summary.
     tactic: String,
-    /// The technique the rule reports; the best scenario must report it (or a sibling
-    /// sub-technique of the same technique).
+    /// The techniques the rule reports, comma-separated; the best scenario must report one of
+    /// them (or a sibling sub-technique of the same technique).
     technique: Option<String>,
     #[serde(default)]
     scenarios: Vec<String>,
@@ -752,10 +791,12 @@ fn render_coverage() -> (String, Vec<String>) {
                 }
                 let v = verdict_of(s);
                 let techniques = technique_ids(&v);
-                let reports = row.technique.as_deref().is_none_or(|t| {
-                    techniques
-                        .iter()
-                        .any(|x| *x == t || parent_technique(x) == parent_technique(t))
+                let reports = row.technique.as_deref().is_none_or(|ts| {
+                    ts.split(',').map(str::trim).any(|t| {
+                        techniques
+                            .iter()
+                            .any(|x| *x == t || parent_technique(x) == parent_technique(t))
+                    })
                 });
                 let signals: Vec<&'static str> = v.hits.iter().map(|h| h.signal.id).collect();
                 if best

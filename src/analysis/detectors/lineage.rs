@@ -40,6 +40,24 @@ fn from_kthreadd(cx: &Ctx) -> bool {
     cx.ancestors().next().is_some_and(|(c, _)| c == "kthreadd")
 }
 
+/// Whether a hunting hit (a command doing what a hunting rule looks for) counts as a tool
+/// that a server ran. Discovery and credential access (groups, sudo rights, connections, a
+/// shell history, a CLI's token) and cloning exploit code are a web shell's first moves
+/// under any server. The rest (a file server, chunked files, a proxy, a chat API called with
+/// curl, a manifest applied from a URL, an S3 endpoint of one's own) is what application and
+/// CI servers do themselves, so it counts only under a web server proper (php-fpm, nginx,
+/// httpd), which runs no such tools. Collection (archives, dumps) never: servers back up.
+fn hunting_tool_for_server(s: &'static crate::knowledge::Signal, cx: &Ctx) -> bool {
+    if !s.is_hunting() || s.category == "collection" {
+        return false;
+    }
+    matches!(s.category, "discovery" | "credential_access")
+        || std::ptr::eq(s, signals::EXPLOIT_REPOSITORY_CLONED)
+        || cx
+            .nearest_non_shell_ancestor(4)
+            .is_some_and(|(_, class)| class == Some(ToolClass::WebServer))
+}
+
 /// What build scripts and installers ask of the system as a matter of course (setup.py,
 /// configure and node-gyp read the kernel and architecture; installers check whether they
 /// run as root): `uname`, `lsb_release`, `arch`, `getconf`, `id -u`/`-g`/`-un`. Under a
@@ -87,16 +105,13 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             )
         )
     });
-    // A hunting hit (a command doing what a hunting rule looks for: discovery, a proxy, a
-    // file cut in chunks) is a tool run as much as a recon binary is. Not collection:
-    // archiving and dumping data (tar, pg_dump) is what application servers do themselves.
     let toolish = tool.is_some()
         || out.has(signals::RECON_COMMAND)
         || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER)
         || out
             .hits
             .iter()
-            .any(|h| h.signal.is_hunting() && h.signal.category != "collection");
+            .any(|h| hunting_tool_for_server(h.signal, cx));
     // Only under a package install: from a web server, `uname -a` is a web shell's first
     // question.
     let install_query = tool.is_some_and(|t| build_system_query(cx, t));
@@ -249,8 +264,6 @@ mod tests {
     use super::*;
     use crate::analysis::Lineage;
 
-    /// A hunting signal (reading the sudo policy) is a tool the server's shell runs; the
-    /// same command typed by an administrator stays a hunting hit.
     #[test]
     fn a_shell_from_kthreadd_a_usermode_helper_is_not() {
         let kthreadd = Lineage::from_comms(["kthreadd"]);
@@ -284,6 +297,8 @@ mod tests {
         }
     }
 
+    /// A hunting signal (reading the sudo policy) is a tool the server's shell runs; the
+    /// same command typed by an administrator stays a hunting hit.
     #[test]
     fn a_hunting_command_under_a_web_server_is_a_tool_it_runs() {
         let read = facts(&["sh", "-c", "cat /etc/sudoers"]);
@@ -302,6 +317,12 @@ mod tests {
         let tar = facts(&["tar", "czf", "dist.tgz", "build/"]);
         let job = crate::analysis::analyze(&tar, &Lineage::from_comms(["sh", "java"]));
         assert!(job.risk < 50, "{:?}", job.hits);
+        // A file server is a tool under php-fpm, the application's own business under node.
+        let serve = facts(&["python3", "-m", "http.server", "8000"]);
+        let under =
+            |server: &str| crate::analysis::analyze(&serve, &Lineage::from_comms(["sh", server]));
+        assert!(under("php-fpm").risk >= 50);
+        assert!(under("node").risk < 50, "{:?}", under("node").hits);
     }
 
     #[test]

@@ -75,6 +75,7 @@ const CATEGORIES: &[&str] = &[
     "supply_chain",
     "interactive_shell",
     "test_activity",
+    "collection",
 ];
 
 /// Sigma levels and the weight band each allows.

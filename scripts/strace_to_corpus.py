@@ -11,7 +11,11 @@ options scripts/record-execs.sh uses): one line per syscall, prefixed by the pid
 Each execve/execveat, successful or failed, becomes one row: argv, exe (the path execve was
 given, joined to the cwd when relative), the kept environment variables (KEPT_ENV; every other
 variable is dropped, name and value), the parent chain as comms nearest first (at most
-LINEAGE_DEPTH, the plugin's default `lineage_depth`), uid, cwd and res (0 or -errno).
+LINEAGE_DEPTH, the plugin's default `lineage_depth`) with each ancestor's first arguments
+(PARENT_ARGS_MAX entries of at most PARENT_ARG_BYTES bytes: what tells `node /usr/bin/npm`
+from `node server.js`; the plugin reads up to 32), the images the same process exec'd before
+(EARLIER_IMAGES, newest last: wrapper and shim chains re-exec in one process), uid, cwd and
+res (0 or -errno).
 Identical rows are collapsed into one with `count`. Python 3 standard library only.
 
 Process model: pid -> (parent, comm, cwd), followed through clone/fork/vfork (CLONE_THREAD
@@ -50,6 +54,13 @@ KEPT_ENV = (
 )
 COMM_MAX = 15
 LINEAGE_DEPTH = 5
+# Each ancestor's argv[1..], cut: the script or module an interpreter runs and the first
+# words of a command, without copying every rustc and linker command line into every row.
+PARENT_ARGS_MAX = 4
+PARENT_ARG_BYTES = 512
+# The images the same process ran before (a shim that re-execs `pyenv exec`, which re-execs
+# the interpreter): the newest few, cut like an ancestor's arguments.
+EARLIER_IMAGES = 4
 # Above the workload's own launcher: a generic interactive login chain.
 LOGIN_CHAIN = ["bash", "sshd"]
 # A file over LARGE_FILE_BYTES keeps the first MAX_ARGS_IF_LARGE argv entries per row; if it
@@ -293,10 +304,12 @@ def comm_of(path):
 
 
 class Proc:
-    __slots__ = ("tgid", "parent", "comm", "cwd", "uid")
+    __slots__ = ("tgid", "parent", "comm", "cwd", "uid", "args", "images")
 
-    def __init__(self, tgid, parent, comm, cwd, uid):
+    def __init__(self, tgid, parent, comm, cwd, uid, args=()):
         self.tgid = tgid
+        self.args = tuple(args)  # argv[1..] of its last exec (a fork keeps its parent's)
+        self.images = []  # argv of the images this process exec'd since its fork, oldest first
         self.parent = parent  # a Proc (the parent process's leader) or None
         self.comm = comm
         self.cwd = cwd
@@ -349,7 +362,7 @@ class Model:
                 self.procs[ret] = leader
             else:
                 parent = leader.parent if "CLONE_PARENT" in flags.replace("CLONE_PARENT_SETTID", "") else leader
-                child = Proc(ret, parent, leader.comm, proc.cwd, leader.uid)
+                child = Proc(ret, parent, leader.comm, proc.cwd, leader.uid, leader.args)
                 self.procs[ret] = child
                 self.leaders[ret] = child
             for held in self.held.pop(ret, []):
@@ -417,24 +430,30 @@ class Model:
             res = -getattr(errno, err, 0) if err else ret
             res = res or ret
         leader = self.leaders.get(proc.tgid, proc)
+        earlier = [tuple(i) for i in leader.images[-EARLIER_IMAGES:]]
         if ret == 0:
+            leader.images.append(argv[:1] + ancestor_args(argv[1:]))
             # The exec'ing thread becomes the process; the kernel names it after the path.
             if "AT_EMPTY_PATH" in flags and path == "":
                 leader.comm = comm_of(dirfd.split("<")[0])
             else:
                 leader.comm = comm_of(path)
+            leader.args = tuple(ancestor_args(argv[1:]))
             comm = leader.comm
         else:
             comm = leader.comm
-        parents = []
+        parents, parent_args = [], []
         p = leader.parent
         while p is not None and len(parents) < LINEAGE_DEPTH:
             if p is LAUNCHER_PARENT:
                 parents.extend(LOGIN_CHAIN)
+                parent_args.extend([()] * len(LOGIN_CHAIN))
                 break
             parents.append(p.comm)
+            parent_args.append(p.args)
             p = p.parent
         parents = parents[:LINEAGE_DEPTH]
+        parent_args = parent_args[:LINEAGE_DEPTH]
         if leader.parent is None:
             self.stats["unknown_parent"] += 1
         self.execs.append(
@@ -444,6 +463,8 @@ class Model:
                 "comm": comm,
                 "env": envp,
                 "parents": parents,
+                "parent_args": parent_args,
+                "earlier": earlier,
                 "cwd": proc.cwd,
                 "res": res,
                 "uid": leader.uid,
@@ -462,6 +483,18 @@ class Model:
 
 
 LAUNCHER_PARENT = Proc(0, None, "bash", "/", 0)
+
+
+def ancestor_args(args):
+    """argv[1..] as a row keeps it for an ancestor: PARENT_ARGS_MAX entries, each cut to
+    PARENT_ARG_BYTES bytes (at a character boundary)."""
+    out = []
+    for a in args[:PARENT_ARGS_MAX]:
+        b = a.encode("utf-8", "surrogateescape")
+        if len(b) > PARENT_ARG_BYTES:
+            a = b[:PARENT_ARG_BYTES].decode("utf-8", "ignore")
+        out.append(a)
+    return out
 
 
 def read_events(raw_path, model):
@@ -542,6 +575,10 @@ def rows_of(model, scrub):
             if sep and k in KEPT_ENV:
                 env.append(f"{k}={scrub.text(v)}")
         parents = [scrub.text(c) for c in e["parents"]]
+        parent_args = tuple(tuple(scrub.argv(list(a))) for a in e["parent_args"])
+        if not any(parent_args):
+            parent_args = ()
+        earlier = tuple(tuple(scrub.argv(list(i))) for i in e["earlier"])
         comm = scrub.text(e["comm"])
         key = (
             tuple(argv),
@@ -549,6 +586,8 @@ def rows_of(model, scrub):
             comm if comm != derived_comm(argv, exe) else None,
             tuple(env),
             tuple(parents),
+            parent_args,
+            earlier,
             scrub.path(e["cwd"]),
             e["res"],
             e["uid"],
@@ -582,7 +621,7 @@ def cut_rows(rows, max_args, max_bytes=None):
 def render(workload, header, rows):
     out = [header.rstrip("\n"), ""]
     for n, (key, count) in enumerate(rows, 1):
-        argv, exe, comm, env, parents, cwd, res, uid = key
+        argv, exe, comm, env, parents, parent_args, earlier, cwd, res, uid = key
         out.append("[[scenario]]")
         out.append(f'name = "{workload}-{n:04d}"')
         out.append('label = "benign"')
@@ -591,6 +630,10 @@ def render(workload, header, rows):
         if comm is not None:
             out.append(f"comm = {toml_str(comm)}")
         out.append(f"parents = {toml_list(parents)}")
+        if parent_args:
+            out.append("parent_args = [" + ", ".join(toml_list(a) for a in parent_args) + "]")
+        if earlier:
+            out.append("earlier = [" + ", ".join(toml_list(i) for i in earlier) + "]")
         out.append(f"uid = {uid}")
         if env:
             out.append(f"env = {toml_list(env)}")
@@ -634,7 +677,7 @@ def main():
     total = sum(c for _, c in rows)
     stats = (
         f"# Rows: {len(rows)} distinct, standing for {total} execs "
-        f"({sum(c for k, c in rows if k[6] != 0)} failed).\n"
+        f"({sum(c for k, c in rows if k[8] != 0)} failed).\n"
     )
     text = render(a.workload, header + stats, rows)
     if len(text.encode("utf-8")) > LARGE_FILE_BYTES and not a.no_cut:

@@ -273,6 +273,7 @@ fn lineage(ancestors: Vec<Ancestor>) -> Lineage {
     Lineage {
         known: !ancestors.is_empty(),
         ancestors,
+        earlier: None,
     }
 }
 

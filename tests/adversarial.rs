@@ -346,6 +346,7 @@ fn terminal_escapes_and_forged_lines_come_out_escaped() {
             args: vec![forged.into()],
         }],
         known: true,
+        earlier: None,
     };
     let (v, text) = invariants::check_analysis(&f, &lineage);
     // The text is there, visibly escaped: an analyst sees the attack, a terminal runs none.
@@ -471,12 +472,14 @@ fn endless_and_cyclic_lineages() {
         &Lineage {
             ancestors,
             known: true,
+            earlier: None,
         },
     );
     // A lineage that claims to be known yet is empty.
     let lineage = Lineage {
         ancestors: vec![],
         known: true,
+        earlier: None,
     };
     let v = analyze(&f, &lineage);
     invariants::check_verdict(&v, &falco_triage::report::render(&f, &lineage, &v));

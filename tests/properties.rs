@@ -209,11 +209,18 @@ fn lineage() -> impl Strategy<Value = Lineage> {
         proptest::option::of(nasty_string(40)),
         vec(arg(), 0..4),
     )
-        .prop_map(|(comm, exe, args)| Ancestor { comm, exe, args });
-    (vec(ancestor, 0..12), any::<bool>()).prop_map(|(ancestors, known)| Lineage {
-        known: known || !ancestors.is_empty(),
-        ancestors,
-    })
+        .prop_map(|(comm, exe, args)| Ancestor { comm, exe, args })
+        .boxed();
+    (
+        vec(ancestor.clone(), 0..12),
+        any::<bool>(),
+        proptest::option::of(ancestor),
+    )
+        .prop_map(|(ancestors, known, earlier)| Lineage {
+            known: known || !ancestors.is_empty(),
+            ancestors,
+            earlier,
+        })
 }
 
 proptest! {

@@ -34,6 +34,7 @@ struct Input {
     inode: (Option<u64>, Option<u64>, Option<u64>),
     ancestors: Vec<(String, Option<String>, Vec<String>)>,
     lineage_known: bool,
+    earlier: Option<(String, Option<String>, Vec<String>)>,
     escape_max: u16,
 }
 
@@ -83,6 +84,9 @@ fuzz_target!(|input: Input| {
             .into_iter()
             .map(|(comm, exe, args)| Ancestor { comm, exe, args })
             .collect(),
+        earlier: input
+            .earlier
+            .map(|(comm, exe, args)| Ancestor { comm, exe, args }),
     };
     invariants::check_analysis(&facts, &lineage);
     let joined = facts.argv.join(" ");

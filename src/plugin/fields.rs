@@ -80,7 +80,7 @@ pub const FIELDS: &[ExtractFieldInfo<TriagePlugin>] = &[
         .with_description("Whether this looks like synthetic test activity (e.g. falcosecurity/event-generator)."),
     field("triage.repeat_of_parent", &TriagePlugin::extract_repeat_of_parent)
         .with_display("Repeat of parent")
-        .with_description("The parent ran the same command (a wrapper or shim re-exec such as timeout, env or a pyenv shim) and judged it at least as risky: its alert already carries this finding. Computed for risk 50 and above."),
+        .with_description("The parent, or an earlier image of the same process, ran the same command (a wrapper or shim re-exec such as timeout, env or a pyenv shim) and judged it at least as risky: its alert already carries this finding. Computed for risk 50 and above."),
     field("triage.report", &TriagePlugin::extract_report)
         .with_display("Triage report")
         .with_description("The whole triage as one compact JSON object: risk, severity, category, signals, mitre, summary, mitigations, evidence, facts, lineage."),

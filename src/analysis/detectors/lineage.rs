@@ -4,7 +4,8 @@
 //! reverse shell) or a binary in a staging directory; a shell or tool whose parent is
 //! kthreadd (started from kernel space); an interactive shell whose parent is the container
 //! runtime (kubectl/docker exec, T1609); cron running a suspicious command; a command a git
-//! hook runs (a hunting signal). Runs last: it reads the hits of the other detectors.
+//! hook runs and TeamViewer's service opening a desktop session (hunting signals). Runs last:
+//! it reads the hits of the other detectors.
 
 use super::{recon::lineage_server, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
@@ -16,6 +17,7 @@ pub fn wants(cx: &Ctx) -> bool {
         || from_kthreadd(cx)
         || cx.under_server()
         || git_hook(cx).is_some()
+        || cx.exe_name == TEAMVIEWER_DESKTOP
         || cx.near_ancestor_in(ClassSet::of(&[
             ToolClass::LanguagePackageManager,
             ToolClass::Shell,
@@ -100,6 +102,11 @@ fn git_hook<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
     }
     None
 }
+
+/// TeamViewer's desktop module, which its service starts for an incoming session (an
+/// outgoing one is started by the user's own TeamViewer), and the service's comm (15 bytes).
+const TEAMVIEWER_DESKTOP: &str = "TeamViewer_Desktop";
+const TEAMVIEWER_SERVICE_COMM: &str = "TeamViewer_Serv";
 
 /// What build scripts and installers ask of the system as a matter of course (setup.py,
 /// configure and node-gyp read the kernel and architecture; installers check whether they
@@ -286,6 +293,18 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
 
+    if cx.exe_name == TEAMVIEWER_DESKTOP
+        && cx
+            .ancestors()
+            .next()
+            .is_some_and(|(c, _)| c == TEAMVIEWER_SERVICE_COMM)
+    {
+        out.hit(
+            signals::REMOTE_DESKTOP_SESSION,
+            "TeamViewer's service started its desktop module (an incoming session)".to_string(),
+        );
+    }
+
     if let Some(hook) = git_hook(cx) {
         out.hit(
             signals::GIT_HOOK_COMMAND,
@@ -401,6 +420,20 @@ mod tests {
             run_with(detect, &f, &Lineage::from_comms(["runc"])).0,
             ["runtime_interactive_shell"]
         );
+    }
+
+    #[test]
+    fn teamviewer_incoming_session() {
+        let mut f = facts(&[
+            "/opt/teamviewer/tv_bin/TeamViewer_Desktop",
+            "--IPCport",
+            "5939",
+        ]);
+        f.exe_path = Some("/opt/teamviewer/tv_bin/TeamViewer_Desktop".into());
+        let by = |comm: &str| run_with(detect, &f, &Lineage::from_comms([comm])).0;
+        assert_eq!(by("TeamViewer_Serv"), ["remote_desktop_session"]);
+        // The user's own TeamViewer starting its desktop part is an outgoing session.
+        assert!(by("TeamViewer").is_empty());
     }
 
     #[test]

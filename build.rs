@@ -321,6 +321,8 @@ struct BehaviourRec {
     any_prefix: Vec<String>,
     #[serde(default)]
     any_contains: Vec<String>,
+    #[serde(default)]
+    and_contains: Vec<String>,
     operand_in: Option<String>,
     operand_match: Option<String>,
     #[serde(default)]
@@ -341,6 +343,7 @@ impl BehaviourRec {
             and_word: &self.and_word,
             any_prefix: &self.any_prefix,
             any_contains: &self.any_contains,
+            and_contains: &self.and_contains,
             operand_in: self.operand_in.as_deref(),
             operand_match: self.operand_match.as_deref(),
             value_of: &self.value_of,
@@ -1049,8 +1052,8 @@ fn main() {
     for b in &behaviours.behaviour {
         writeln!(
             w,
-            "    Behaviour {{ id: {:?}, any_word: &{:?}, and_word: &{:?}, any_prefix: &{:?}, any_contains: &{:?}, operand_in: {}, operand_contains: {}, value_of: &{:?}, value_in: {}, none_word: &{:?}, signal: &SIGNALS[{}], what: {:?}, sources: &{:?} }},",
-            b.id, b.any_word, b.and_word, b.any_prefix, b.any_contains,
+            "    Behaviour {{ id: {:?}, any_word: &{:?}, and_word: &{:?}, any_prefix: &{:?}, any_contains: &{:?}, and_contains: &{:?}, operand_in: {}, operand_contains: {}, value_of: &{:?}, value_in: {}, none_word: &{:?}, signal: &SIGNALS[{}], what: {:?}, sources: &{:?} }},",
+            b.id, b.any_word, b.and_word, b.any_prefix, b.any_contains, b.and_contains,
             list_ref(&b.operand_in), b.operand_match.as_deref() == Some("contains"),
             b.value_of, list_ref(&b.value_in), b.none_word,
             signal_index[b.signal.as_str()], b.what, b.sources

@@ -117,6 +117,19 @@ const ALLOWED_TECHNIQUES: &[&str] = &[
     "T1036.008",
     "T1014",
     "T1056",
+    "T1542",
+    "T1553.004",
+    "T1564",
+    "T1564.001",
+    "T1037",
+    "T1053.002",
+    "T1653",
+    "T1027.001",
+    "T1027.003",
+    "T1006",
+    "T1218",
+    "T1211",
+    "T1543.005",
 ];
 
 /// A pts device number (major 136, minor 0), what Falco reports for `proc.tty` on a terminal.
@@ -799,9 +812,12 @@ fn render_coverage() -> (String, Vec<String>) {
                     })
                 });
                 let signals: Vec<&'static str> = v.hits.iter().map(|h| h.signal.id).collect();
+                // The best scenario is one that meets the bar, then one that reports the
+                // technique, then the riskiest.
+                let rank = |risk: u8, ok: bool| (risk >= bar && ok, ok, risk);
                 if best
                     .as_ref()
-                    .is_none_or(|(r, _, ok)| (v.risk, reports) > (*r, *ok))
+                    .is_none_or(|(r, _, ok)| rank(v.risk, reports) > rank(*r, *ok))
                 {
                     best = Some((v.risk, signals, reports));
                 }

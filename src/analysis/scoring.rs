@@ -87,6 +87,16 @@ fn dual_use(s: &'static crate::knowledge::Signal) -> bool {
         k::NETWORK_TOOL_IN_CONTAINER,
         k::PROXY_ENV_TRANSFER,
         k::EGRESS_FILE_TRANSFER,
+        k::STARTUP_SCRIPT_MADE_EXECUTABLE,
+        k::SLEEP_DISABLED,
+        k::INBOUND_TRAFFIC_REDIRECTED,
+        k::BINARY_PADDING,
+        k::KEXEC_KERNEL_LOAD,
+        k::BPF_PROGRAM_CHANGED,
+        k::ARCHIVE_TOOL_RUNS_COMMAND,
+        k::SHARED_OBJECT_LOADED_BY_TOOL,
+        k::PROOT_SANDBOX,
+        k::PERMISSIONS_COPIED_FROM_REFERENCE,
     ]
     .iter()
     .any(|x| std::ptr::eq(*x, s))

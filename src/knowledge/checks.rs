@@ -242,6 +242,7 @@ pub struct BehaviourEntry<'a> {
     pub and_word: &'a [String],
     pub any_prefix: &'a [String],
     pub any_contains: &'a [String],
+    pub and_contains: &'a [String],
     pub operand_in: Option<&'a str>,
     pub operand_match: Option<&'a str>,
     pub value_of: &'a [String],
@@ -278,6 +279,7 @@ pub fn check_behaviour(e: &BehaviourEntry, lists: &[&str]) -> Vec<String> {
         !e.and_word.is_empty(),
         !e.any_prefix.is_empty(),
         !e.any_contains.is_empty(),
+        !e.and_contains.is_empty(),
         e.operand_in.is_some(),
         e.value_in.is_some(),
         !e.none_word.is_empty(),
@@ -290,6 +292,7 @@ pub fn check_behaviour(e: &BehaviourEntry, lists: &[&str]) -> Vec<String> {
         ("and_word", e.and_word),
         ("any_prefix", e.any_prefix),
         ("any_contains", e.any_contains),
+        ("and_contains", e.and_contains),
         ("value_of", e.value_of),
         ("none_word", e.none_word),
     ] {
@@ -299,11 +302,16 @@ pub fn check_behaviour(e: &BehaviourEntry, lists: &[&str]) -> Vec<String> {
             }
         }
     }
-    for w in e.any_contains {
-        if w.bytes().any(|b| b.is_ascii_uppercase()) {
-            p.push(format!(
-                "`any_contains` `{w}` has capitals: it is matched without case"
-            ));
+    for (field, words) in [
+        ("any_contains", e.any_contains),
+        ("and_contains", e.and_contains),
+    ] {
+        for w in words {
+            if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                p.push(format!(
+                    "`{field}` `{w}` has capitals: it is matched without case"
+                ));
+            }
         }
     }
     for w in e.any_word.iter().chain(e.and_word) {
@@ -312,6 +320,9 @@ pub fn check_behaviour(e: &BehaviourEntry, lists: &[&str]) -> Vec<String> {
                 "`{w}` is both required and excluded: the entry can never match"
             ));
         }
+    }
+    if !e.and_contains.is_empty() && e.any_contains.is_empty() {
+        p.push("`and_contains` is a second substring: give `any_contains` too".into());
     }
     if !e.and_word.is_empty() && e.any_word.is_empty() && e.any_prefix.is_empty() {
         p.push("`and_word` is a second word: give `any_word` or `any_prefix` too".into());

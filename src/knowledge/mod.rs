@@ -32,6 +32,8 @@ pub struct Behaviour {
     pub any_prefix: &'static [&'static str],
     /// An argument contains one of these, without case (lowercase here).
     pub any_contains: &'static [&'static str],
+    /// An argument also contains one of these, without case (a second substring).
+    pub and_contains: &'static [&'static str],
     /// An operand, lowercased, without `.service`, as its basename, is an item of this list.
     pub operand_in: Option<&'static [&'static str]>,
     /// `operand_in` matches an operand that contains an item.
@@ -651,6 +653,21 @@ mod tests {
                 ..good.clone()
             },
             "second word",
+        );
+        rejects(
+            BehaviourEntry {
+                and_contains: &strings(&[".zip"]),
+                ..good.clone()
+            },
+            "second substring",
+        );
+        rejects(
+            BehaviourEntry {
+                any_contains: &strings(&[".jpg"]),
+                and_contains: &strings(&[".ZIP"]),
+                ..good.clone()
+            },
+            "`and_contains` `.ZIP` has capitals",
         );
         rejects(
             BehaviourEntry {

@@ -24,6 +24,22 @@ const HOST_ROOTS: &[&str] = &[
     "/node",
 ];
 
+/// Container-start options that hand the host to the container: `--privileged`, the host's
+/// PID namespace, or the host's root mounted (`-v /:/host`, `--mount src=/,...`).
+fn privileged_or_host_mount(a: &[Arg]) -> bool {
+    let root_mount = |m: &str| m.split(',').any(|kv| matches!(kv, "src=/" | "source=/"));
+    a.iter().any(|x| {
+        x == "--privileged"
+            || x == "--pid=host"
+            || x.starts_with("/:/")
+            || x.starts_with("-v/:/")
+            || x.strip_prefix("--mount=").is_some_and(root_mount)
+    }) || a.windows(2).any(|w| {
+        ((w[0] == "-v" || w[0] == "--volume") && w[1].starts_with("/:"))
+            || (w[0] == "--mount" && root_mount(&w[1]))
+    })
+}
+
 /// The subcommand, skipping global options and their values (`-H unix:///..`, `-n ns`).
 fn verb_of<'a>(a: &'a [Arg]) -> &'a str {
     let mut skip = false;
@@ -84,6 +100,11 @@ fn may_query_cluster(cx: &Ctx) -> bool {
                 .is_some_and(|s| s.contains("curl") || s.contains("wget")))
 }
 
+/// Container CLIs that start containers straight from the runtime: a user who is not root
+/// and can run privileged containers with them owns the host (their socket or binary is
+/// open to them).
+const USER_RUNTIMES: &[&str] = &["ctr", "nerdctl", "runc"];
+
 pub fn wants(cx: &Ctx) -> bool {
     let in_container_only = cx.in_container
         && (cx.runs_any(ClassSet::of(&[ToolClass::ContainerAdmin]))
@@ -97,6 +118,7 @@ pub fn wants(cx: &Ctx) -> bool {
             || cx.unsplit_script().is_some()
             || may_query_cluster(cx));
     in_container_only
+        || (!cx.in_container && !cx.root() && cx.may_run(ProgramSet::of(USER_RUNTIMES)))
         || cx.words_may_hold(&SOCKETS)
         || cx.may_run(ProgramSet::of(&["chroot"]))
         || cx.may_write()
@@ -131,6 +153,20 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
         let p = c.program();
         let a = args(c);
+        if !cx.in_container
+            && !cx.root()
+            && USER_RUNTIMES.contains(&p)
+            && verb_of(a) == "run"
+            && privileged_or_host_mount(a)
+        {
+            out.hit(
+                signals::CONTAINER_ESCAPE,
+                format!(
+                    "a user who is not root starts a privileged or host-mounted container through {p}: {}",
+                    super::join(c)
+                ),
+            );
+        }
         if c.class == Some(ToolClass::ContainerAdmin) && cx.in_container {
             let verb = verb_of(a);
             if matches!(verb, "run" | "create" | "apply" | "runp" | "start") {
@@ -154,15 +190,7 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             } else {
                 out.hit(signals::CONTAINER_ADMIN_TOOL, super::join(c));
             }
-            let privileged = a.iter().any(|x| {
-                x == "--privileged"
-                    || x == "--pid=host"
-                    || x.starts_with("/:/")
-                    || x.starts_with("-v/:/")
-            }) || a
-                .windows(2)
-                .any(|w| (w[0] == "-v" || w[0] == "--volume") && w[1].starts_with("/:"));
-            if privileged {
+            if privileged_or_host_mount(a) {
                 out.hit(
                     signals::CONTAINER_ESCAPE,
                     format!(
@@ -358,6 +386,36 @@ mod tests {
         // No sender in the script: naming the API is not a query.
         let named = unsplit("echo https://kubernetes.default/api/v1/secrets");
         assert!(in_ctr(&["sh", "-c", &named]).is_empty());
+    }
+
+    #[test]
+    fn a_user_starting_a_privileged_container_through_the_runtime() {
+        let host = |argv: &[&str], uid: u32| {
+            let mut f = facts(argv);
+            f.uid = Some(uid);
+            run_with(detect, &f, &Lineage::default()).0
+        };
+        let ctr = [
+            "ctr",
+            "run",
+            "--privileged",
+            "--mount",
+            "type=bind,src=/,dst=/host,options=rbind:rw",
+            "docker.io/library/alpine:latest",
+            "x",
+        ];
+        assert_eq!(host(&ctr, 1000), ["container_escape"]);
+        assert_eq!(
+            host(&["nerdctl", "run", "-v", "/:/host", "alpine"], 1000),
+            ["container_escape"]
+        );
+        // Root administering its runtime, and an unprivileged container.
+        assert!(host(&ctr, 0).is_empty());
+        assert!(host(
+            &["ctr", "run", "docker.io/library/alpine:latest", "x"],
+            1000
+        )
+        .is_empty());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! network tools (T1195.002); a shell whose parent is nc/socat/telnet (the far end of a
 //! reverse shell) or a binary in a staging directory; a shell or tool whose parent is
 //! kthreadd (started from kernel space); an interactive shell whose parent is the container
-//! runtime (kubectl/docker exec, T1609); cron running a suspicious command. Runs last: it
-//! reads the hits of the other detectors.
+//! runtime (kubectl/docker exec, T1609); cron running a suspicious command; a command a git
+//! hook runs and TeamViewer's service opening a desktop session (hunting signals). Runs last:
+//! it reads the hits of the other detectors.
 
 use super::{recon::lineage_server, ClassSet, Ctx, Findings};
 use crate::knowledge::{signals, ToolClass};
@@ -15,6 +16,8 @@ pub fn wants(cx: &Ctx) -> bool {
     staging_parent(cx).is_some()
         || from_kthreadd(cx)
         || cx.under_server()
+        || git_hook(cx).is_some()
+        || cx.exe_name == TEAMVIEWER_DESKTOP
         || cx.near_ancestor_in(ClassSet::of(&[
             ToolClass::LanguagePackageManager,
             ToolClass::Shell,
@@ -57,6 +60,53 @@ fn hunting_tool_for_server(s: &'static crate::knowledge::Signal, cx: &Ctx) -> bo
             .nearest_non_shell_ancestor(4)
             .is_some_and(|(_, class)| class == Some(ToolClass::WebServer))
 }
+
+/// The names git runs hook scripts under (githooks(5)), as the kernel keeps them in a hook
+/// process's comm (15 bytes: `prepare-commit-msg` is `prepare-commit-`).
+const GIT_HOOKS: &[&str] = &[
+    "applypatch-msg",
+    "pre-applypatch",
+    "post-applypatch",
+    "pre-commit",
+    "pre-merge-commi",
+    "prepare-commit-",
+    "commit-msg",
+    "post-commit",
+    "pre-rebase",
+    "post-checkout",
+    "post-merge",
+    "pre-push",
+    "pre-receive",
+    "update",
+    "proc-receive",
+    "post-receive",
+    "post-update",
+    "reference-trans",
+    "push-to-checkou",
+    "pre-auto-gc",
+    "post-rewrite",
+    "sendemail-valid",
+    "fsmonitor-watch",
+    "post-index-chan",
+];
+
+/// The hook this exec runs under: a hook-named ancestor (within 3, the hook may run
+/// through a shell of the same name) right below `git`.
+fn git_hook<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    let mut up = cx.ancestors().take(4).peekable();
+    while let Some((comm, _)) = up.next() {
+        if GIT_HOOKS.contains(&comm) {
+            let above = up.find(|(c, _)| *c != comm).map(|(c, _)| c);
+            return (above == Some("git")).then_some(comm);
+        }
+    }
+    None
+}
+
+/// TeamViewer's desktop module, which its service starts for an incoming session (an
+/// outgoing one is started by the user's own TeamViewer), and the service's comm (15 bytes).
+const TEAMVIEWER_DESKTOP: &str = "TeamViewer_Desktop";
+const TEAMVIEWER_SERVICE_COMM: &str = "TeamViewer_Serv";
 
 /// What build scripts and installers ask of the system as a matter of course (setup.py,
 /// configure and node-gyp read the kernel and architecture; installers check whether they
@@ -243,6 +293,25 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
     }
 
+    if cx.exe_name == TEAMVIEWER_DESKTOP
+        && cx
+            .ancestors()
+            .next()
+            .is_some_and(|(c, _)| c == TEAMVIEWER_SERVICE_COMM)
+    {
+        out.hit(
+            signals::REMOTE_DESKTOP_SESSION,
+            "TeamViewer's service started its desktop module (an incoming session)".to_string(),
+        );
+    }
+
+    if let Some(hook) = git_hook(cx) {
+        out.hit(
+            signals::GIT_HOOK_COMMAND,
+            format!("git's {hook} hook ran {p}"),
+        );
+    }
+
     if let Some((sched, _)) = cx
         .nearest_non_shell_ancestor(3)
         .filter(|(_, k)| *k == Some(ToolClass::Scheduler))
@@ -351,6 +420,49 @@ mod tests {
             run_with(detect, &f, &Lineage::from_comms(["runc"])).0,
             ["runtime_interactive_shell"]
         );
+    }
+
+    #[test]
+    fn teamviewer_incoming_session() {
+        let mut f = facts(&[
+            "/opt/teamviewer/tv_bin/TeamViewer_Desktop",
+            "--IPCport",
+            "5939",
+        ]);
+        f.exe_path = Some("/opt/teamviewer/tv_bin/TeamViewer_Desktop".into());
+        let by = |comm: &str| run_with(detect, &f, &Lineage::from_comms([comm])).0;
+        assert_eq!(by("TeamViewer_Serv"), ["remote_desktop_session"]);
+        // The user's own TeamViewer starting its desktop part is an outgoing session.
+        assert!(by("TeamViewer").is_empty());
+    }
+
+    #[test]
+    fn commands_of_git_hooks() {
+        let hooked = |argv: &[&str], comms: &[&str]| {
+            run_with(
+                detect,
+                &facts(argv),
+                &Lineage::from_comms(comms.iter().copied()),
+            )
+            .0
+        };
+        assert_eq!(
+            hooked(
+                &["git", "diff", "--cached", "--check"],
+                &["pre-commit", "pre-commit", "git", "bash"]
+            ),
+            ["git_hook_command"]
+        );
+        assert_eq!(
+            hooked(
+                &["grep", "-qE", "^feat", ".git/COMMIT_EDITMSG"],
+                &["commit-msg", "git"]
+            ),
+            ["git_hook_command"]
+        );
+        // A hook name without git above it is some other program's `update`.
+        assert!(hooked(&["ls"], &["update", "bash", "sshd"]).is_empty());
+        assert!(hooked(&["ls"], &["git", "bash"]).is_empty());
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Exploits of well-known local privilege escalations, recognised at exec:
 //! GLIBC_TUNABLES (CVE-2023-4911, Looney Tunables), pkexec with an empty argv
 //! (CVE-2021-4034, PwnKit), `sudoedit -s` with an argument ending in a backslash
-//! (CVE-2021-3156, Baron Samedit), and telnetd starting `login -f` (CVE-2026-24061).
+//! (CVE-2021-3156, Baron Samedit), telnetd starting `login -f` (CVE-2026-24061), and root
+//! commands of Microsoft OMI's RunAsProvider (CVE-2021-38647, OMIGOD).
 
 use super::{args, basename, Ctx, EnvNames, Findings, ProgramSet};
-use crate::knowledge::signals;
+use crate::knowledge::{signals, ToolClass};
 
 /// The exe, comm or argv[0] is pkexec.
 fn runs_pkexec(cx: &Ctx) -> bool {
@@ -16,6 +17,17 @@ pub fn wants(cx: &Ctx) -> bool {
     cx.env_may_hold(EnvNames::of(&["GLIBC_TUNABLES"]))
         || cx.may_run(ProgramSet::of(&["sudo", "sudoedit", "login"]))
         || runs_pkexec(cx)
+        || in_scx_run_dir(cx)
+}
+
+/// OMI's SCX provider runs RunAsProvider commands and scripts from this directory.
+const SCX_RUN_DIR: &str = "/var/opt/microsoft/scx/tmp";
+
+fn in_scx_run_dir(cx: &Ctx) -> bool {
+    cx.facts.cwd.as_deref().is_some_and(|d| {
+        d.strip_prefix(SCX_RUN_DIR)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// CVE-2023-4911 needs a malformed GLIBC_TUNABLES: a tunable holding a second assignment
@@ -56,6 +68,26 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
                  (no tunable holds a second assignment, and it is not oversized)",
             );
         }
+    }
+    // OMIGOD: a request without credentials runs its ExecuteShellCommand or ExecuteScript
+    // as root; both start from the SCX provider's run directory, as a shell or through its
+    // script staging directory.
+    if in_scx_run_dir(cx)
+        && cx.root()
+        && (cx.exe_class == Some(ToolClass::Shell)
+            || cx
+                .facts
+                .argv
+                .iter()
+                .any(|a| a.contains("/etc/opt/microsoft/scx/conf/tmpdir/")))
+    {
+        out.hit(
+            signals::OMI_RUNAS_ROOT_COMMAND,
+            format!(
+                "{} run as root from {SCX_RUN_DIR} (OMI RunAsProvider)",
+                cx.program()
+            ),
+        );
     }
     let comm = cx.facts.comm.as_deref().unwrap_or("");
     let argv = &cx.facts.argv;
@@ -168,6 +200,31 @@ mod tests {
             run_with(detect, &f, &Lineage::default()).0,
             ["glibc_tunables_exploit"]
         );
+    }
+
+    #[test]
+    fn omi_runas_root_commands() {
+        let scx = |argv: &[&str], uid: u32| {
+            let mut f = facts(argv);
+            f.cwd = Some("/var/opt/microsoft/scx/tmp".into());
+            f.uid = Some(uid);
+            run_with(detect, &f, &Lineage::default()).0
+        };
+        assert_eq!(scx(&["/bin/sh", "-c", "id"], 0), ["omi_runas_root_command"]);
+        assert_eq!(
+            scx(
+                &["/bin/bash", "/etc/opt/microsoft/scx/conf/tmpdir/scx1a2b"],
+                0
+            ),
+            ["omi_runas_root_command"]
+        );
+        // The provider's own non-root account, and programs that are not its commands.
+        assert!(scx(&["/bin/sh", "-c", "id"], 997).is_empty());
+        assert!(scx(&["/opt/omi/bin/omicli", "ei", "root/scx"], 0).is_empty());
+        let mut f = facts(&["/bin/sh", "-c", "id"]);
+        f.cwd = Some("/var/opt/microsoft/scx/tmpfoo".into());
+        f.uid = Some(0);
+        assert!(run_with(detect, &f, &Lineage::default()).0.is_empty());
     }
 
     #[test]

@@ -43,6 +43,21 @@ fn from_kthreadd(cx: &Ctx) -> bool {
     cx.ancestors().next().is_some_and(|(c, _)| c == "kthreadd")
 }
 
+/// The login program (sshd, login) above an exec run as a static system account: uids
+/// 1-99, which Debian (base-passwd) and Fedora/RHEL (setup) reserve for accounts such as
+/// daemon, bin, mail and www-data (33) that nobody logs in as, and nobody (65534). A person
+/// in a session as one of them got a shell through a service's account.
+fn system_account_login<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    let uid = cx.facts.uid?;
+    if !(matches!(uid, 1..=99 | 65534)) {
+        return None;
+    }
+    cx.ancestors()
+        .map(|(comm, _)| comm)
+        .find(|comm| matches!(*comm, "sshd" | "login" | "systemd-logind"))
+        .filter(|_| cx.program() != "sshd")
+}
+
 /// Whether a hunting hit (a command doing what a hunting rule looks for) counts as a tool
 /// that a server ran. Discovery and credential access (groups, sudo rights, connections, a
 /// shell history, a CLI's token) and cloning exploit code are a web shell's first moves
@@ -265,6 +280,17 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         );
     }
 
+    if let Some(login) = system_account_login(cx) {
+        out.hit(
+            signals::SYSTEM_ACCOUNT_INTERACTIVE,
+            format!(
+                "{} as uid {} in a session opened by {login}",
+                cx.program(),
+                cx.facts.uid.unwrap_or_default()
+            ),
+        );
+    }
+
     if let Some((parent, pc)) = parent {
         if program_is_shell && pc == Some(ToolClass::Netcat) {
             out.hit(
@@ -332,6 +358,27 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
     use crate::analysis::Lineage;
+
+    #[test]
+    fn a_system_account_in_a_login_session() {
+        let session = Lineage::from_comms(["bash", "sshd"]);
+        let as_uid = |uid: u32, lineage: &Lineage| {
+            let mut f = facts(&["bash"]);
+            f.uid = Some(uid);
+            run_with(detect, &f, lineage).0
+        };
+        for uid in [1, 33, 65534] {
+            assert_eq!(
+                as_uid(uid, &session),
+                ["system_account_interactive"],
+                "{uid}"
+            );
+        }
+        // A person's account, root, or a service's own children (no login above).
+        assert!(as_uid(1000, &session).is_empty());
+        assert!(as_uid(0, &session).is_empty());
+        assert!(as_uid(33, &Lineage::from_comms(["cron"])).is_empty());
+    }
 
     #[test]
     fn a_shell_from_kthreadd_a_usermode_helper_is_not() {

@@ -239,10 +239,6 @@ mod tests {
                 "shared_object_loaded_by_tool",
             ),
             (&["proot", "-r", "/tmp/r", "sh"], "proot_sandbox"),
-            (
-                &["chown", "--reference=.r", "a"],
-                "permissions_copied_from_reference",
-            ),
             (&["unzip", "cat.jpg"], "steganography_tool"),
             (
                 &["cp", "/bin/sh", "/tmp/crond"],

@@ -1,7 +1,9 @@
 //! Permission changes: setuid/setgid bits (chmod u+s, 4755) and execute or world-writable modes
-//! (chmod +x, 777), the step between dropping a payload and running it.
+//! (chmod +x, 777), the step between dropping a payload and running it; and a `--reference=`
+//! that arrived among the operands, a file name planted for a root job's wildcard.
 
 use super::{args, Ctx, Findings, ProgramSet};
+use crate::analysis::shell::SimpleCommand;
 use crate::knowledge::signals;
 
 /// An octal mode's value: chmod(1) takes any number of octal digits up to 07777 (`04755`).
@@ -54,11 +56,31 @@ fn world_writable(m: &str, target: &str) -> bool {
 }
 
 pub fn wants(cx: &Ctx) -> bool {
-    cx.may_run(ProgramSet::of(&["chmod"]))
+    cx.may_run(ProgramSet::of(&["chmod", "chown", "chgrp"]))
+}
+
+/// `chown user:user *` in a directory holding a file named `--reference=.x` expands to
+/// `chown user:user --reference=.x ...`: GNU chown takes the option wherever it stands and
+/// copies the owner of `.x`, which the planter chose, onto the other files (a symlink to
+/// /etc/shadow among them). Typed by hand, the option comes before the operands.
+fn reference_after_operand<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
+    if !matches!(c.program(), "chown" | "chmod" | "chgrp") {
+        return None;
+    }
+    let a = args(c);
+    let at = a.iter().position(|x| x.starts_with("--reference="))?;
+    let end = a.iter().position(|x| x == "--").unwrap_or(a.len());
+    (at < end && a[..at].iter().any(|x| !x.starts_with('-'))).then(|| &*a[at])
 }
 
 pub fn detect(cx: &Ctx, out: &mut Findings) {
     for c in cx.commands() {
+        if let Some(reference) = reference_after_operand(c) {
+            out.hit(
+                signals::PERMISSIONS_COPIED_FROM_REFERENCE,
+                format!("{} with {reference} among its operands", c.program()),
+            );
+        }
         if c.program() != "chmod" {
             continue;
         }
@@ -87,6 +109,34 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+
+    #[test]
+    fn a_reference_option_among_the_operands_is_a_planted_file_name() {
+        assert_eq!(
+            run(
+                detect,
+                &[
+                    "chown",
+                    "www-data:www-data",
+                    "--reference=.ref",
+                    "a.php",
+                    "x"
+                ]
+            ),
+            ["permissions_copied_from_reference"]
+        );
+        for typed in [
+            &[
+                "chown",
+                "--reference=/etc/nginx/nginx.conf",
+                "/etc/nginx/site.conf",
+            ][..],
+            &["chmod", "-R", "--reference=/srv/a", "/srv/b"],
+            &["chgrp", "--", "staff", "--reference=x"],
+        ] {
+            assert!(run(detect, typed).is_empty(), "{typed:?}");
+        }
+    }
     use crate::analysis::shell::parse_exec;
     use crate::analysis::Lineage;
 

@@ -121,10 +121,20 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             "chage" => a.iter().any(|x| x == "-l" || x == "--list"),
             _ => false,
         };
-        // userdel(8) and groupdel(8) take access away: nothing persists, but locking people
-        // out is an Impact technique, worth a look (and a page in a server's or container's
-        // context, which other signals give).
-        let removal = matches!(p, "userdel" | "groupdel");
+        // userdel(8), groupdel(8), passwd -l and usermod -L take access away: nothing
+        // persists, but locking people out is an Impact technique, worth a look (and a page
+        // in a server's or container's context, which other signals give).
+        let removal = match p {
+            "userdel" | "groupdel" => true,
+            "passwd" => a.iter().any(|x| x == "-l" || x == "--lock"),
+            "usermod" => {
+                a.iter().any(|x| x == "-L" || x == "--lock")
+                    && !a.iter().any(|x| {
+                        x.starts_with("-p") || x == "--password" || x == "-U" || x == "--unlock"
+                    })
+            }
+            _ => false,
+        };
         if c.class == Some(ToolClass::UserAdmin) && !super::version_query_only(c) && !status {
             if removal {
                 out.hit(signals::ACCOUNT_ACCESS_REMOVAL, super::join(c));
@@ -386,6 +396,8 @@ mod tests {
             &["userdel", "svcapp"][..],
             &["userdel", "-r", "olduser"],
             &["groupdel", "svc"],
+            &["passwd", "-l", "olduser"],
+            &["usermod", "-L", "olduser"],
         ] {
             assert_eq!(run(detect, argv), ["account_access_removal"], "{argv:?}");
         }

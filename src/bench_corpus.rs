@@ -655,7 +655,7 @@ const ATTACK: RealisticExec = RealisticExec {
 };
 
 /// The environment of a realistic exec: what a login shell with a developer's tools passes
-/// on, 40-60 variables, 2-4 KiB, a long PATH, a multi-KiB `LS_COLORS` and a few bytes that
+/// on, 40-60 variables, 2-4 KiB, a long PATH, a `LS_COLORS` over 1 KiB and a few bytes that
 /// are not UTF-8 (a Latin-1 directory name). Generated, varied by `seed`, so every exec of a
 /// mix does not carry the same bytes.
 pub fn realistic_env(seed: usize) -> Vec<u8> {

@@ -82,7 +82,11 @@ fn assert_decoded_within_limits(f: &ExecFacts) {
         argv_bytes(f)
     );
     assert!(f.env.len() <= d.max_env, "{} env entries", f.env.len());
-    assert!(f.env_count() <= d.max_env, "{} env entries walked", f.env_count());
+    assert!(
+        f.env_count() <= d.max_env,
+        "{} env entries walked",
+        f.env_count()
+    );
     let env_bytes: usize = f.env.iter().map(String::len).sum();
     assert!(env_bytes <= d.max_env_bytes, "{env_bytes} env bytes");
     for s in [&f.exe_path, &f.cwd, &f.comm].into_iter().flatten() {

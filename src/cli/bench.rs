@@ -120,7 +120,9 @@ fn measure(budget: Duration, overhead: u64, mut op: impl FnMut(usize)) -> Stats 
 /// The cost per exec of one set of realistic events, measured one way.
 #[derive(Debug, Clone)]
 pub struct Cost {
-    /// `plain`, `realistic_mix` or `attack`, then what was measured.
+    /// The JSON key prefix: `plain`, `realistic_mix` and `attack` for the first field of
+    /// each set through the C ABI, `realistic_mix_decode` and `realistic_mix_analysis` for
+    /// the mix's decode and analysis alone.
     pub key: &'static str,
     pub label: &'static str,
     pub time: Stats,

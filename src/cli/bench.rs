@@ -130,7 +130,8 @@ pub struct Cost {
     pub instructions: Option<u64>,
 }
 
-/// Mean instructions per call of `op(i)` over `calls` calls, or why they could not be read.
+/// Mean instructions per call of `op(i)` over `calls` calls; `None` when the counter is not
+/// open (the report carries why) or could not be read.
 fn instructions_per_call(
     counter: &Result<Counter, String>,
     calls: usize,

@@ -2,9 +2,10 @@
 //! those the analysis reads are kept. The raw `KEY=VALUE\0` bytes are walked once; an entry
 //! is converted to text only when its key is one of [`ENV_KEYS`].
 //!
-//! [`ENV_KEYS`] is the one list of the variables the analysis may read: the detectors' and the
-//! analysis' lookups (`Ctx::env`) check in debug builds that the key asked for is in it, so a
-//! lookup of a variable this walk drops fails every test that reaches it.
+//! [`ENV_KEYS`] is the one list of the variables the analysis may read: `Ctx::env`, the
+//! detectors' lookup, checks in debug builds that the key asked for is in it, so a lookup of a
+//! variable this walk drops fails every test that reaches it; a unit test below checks every
+//! literal lookup in `src/analysis` (including direct `strip_prefix("KEY=")` reads).
 //!
 //! Not here: what the variables mean (the detectors).
 
@@ -60,7 +61,7 @@ const MAX_KEY: usize = {
     max
 };
 
-/// The key of `entry` when the analysis reads it.
+/// Whether the key of `entry` (`KEY=VALUE`) is one the analysis reads.
 fn read_key(entry: &[u8]) -> bool {
     let Some(&first) = entry.first() else {
         return false;

@@ -38,6 +38,14 @@ fn decode(c: &mut Criterion) {
             bench_corpus::decode(black_box(&mix[i].event), &limits)
         })
     });
+    // Recorded real work with environments of real size (40-60 variables, 2-4 KiB).
+    let realistic = bench_corpus::realistic().mix;
+    group.bench_function("raw bytes -> facts, realistic mix", |b| {
+        b.iter(|| {
+            i = (i + 1) % realistic.len();
+            bench_corpus::decode(black_box(&realistic[i].event), &limits)
+        })
+    });
     // The largest event an execve can carry (args cut below 64 KiB), cut again to 16 KiB.
     let huge = &bench_corpus::classes()[3].event;
     group.bench_function("raw bytes -> facts, 64 KiB args", |b| {
@@ -64,6 +72,13 @@ fn analysis(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % mix.len();
             analyze(black_box(&mix[i].facts), &mix[i].lineage)
+        })
+    });
+    let realistic = bench_corpus::realistic().mix;
+    group.bench_function("realistic mix (one exec, round robin)", |b| {
+        b.iter(|| {
+            i = (i + 1) % realistic.len();
+            analyze(black_box(&realistic[i].facts), &realistic[i].lineage)
         })
     });
     // Decode and analysis together, as the plugin runs them once per exec (no lineage walk).

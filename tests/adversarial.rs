@@ -82,6 +82,11 @@ fn assert_decoded_within_limits(f: &ExecFacts) {
         argv_bytes(f)
     );
     assert!(f.env.len() <= d.max_env, "{} env entries", f.env.len());
+    assert!(
+        f.env_count() <= d.max_env,
+        "{} env entries walked",
+        f.env_count()
+    );
     let env_bytes: usize = f.env.iter().map(String::len).sum();
     assert!(env_bytes <= d.max_env_bytes, "{env_bytes} env bytes");
     for s in [&f.exe_path, &f.cwd, &f.comm].into_iter().flatten() {
@@ -316,7 +321,15 @@ fn invalid_utf8_cannot_triple_the_decode_bounds() {
     // 4 KiB path of 0xff was kept as 12 KiB.
     let exe = CString::new(vec![0xffu8; 4096]).expect("no NUL");
     let args: Vec<u8> = [vec![0xfe; 12 * 1024], vec![0], vec![0xff; 12 * 1024]].concat();
-    let env = [vec![0xc3; 8 * 1024], vec![0], vec![0xff; 8 * 1024]].concat();
+    // Variables the analysis reads (the decode keeps only those): converted, then cut.
+    let env = [
+        b"PATH=".to_vec(),
+        vec![0xc3; 8 * 1024],
+        vec![0],
+        b"LD_PRELOAD=".to_vec(),
+        vec![0xff; 8 * 1024],
+    ]
+    .concat();
     let mut ev = hostile_execve(&exe, &args);
     ev.env = Some(&env);
     ev.cwd = Some(&exe);

@@ -165,6 +165,7 @@ prop_compose! {
             comm,
             env,
             env_truncated,
+            env_entries: 0,
             tty,
             uid,
             gid,

@@ -54,6 +54,7 @@ fuzz_target!(|input: Input| {
         comm: input.comm,
         env: input.env,
         env_truncated: input.env_truncated,
+        env_entries: 0,
         tty: input.tty,
         uid: input.uid,
         gid: input.gid,

@@ -386,6 +386,7 @@ fn bounded_view(facts: &ExecFacts) -> Option<ExecFacts> {
         comm: facts.comm.clone(),
         env: cut(&facts.env, env_n),
         env_truncated: facts.env_truncated || env_n.is_some(),
+        env_entries: facts.env_entries,
         tty: facts.tty,
         uid: facts.uid,
         gid: facts.gid,

@@ -17,8 +17,15 @@
 //! what a rule condition reads on every exec: decode, analysis and one C call) and all the
 //! fields. Their ratio shows the per-event cache at work: the other fields are read from it.
 //!
+//! The cost per exec is then measured on realistic events ([`bench_corpus::realistic`]: a
+//! plain benign exec, a mix of recorded real work, an attack, each with an environment of
+//! real size): the first field's time and the instructions it retires in user space
+//! ([`super::instructions`]), and the decode and analysis of the mix alone. Where the kernel
+//! gives no instruction counter the report says why instead of a number.
+//!
 //! Not here: analysis logic, the criterion benches (`benches/`).
 
+use super::instructions::Counter;
 use crate::analysis::analyze;
 use crate::bench_corpus::{self, Sample};
 use crate::facts::DecodeLimits;
@@ -110,6 +117,31 @@ fn measure(budget: Duration, overhead: u64, mut op: impl FnMut(usize)) -> Stats 
     Stats::of(ns)
 }
 
+/// The cost per exec of one set of realistic events, measured one way.
+#[derive(Debug, Clone)]
+pub struct Cost {
+    /// The JSON key prefix: `plain`, `realistic_mix` and `attack` for the first field of
+    /// each set through the C ABI, `realistic_mix_decode` and `realistic_mix_analysis` for
+    /// the mix's decode and analysis alone.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub time: Stats,
+    /// Mean user-space instructions per exec; `None` when the counter could not be opened.
+    pub instructions: Option<u64>,
+}
+
+/// Mean instructions per call of `op(i)` over `calls` calls; `None` when the counter is not
+/// open (the report carries why) or could not be read.
+fn instructions_per_call(
+    counter: &Result<Counter, String>,
+    calls: usize,
+    mut op: impl FnMut(usize),
+) -> Option<u64> {
+    let counter = counter.as_ref().ok()?;
+    let total = counter.count(|| (0..calls).for_each(&mut op)).ok()?;
+    Some(total / calls.max(1) as u64)
+}
+
 /// What one `falco-triage bench` run found.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -127,6 +159,10 @@ pub struct Report {
     pub plugin_error: Option<String>,
     pub mix: usize,
     pub attacks: usize,
+    /// Cost per exec on the realistic events.
+    pub costs: Vec<Cost>,
+    /// Why instructions could not be counted, when they could not.
+    pub instructions_error: Option<String>,
 }
 
 /// Measure on the built-in mix.
@@ -139,13 +175,48 @@ pub fn measure_all(args: &BenchArgs) -> anyhow::Result<Report> {
     let limits = DecodeLimits::default();
 
     let overhead = timer_overhead();
-    let analysis = measure(total * 3 / 10, overhead, |i| {
+    let analysis = measure(total * 2 / 10, overhead, |i| {
         let s = &mix[i % mix.len()];
         black_box(analyze(black_box(&s.facts), &s.lineage));
     });
-    let decode = measure(total * 2 / 10, overhead, |i| {
+    let decode = measure(total * 15 / 100, overhead, |i| {
         let s = &mix[i % mix.len()];
         black_box(bench_corpus::decode(black_box(&s.event), &limits));
+    });
+
+    let realistic = bench_corpus::realistic();
+    let counter = Counter::open().map_err(|e| format!("perf_event_open: {e}"));
+    let mut costs = Vec::new();
+    let budget = total * 5 / 100;
+    let calls = 2_000;
+    let rmix = &realistic.mix;
+    costs.push(Cost {
+        key: "realistic_mix_decode",
+        label: "decode, realistic mix",
+        time: measure(budget, overhead, |i| {
+            black_box(bench_corpus::decode(
+                black_box(&rmix[i % rmix.len()].event),
+                &limits,
+            ));
+        }),
+        instructions: instructions_per_call(&counter, calls, |i| {
+            black_box(bench_corpus::decode(
+                black_box(&rmix[i % rmix.len()].event),
+                &limits,
+            ));
+        }),
+    });
+    costs.push(Cost {
+        key: "realistic_mix_analysis",
+        label: "analysis, realistic mix",
+        time: measure(budget, overhead, |i| {
+            let s = &rmix[i % rmix.len()];
+            black_box(analyze(black_box(&s.facts), &s.lineage));
+        }),
+        instructions: instructions_per_call(&counter, calls, |i| {
+            let s = &rmix[i % rmix.len()];
+            black_box(analyze(black_box(&s.facts), &s.lineage));
+        }),
     });
 
     let (plugin_stats, fields, plugin_path, plugin_error) = match plugin_library(args) {
@@ -164,16 +235,52 @@ pub fn measure_all(args: &BenchArgs) -> anyhow::Result<Report> {
                         // A new event number per exec: the plugin's cache serves only the
                         // fields of one event.
                         let mut evtnum = mix.len() as u64;
-                        let first = measure(total * 2 / 10, overhead, |i| {
+                        let first = measure(total * 15 / 100, overhead, |i| {
                             let s = &mix[i % mix.len()];
                             evtnum += 1;
                             let _ = black_box(plugin.extract_first(&s.event, evtnum));
                         });
-                        let all = measure(total * 3 / 10, overhead, |i| {
+                        let all = measure(total * 2 / 10, overhead, |i| {
                             let s = &mix[i % mix.len()];
                             evtnum += 1;
                             let _ = black_box(plugin.extract_all(&s.event, evtnum));
                         });
+                        for (key, label, set) in [
+                            (
+                                "plain",
+                                "first field, plain benign exec",
+                                std::slice::from_ref(&realistic.plain),
+                            ),
+                            (
+                                "realistic_mix",
+                                "first field, realistic mix",
+                                &realistic.mix[..],
+                            ),
+                            (
+                                "attack",
+                                "first field, attack",
+                                std::slice::from_ref(&realistic.attack),
+                            ),
+                        ] {
+                            let time = measure(budget, overhead, |i| {
+                                evtnum += 1;
+                                let _ = black_box(
+                                    plugin.extract_first(&set[i % set.len()].event, evtnum),
+                                );
+                            });
+                            let instructions = instructions_per_call(&counter, calls, |i| {
+                                evtnum += 1;
+                                let _ = black_box(
+                                    plugin.extract_first(&set[i % set.len()].event, evtnum),
+                                );
+                            });
+                            costs.push(Cost {
+                                key,
+                                label,
+                                time,
+                                instructions,
+                            });
+                        }
                         (Some((first, all)), plugin.field_count(), Some(path), None)
                     }
                 }
@@ -192,6 +299,8 @@ pub fn measure_all(args: &BenchArgs) -> anyhow::Result<Report> {
         plugin_error,
         mix: mix.len(),
         attacks: mix.iter().filter(|s| s.malicious).count(),
+        costs,
+        instructions_error: counter.err(),
     })
 }
 
@@ -277,6 +386,17 @@ impl Report {
         if let Some(e) = &self.plugin_error {
             out.insert("plugin_error".into(), e.clone().into());
         }
+        for cost in &self.costs {
+            cost.time.json(cost.key, &mut out);
+            out.insert(
+                format!("{}_instructions", cost.key),
+                cost.instructions.into(),
+            );
+        }
+        out.insert(
+            "instructions_error".into(),
+            self.instructions_error.clone().into(),
+        );
         serde_json::Value::Object(out)
     }
 
@@ -324,6 +444,23 @@ impl Report {
                     self.plugin_error.as_deref().unwrap_or("unknown error")
                 );
             }
+        }
+        out += &format!(
+            "\nCost per exec on realistic events (recorded real work, 40-60 environment variables):\n{:<LABEL$} {:>10} {:>10} {:>14}\n",
+            "", "median", "p99", "instructions"
+        );
+        for cost in &self.costs {
+            out += &format!(
+                "{:<LABEL$} {:>10} {:>10} {:>14}\n",
+                cost.label,
+                us(cost.time.median_ns),
+                us(cost.time.p99_ns),
+                cost.instructions
+                    .map_or_else(|| "-".to_string(), |n| n.to_string())
+            );
+        }
+        if let Some(e) = &self.instructions_error {
+            out += &format!("instructions not counted: {e}\n");
         }
         out
     }
@@ -615,6 +752,9 @@ mod tests {
             "first_field_median_ns",
             "all_fields_median_ns",
             "timer_overhead_ns",
+            "realistic_mix_analysis_median_ns",
+            "realistic_mix_decode_instructions",
+            "instructions_error",
         ] {
             assert!(json.get(key).is_some(), "{key} missing in {json}");
         }
@@ -640,6 +780,8 @@ mod tests {
             plugin_error: None,
             mix: 20,
             attacks: 4,
+            costs: Vec::new(),
+            instructions_error: None,
         };
         let text = report.to_text();
         let rows: Vec<&str> = text.lines().filter(|l| l.ends_with(" 3")).collect();

@@ -10,6 +10,7 @@ pub mod alert;
 pub mod bench;
 pub mod catalog;
 pub mod explain;
+pub mod instructions;
 pub mod scenarios;
 
 /// The bundled sample alert (falcosecurity/event-generator's `nc -e` run in a container), one

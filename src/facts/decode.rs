@@ -6,7 +6,7 @@
 //!
 //! Not here: cgroup layouts (see [`super::cgroups`]), any judgement.
 
-use super::{cgroups, Capabilities, DecodeLimits, ExeFlags, ExecFacts};
+use super::{cgroups, env, Capabilities, DecodeLimits, ExeFlags, ExecFacts};
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
 use std::ffi::CStr;
 
@@ -95,8 +95,8 @@ impl ExecParams<'_> {
                 bounded_lossy(pieces, limits.max_args, limits.max_args_bytes)
             }
         };
-        let (env, env_truncated) = bounded_lossy(
-            split_nul(self.env.unwrap_or_default()),
+        let env = env::keep_read(
+            self.env.unwrap_or_default(),
             limits.max_env,
             limits.max_env_bytes,
         );
@@ -122,8 +122,9 @@ impl ExecParams<'_> {
                 .map(CStr::to_bytes)
                 .filter(|b| !b.is_empty())
                 .map(bounded_path),
-            env,
-            env_truncated,
+            env: env.entries,
+            env_truncated: env.truncated,
+            env_entries: env.walked,
             tty: self.tty,
             uid: self.uid,
             gid: self.gid,
@@ -163,7 +164,8 @@ pub(crate) fn bounded_lossy<'a>(
     max_items: usize,
     max_bytes: usize,
 ) -> (Vec<String>, bool) {
-    let mut out = Vec::new();
+    // Most argv have a handful of entries: one allocation instead of growing from 4.
+    let mut out = Vec::with_capacity(8);
     let mut budget = max_bytes;
     for piece in pieces {
         if out.len() >= max_items {
@@ -187,7 +189,12 @@ pub(crate) fn bounded_lossy<'a>(
 pub(crate) fn lossy_within(bytes: &[u8], max: usize) -> (String, bool) {
     // Each input byte gives at least one output byte: no more than `max` input bytes count.
     let taken = &bytes[..bytes.len().min(max)];
-    let mut text = String::from_utf8_lossy(taken).into_owned();
+    // Valid UTF-8 (nearly every argument and path) is checked by the fast validator and
+    // copied once; only invalid text goes through the replacing conversion.
+    let mut text = match std::str::from_utf8(taken) {
+        Ok(valid) => valid.to_owned(),
+        Err(_) => String::from_utf8_lossy(taken).into_owned(),
+    };
     let cut = taken.len() < bytes.len() || text.len() > max;
     text.truncate(crate::text::floor_char_boundary(&text, max));
     (text, cut)
@@ -220,7 +227,7 @@ mod tests {
         ev.cwd = Some(c"/root");
         ev.comm = Some(c"nc");
         ev.cgroups = Some(DOCKER_CG);
-        ev.env = Some(b"PATH=/usr/bin\0HOME=/root\0");
+        ev.env = Some(b"PATH=/usr/bin\0HOME=/root\0LD_PRELOAD=/tmp/x.so\0");
         ev.tty = Some(34816);
         ev.loginuid = Some(Uid(u32::MAX));
         ev.flags = Some(PT_FLAGS32_execve_flags::from_bits_retain(0b1001));
@@ -236,7 +243,9 @@ mod tests {
         assert!(!f.argv_truncated);
         assert_eq!(f.exe_path.as_deref(), Some("/usr/bin/nc.openbsd"));
         assert_eq!(f.cwd.as_deref(), Some("/root"));
-        assert_eq!(f.env, ["PATH=/usr/bin", "HOME=/root"]);
+        // Only the variables the analysis reads are kept; all are counted.
+        assert_eq!(f.env, ["PATH=/usr/bin", "LD_PRELOAD=/tmp/x.so"]);
+        assert_eq!(f.env_count(), 3);
         assert_eq!(
             (f.tid, f.pid, f.ptid, f.res),
             (Some(42), Some(42), Some(7), Some(0))
@@ -333,11 +342,11 @@ mod tests {
         let mut ev = empty_execve();
         ev.exe = Some(c"sh");
         ev.args = Some(b"\xff\xfe\0ok\0");
-        ev.env = Some(b"X=\xc3\0");
+        ev.env = Some(b"X=\xc3\0HISTFILE=\xc3\0");
         ev.comm = Some(c"\xffx");
         let f = from_execve(&ev, &DecodeLimits::default());
         assert_eq!(f.argv, ["sh", "\u{fffd}\u{fffd}", "ok"]);
-        assert_eq!(f.env, ["X=\u{fffd}"]);
+        assert_eq!(f.env, ["HISTFILE=\u{fffd}"]);
         assert_eq!(f.comm.as_deref(), Some("\u{fffd}x"));
     }
 
@@ -370,8 +379,9 @@ mod tests {
 
     #[test]
     fn byte_budget_cuts_the_last_entry() {
-        let big = vec![b'A'; 1 << 20];
-        let mut env = b"SHORT=1\0".to_vec();
+        let mut big = b"PATH=".to_vec();
+        big.resize(1 << 20, b'A');
+        let mut env = b"PATH=1\0".to_vec();
         env.extend_from_slice(&big);
         env.push(0);
         env.extend_from_slice(b"LATER=1\0");
@@ -383,8 +393,8 @@ mod tests {
         };
         let f = from_execve(&ev, &limits);
         assert_eq!(f.env.len(), 2);
-        assert_eq!(f.env[0], "SHORT=1");
-        assert_eq!(f.env[1].len(), 1000 - 7);
+        assert_eq!(f.env[0], "PATH=1");
+        assert_eq!(f.env[1].len(), 1000 - 6);
         assert!(f.env_truncated);
         assert!(!f.argv_truncated);
     }

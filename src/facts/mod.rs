@@ -7,9 +7,11 @@
 mod caps;
 pub mod cgroups;
 pub(crate) mod decode;
+mod env;
 
 pub use caps::{cap_name, cap_number, DANGEROUS_CAPS};
 pub use decode::{from_execve, from_execveat};
+pub use env::{is_read as env_is_read, ENV_KEYS};
 
 /// Limits applied while decoding attacker-controlled lists. Truncation is marked in the facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,9 +102,13 @@ pub struct ExecFacts {
     pub exe_path: Option<String>,
     pub cwd: Option<String>,
     pub comm: Option<String>,
-    /// `KEY=VALUE` entries, lossy UTF-8, bounded.
+    /// `KEY=VALUE` entries, lossy UTF-8, bounded. Decoded events keep only the variables
+    /// the analysis reads ([`ENV_KEYS`]); facts built otherwise may hold any.
     pub env: Vec<String>,
     pub env_truncated: bool,
+    /// How many entries the event's environment had within the decode limits (`env` holds
+    /// those the analysis reads); 0 when the facts were not decoded from an event.
+    pub env_entries: usize,
     /// Controlling terminal (0 or absent: none).
     pub tty: Option<u32>,
     pub uid: Option<u32>,
@@ -258,6 +264,11 @@ impl ExecFacts {
         self.caps
             .effective
             .map(|e| e & caps::PRIVILEGED_MASK == caps::PRIVILEGED_MASK)
+    }
+
+    /// How many environment variables the exec had (within the decode limits).
+    pub fn env_count(&self) -> usize {
+        self.env_entries.max(self.env.len())
     }
 
     /// Whether the process has a controlling terminal.

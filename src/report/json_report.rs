@@ -140,7 +140,7 @@ pub fn write(out: &mut String, facts: &ExecFacts, lineage: &Lineage, v: &Verdict
     j.key("cap_effective");
     j.opt_str(facts.caps.effective.map(|c| format!("{c:#x}")).as_deref());
     j.key("env_count");
-    j.num(facts.env.len());
+    j.num(facts.env_count());
     j.close('}');
     j.key("lineage");
     j.open('[');

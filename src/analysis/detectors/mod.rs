@@ -402,6 +402,11 @@ impl<'a> Ctx<'a> {
 
     /// Value of an environment variable of the exec, or of an assignment in front of a command.
     pub fn env(&self, key: &str) -> Option<&'a str> {
+        // A decoded event keeps only the variables of ENV_KEYS: any other would never be found.
+        debug_assert!(
+            crate::facts::env_is_read(key.as_bytes()),
+            "{key} is read but not in facts::ENV_KEYS"
+        );
         if self.env_keys & env_key_bit(key.as_bytes()) != 0 {
             for e in &self.facts.env {
                 if let Some(v) = e.strip_prefix(key).and_then(|r| r.strip_prefix('=')) {

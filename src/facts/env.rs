@@ -1,0 +1,287 @@
+//! The environment of an exec: of the 40-60 variables a real process carries (2-4 KiB), only
+//! those the analysis reads are kept. The raw `KEY=VALUE\0` bytes are walked once; an entry
+//! is converted to text only when its key is one of [`ENV_KEYS`].
+//!
+//! [`ENV_KEYS`] is the one list of the variables the analysis may read: `Ctx::env`, the
+//! detectors' lookup, checks in debug builds that the key asked for is in it, so a lookup of a
+//! variable this walk drops fails every test that reaches it; a unit test below checks every
+//! literal lookup in `src/analysis` (including direct `strip_prefix("KEY=")` reads).
+//!
+//! Not here: what the variables mean (the detectors).
+
+use super::decode::lossy_within;
+
+/// The environment variables the analysis reads: the dynamic linker's (LD_PRELOAD,
+/// LD_LIBRARY_PATH, GLIBC_TUNABLES), shell history (HISTFILE, HISTSIZE, HISTFILESIZE), the
+/// proxies a downloader obeys, and PATH (whether a failed exec was a PATH search).
+pub const ENV_KEYS: &[&str] = &[
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "GLIBC_TUNABLES",
+    "HISTFILE",
+    "HISTSIZE",
+    "HISTFILESIZE",
+    "PATH",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// Whether the analysis reads the variable `key`.
+pub fn is_read(key: &[u8]) -> bool {
+    ENV_KEYS.iter().any(|k| k.as_bytes() == key)
+}
+
+/// The first byte of every key of [`ENV_KEYS`], as a bit set: most entries are ruled out by
+/// their first byte.
+const FIRST_BYTES: [u64; 4] = {
+    let mut set = [0u64; 4];
+    let mut i = 0;
+    while i < ENV_KEYS.len() {
+        let b = ENV_KEYS[i].as_bytes()[0] as usize;
+        set[b / 64] |= 1 << (b % 64);
+        i += 1;
+    }
+    set
+};
+
+/// Length of the longest key of [`ENV_KEYS`]: an entry whose `=` comes later is not read.
+const MAX_KEY: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < ENV_KEYS.len() {
+        if ENV_KEYS[i].len() > max {
+            max = ENV_KEYS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
+
+/// Whether the key of `entry` (`KEY=VALUE`) is one the analysis reads.
+fn read_key(entry: &[u8]) -> bool {
+    let Some(&first) = entry.first() else {
+        return false;
+    };
+    if FIRST_BYTES[first as usize / 64] & 1 << (first % 64) == 0 {
+        return false;
+    }
+    let head = &entry[..entry.len().min(MAX_KEY + 1)];
+    head.iter()
+        .position(|&b| b == b'=')
+        .is_some_and(|eq| is_read(&head[..eq]))
+}
+
+/// The high bit of each zero byte of `x`, exact up to the lowest zero byte (a borrow may mark
+/// bytes above it, never below), so its trailing zeros locate the first NUL.
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080
+}
+
+/// The index of the first NUL of `buf`, sixteen bytes at a time.
+fn find_nul(buf: &[u8]) -> Option<usize> {
+    let mut chunks = buf.chunks_exact(16);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let (a, b) = chunk.split_at(8);
+        let word = |half: &[u8]| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(half);
+            u64::from_le_bytes(bytes)
+        };
+        let (za, zb) = (zero_bytes(word(a)), zero_bytes(word(b)));
+        if za | zb != 0 {
+            let (base, z) = if za != 0 { (at, za) } else { (at + 8, zb) };
+            return Some(base + z.trailing_zeros() as usize / 8);
+        }
+        at += 16;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == 0)
+        .map(|i| at + i)
+}
+
+/// What the walk of an environment kept.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Kept {
+    /// The entries whose key the analysis reads, in order, lossy UTF-8.
+    pub entries: Vec<String>,
+    /// Entries walked (all of them unless the limits cut the walk).
+    pub walked: usize,
+    /// Whether the limits cut the walk or an entry.
+    pub truncated: bool,
+}
+
+/// Walk the raw `KEY=VALUE\0` entries of `raw`, at most `max_items` entries and `max_bytes`
+/// bytes (counted as the whole environment's decode counted them: raw bytes, and the
+/// replacement of invalid UTF-8 in the entries kept), and keep the entries the analysis
+/// reads. A missing final NUL (cut by the driver) keeps the last entry.
+pub(crate) fn keep_read(raw: &[u8], max_items: usize, max_bytes: usize) -> Kept {
+    let mut kept = Kept::default();
+    let mut rest = raw.strip_suffix(b"\0").unwrap_or(raw);
+    let mut budget = max_bytes;
+    let mut any = !rest.is_empty();
+    while any {
+        let (entry, next) = match find_nul(rest) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        if kept.walked >= max_items {
+            kept.truncated = true;
+            return kept;
+        }
+        kept.walked += 1;
+        if read_key(entry) {
+            let (text, cut) = lossy_within(entry, budget);
+            if cut {
+                // A value cut by the budget is kept in part; a key cut before its `=` is not.
+                if text.contains('=') {
+                    kept.entries.push(text);
+                }
+                kept.truncated = true;
+                return kept;
+            }
+            budget -= text.len();
+            kept.entries.push(text);
+        } else if entry.len() > budget {
+            kept.truncated = true;
+            return kept;
+        } else {
+            budget -= entry.len();
+        }
+        match next {
+            Some(next) => rest = next,
+            None => any = false,
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::decode::{bounded_lossy, split_nul};
+
+    /// What decoding every entry and filtering afterwards would keep.
+    fn reference(raw: &[u8], max_items: usize, max_bytes: usize) -> (Vec<String>, bool) {
+        let (all, cut) = bounded_lossy(split_nul(raw), max_items, max_bytes);
+        let read = all
+            .into_iter()
+            .filter(|e| {
+                e.split_once('=')
+                    .is_some_and(|(k, _)| is_read(k.as_bytes()))
+            })
+            .collect();
+        (read, cut)
+    }
+
+    #[test]
+    fn keeps_what_decoding_everything_then_filtering_keeps() {
+        let env = b"HOME=/root\0PATH=/usr/bin:/bin\0LS_COLORS=rs=0:di=01;34\0LD_PRELOAD=/tmp/x.so\0\0PATHX=1\0PAT=2\0http_proxy=http://p:3128\0=odd\0LD_PRELOAD\0HISTSIZE=0";
+        for max_items in [0, 1, 3, 4, 9, 100] {
+            for max_bytes in [0, 5, 20, 40, 60, 80, 1000] {
+                let kept = keep_read(env, max_items, max_bytes);
+                assert_eq!(
+                    (kept.entries, kept.truncated),
+                    reference(env, max_items, max_bytes),
+                    "{max_items} {max_bytes}"
+                );
+            }
+        }
+        let kept = keep_read(env, 100, 1000);
+        assert_eq!(kept.walked, 11);
+        assert_eq!(
+            kept.entries,
+            [
+                "PATH=/usr/bin:/bin",
+                "LD_PRELOAD=/tmp/x.so",
+                "http_proxy=http://p:3128",
+                "HISTSIZE=0"
+            ]
+        );
+    }
+
+    #[test]
+    fn realistic_environments_keep_only_what_is_read() {
+        for seed in 0..16 {
+            let env = crate::bench_corpus::realistic_env(seed);
+            let kept = keep_read(&env, 256, 16 * 1024);
+            assert_eq!(
+                (kept.entries.clone(), kept.truncated),
+                reference(&env, 256, 16 * 1024)
+            );
+            assert!(kept.walked >= 40);
+            assert!(kept.entries.iter().any(|e| e.starts_with("PATH=")));
+        }
+    }
+
+    #[test]
+    fn nul_search_finds_the_first_nul_at_any_offset() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut buf = vec![0x80u8 | 0x01; len];
+                if at < len {
+                    buf[at] = 0;
+                    // A 0x01 after a NUL must not fool the word test.
+                    if at + 1 < len {
+                        buf[at + 1] = 1;
+                    }
+                }
+                let want = (at < len).then_some(at);
+                assert_eq!(find_nul(&buf), want, "{len} {at}");
+            }
+        }
+        assert_eq!(find_nul(b"\x01\x00"), Some(1));
+        assert_eq!(find_nul(b"\x00\x01\x01\x01\x01\x01\x01\x01\x01"), Some(0));
+    }
+
+    #[test]
+    fn every_key_the_detectors_name_is_kept() {
+        // Ctx::env checks this at run time in debug builds; this checks the literal lookups
+        // of the analysis sources, so a lookup no test reaches is caught too.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/analysis");
+        let mut files = vec![dir.join("mod.rs")];
+        for entry in std::fs::read_dir(dir.join("detectors")).expect("detectors") {
+            files.push(entry.expect("entry").path());
+        }
+        let mut seen = 0;
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            for pattern in ["env(\"", "strip_prefix(\""] {
+                for (i, _) in text.match_indices(pattern) {
+                    let rest = &text[i + pattern.len()..];
+                    let Some(end) = rest.find('"') else { continue };
+                    let lit = &rest[..end];
+                    let key = match pattern {
+                        "env(\"" => lit,
+                        // Only a strip_prefix of a whole `KEY=` reads the environment.
+                        _ => match lit.strip_suffix('=') {
+                            Some(k)
+                                if k.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+                                    && !k.is_empty() =>
+                            {
+                                k
+                            }
+                            _ => continue,
+                        },
+                    };
+                    assert!(
+                        is_read(key.as_bytes()),
+                        "{}: {key} is not in ENV_KEYS",
+                        file.display()
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(
+            seen >= 8,
+            "{seen} lookups found: the pattern no longer matches the sources"
+        );
+    }
+}

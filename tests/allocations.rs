@@ -1,0 +1,105 @@
+//! Heap allocations on the path of one benign exec, counted by a global allocator that only
+//! this test binary has (so it slows no other test).
+//!
+//! Issue 25's target is no allocation at all for a benign exec; today argv, paths, the kept
+//! environment variables and the analysis' own structures are allocated. What is asserted:
+//! the environment's other variables (a real exec carries 40-60) cost no allocation, and the
+//! decode and analysis of the plain realistic exec stay within today's count, so a change
+//! that adds allocations to the hot path fails here and has to say why.
+
+use falco_triage::analysis::analyze;
+use falco_triage::bench_corpus;
+use falco_triage::facts::DecodeLimits;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only counted.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract is the system allocator's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Allocations (and reallocations) made while `op` runs. The binary has one test, so no
+/// other thread allocates meanwhile.
+fn allocations(op: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    op();
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+/// Decode and analysis of the plain realistic exec (`ls -la /etc`, 42 variables) at
+/// f53719fe2: the decode's 11 (argv and its 3 arguments, the 3 variables kept and their
+/// list, the exe path, cwd and comm) and the analysis' 2. The lineage walk, which reads the
+/// thread table, is not in this path.
+const PLAIN_EXEC_ALLOCATIONS: usize = 13;
+
+#[test]
+fn a_benign_exec_allocates_nothing_for_the_variables_it_does_not_read() {
+    let limits = DecodeLimits::default();
+    let realistic = bench_corpus::realistic();
+    let plain = &realistic.plain;
+    // Warm up: lazily built tables are built once, not per exec.
+    let facts = bench_corpus::decode(&plain.event, &limits).expect("decodes");
+    analyze(&facts, &plain.lineage);
+    // The same exec with only the variables the decode keeps (PATH, HISTSIZE...).
+    let mut spec = plain.spec.clone();
+    spec.env = facts
+        .env
+        .iter()
+        .flat_map(|e| [e.as_bytes(), b"\0"])
+        .flatten()
+        .copied()
+        .collect();
+    let read_only = spec.to_bytes();
+
+    let full_env = allocations(|| {
+        std::hint::black_box(bench_corpus::decode(&plain.event, &limits));
+    });
+    let read_variables = allocations(|| {
+        std::hint::black_box(bench_corpus::decode(&read_only, &limits));
+    });
+    assert!(facts.env_count() >= 40, "{} variables", facts.env_count());
+    assert_eq!(
+        full_env,
+        read_variables,
+        "the {} variables the analysis does not read must not be allocated",
+        facts.env_count() - facts.env.len()
+    );
+
+    let exec = allocations(|| {
+        let facts = bench_corpus::decode(&plain.event, &limits).expect("decodes");
+        std::hint::black_box(analyze(&facts, &plain.lineage));
+    });
+    println!("decode and analysis of the plain exec: {exec} allocations (decode {full_env})");
+    assert!(
+        exec <= PLAIN_EXEC_ALLOCATIONS,
+        "{exec} allocations for one benign exec, more than the {PLAIN_EXEC_ALLOCATIONS} of f53719fe2"
+    );
+}

@@ -39,10 +39,9 @@ fn matches(b: &Behaviour, args: &[Arg]) -> bool {
             .any(|a| b.any_prefix.iter().any(|p| a.starts_with(p)));
     let contains = |set: &[&str]| {
         set.is_empty()
-            || args.iter().any(|a| {
-                let a = a.to_ascii_lowercase();
-                set.iter().any(|c| a.contains(c))
-            })
+            || args
+                .iter()
+                .any(|a| set.iter().any(|c| contains_ignoring_case(a, c)))
     };
     let excluded = args.iter().any(|a| b.none_word.contains(&a.as_ref()));
     word(b.any_word)
@@ -61,13 +60,26 @@ fn matches(b: &Behaviour, args: &[Arg]) -> bool {
 /// `.service` suffix, as its basename; or that contains one (`pkill -f AliYunDun`).
 fn operand_in(args: &[Arg], list: &[&str], contains: bool) -> bool {
     args.iter().filter(|a| !a.starts_with('-')).any(|a| {
-        let a = a.to_ascii_lowercase();
         if contains {
-            return list.iter().any(|i| a.contains(i));
+            return list.iter().any(|i| contains_ignoring_case(a, i));
         }
-        let name = super::basename(a.strip_suffix(".service").unwrap_or(&a));
-        list.contains(&name)
+        let unit = a
+            .len()
+            .checked_sub(".service".len())
+            .filter(|&at| a.is_char_boundary(at) && a[at..].eq_ignore_ascii_case(".service"));
+        let name = super::basename(unit.map_or(&**a, |at| &a[..at]));
+        list.iter().any(|i| name.eq_ignore_ascii_case(i))
     })
+}
+
+/// `hay` contains `needle`, ignoring ASCII case, without allocating a lowercased copy on
+/// the hot path.
+fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The value of one of `options` (`-G x`, `--groups=x`), split on commas, lowercased, is
@@ -75,7 +87,7 @@ fn operand_in(args: &[Arg], list: &[&str], contains: bool) -> bool {
 fn value_in(args: &[Arg], options: &[&str], list: &[&str]) -> bool {
     let in_list = |v: &str| {
         v.split(',')
-            .any(|g| list.contains(&g.trim().to_ascii_lowercase().as_str()))
+            .any(|g| list.iter().any(|i| g.trim().eq_ignore_ascii_case(i)))
     };
     args.iter().enumerate().any(|(i, a)| {
         if options.contains(&a.as_ref()) {
@@ -90,6 +102,21 @@ fn value_in(args: &[Arg], options: &[&str], list: &[&str]) -> bool {
 mod tests {
     use super::super::testutil::*;
     use super::*;
+
+    #[test]
+    fn words_lists_and_units_match_without_case() {
+        assert!(contains_ignoring_case("/usr/bin/AliYunDun", "aliyundun"));
+        assert!(contains_ignoring_case("x", ""));
+        assert!(!contains_ignoring_case("ali", "aliyundun"));
+        assert_eq!(
+            run(detect, &["systemctl", "stop", "Falco.SERVICE"]),
+            ["security_tool_disabled"]
+        );
+        assert_eq!(
+            run(detect, &["pkill", "-9", "-f", "AliYunDun"]),
+            ["security_tool_disabled"]
+        );
+    }
 
     #[test]
     fn fires_on_the_tables_behaviours() {

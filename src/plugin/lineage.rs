@@ -122,7 +122,8 @@ impl ThreadTable {
             seen[reads % seen.len()] = parent;
             reads += 1;
             walk.reads += 1;
-            let Some(row) = self.read_row(reader, parent) else {
+            let position = walk.lineage.ancestors.len();
+            let Some(row) = self.read_row(reader, parent, position) else {
                 break;
             };
             walk.lineage.ancestors.push(row.ancestor);
@@ -135,8 +136,11 @@ impl ThreadTable {
         walk
     }
 
-    /// Read one entry; `None` when missing or a placeholder.
-    fn read_row(&self, reader: &impl TableReader, tid: i64) -> Option<Row> {
+    /// Read one entry, the ancestor at `position` (0: the parent); `None` when missing or a
+    /// placeholder. Its arguments only when the analysis reads them
+    /// ([`crate::analysis::detectors::ancestor_args_read`]): a nested table read per argument
+    /// is most of a row's cost.
+    fn read_row(&self, reader: &impl TableReader, tid: i64, position: usize) -> Option<Row> {
         let entry = self.table.get_entry(reader, &tid).ok()?;
         let comm = string(entry.read_field(reader, &self.comm).ok())?;
         if comm == "<NA>" {
@@ -150,6 +154,7 @@ impl ThreadTable {
         let args = self
             .args
             .as_ref()
+            .filter(|_| crate::analysis::detectors::ancestor_args_read(position, &comm))
             .map(|(table_field, value_field)| {
                 let Ok(args) = entry.read_field(reader, table_field) else {
                     return Vec::new();

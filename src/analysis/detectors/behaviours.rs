@@ -103,6 +103,14 @@ mod tests {
     use super::super::testutil::*;
     use super::*;
 
+    /// Each command raises its signal (among others).
+    fn each_raises(cases: &[(&[&str], &str)]) {
+        for (argv, signal) in cases {
+            let ids = run(detect, argv);
+            assert!(ids.contains(signal), "{argv:?}: {ids:?}");
+        }
+    }
+
     #[test]
     fn words_lists_and_units_match_without_case() {
         assert!(contains_ignoring_case("/usr/bin/AliYunDun", "aliyundun"));
@@ -281,13 +289,7 @@ mod tests {
                 "system_binary_linked_to_staging_dir",
             ),
         ];
-        for (argv, signal) in cases {
-            assert!(
-                run(detect, argv).contains(signal),
-                "{argv:?}: {:?}",
-                run(detect, argv)
-            );
-        }
+        each_raises(cases);
     }
 
     #[test]
@@ -503,13 +505,7 @@ mod tests {
                 "ssh_password_sniffing",
             ),
         ];
-        for (argv, signal) in cases {
-            assert!(
-                run(detect, argv).contains(signal),
-                "{argv:?}: {:?}",
-                run(detect, argv)
-            );
-        }
+        each_raises(cases);
     }
 
     #[test]

@@ -93,14 +93,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
             x.contains("://localhost") || x.contains("://127.0.0.1") || x.contains("://[::1]")
         });
         if class == Some(ToolClass::Downloader) {
-            for proxy in [
-                "HTTP_PROXY",
-                "HTTPS_PROXY",
-                "http_proxy",
-                "https_proxy",
-                "ALL_PROXY",
-                "all_proxy",
-            ] {
+            let proxies = crate::facts::ENV_KEYS
+                .iter()
+                .filter(|k| k.ends_with("_PROXY") || k.ends_with("_proxy"));
+            for proxy in proxies {
                 if let Some(v) = cx.env(proxy) {
                     out.hit(signals::PROXY_ENV_TRANSFER, format!("{p} with {proxy}={v}"));
                     break;

@@ -33,6 +33,15 @@ fn s<'a>(y: &'a Yaml, key: &str) -> Option<&'a str> {
     y[key].as_str()
 }
 
+/// The strings of a YAML list (panics when `y` is not a list: the test then fails there).
+fn strings(y: &Yaml) -> Vec<&str> {
+    y.as_vec()
+        .expect("a list")
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect()
+}
+
 /// `triage.x.y` tokens in a condition or output string (`%triage.summary`, `triage.risk >= 80`).
 fn triage_fields(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
@@ -276,22 +285,12 @@ fn config_drop_in_loads_and_appends_output() {
         &conf["plugins"],
         "/usr/share/falco/plugins/libfalco_triage.so",
     );
-    let load_plugins: Vec<&str> = conf["load_plugins"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(Yaml::as_str)
-        .collect();
+    let load_plugins = strings(&conf["load_plugins"]);
     assert_eq!(load_plugins, ["triage"]);
     let entry = &conf["append_output"][0];
     assert_eq!(s(&entry["match"], "source"), Some("syscall"));
     assert_eq!(s(entry, "extra_output"), Some("| %triage.summary"));
-    let extra: Vec<&str> = entry["extra_fields"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(Yaml::as_str)
-        .collect();
+    let extra = strings(&entry["extra_fields"]);
     assert_eq!(
         extra,
         [
@@ -310,12 +309,7 @@ fn helm_values_use_the_chart_keys() {
     check_plugin_entry(&values["falco"]["plugins"], "libfalco_triage.so");
     // Container first: triage reads the container plugin's container_id only when that
     // plugin was initialised before it.
-    let load_plugins: Vec<&str> = values["falco"]["load_plugins"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(Yaml::as_str)
-        .collect();
+    let load_plugins = strings(&values["falco"]["load_plugins"]);
     assert_eq!(load_plugins, ["container", "triage"]);
     let init = &values["extra"]["initContainers"][0];
     assert_eq!(
@@ -325,12 +319,7 @@ fn helm_values_use_the_chart_keys() {
     assert_eq!(s(&init["volumeMounts"][0], "mountPath"), Some("/plugins"));
     // The init container copies the library from where the Dockerfile puts it: the
     // install.sh layout (default PREFIX /usr) staged under /stage and copied to /.
-    let command: Vec<&str> = init["command"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .filter_map(Yaml::as_str)
-        .collect();
+    let command = strings(&init["command"]);
     assert_eq!(
         command,
         [

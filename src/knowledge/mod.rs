@@ -16,7 +16,8 @@ mod generated {
 }
 pub use generated::{
     behaviours_of, carriers_of, knobs, mitigations, signals, techniques, tool_class_exact,
-    ATTACK_VERSION, BEHAVIOURS, CARRIERS, MITIGATIONS, SIGNALS, TACTICS, TECHNIQUES, WRITTEN_PATHS,
+    ATTACK_VERSION, BEHAVIOURS, CARRIERS, LIST_PRIVILEGED_GROUPS, MITIGATIONS, SIGNALS, TACTICS,
+    TECHNIQUES, WRITTEN_PATHS,
 };
 
 /// "This program with these arguments" (`data/behaviours.toml`): every condition given

@@ -22,21 +22,11 @@ fn service_account(c: &crate::analysis::shell::SimpleCommand) -> bool {
     let creates = matches!(c.program(), "useradd" | "adduser");
     let password = value(&["-p", "--password"]).is_some();
     let groups = value(&["-G", "--groups", "-g", "--gid", "--ingroup"]).unwrap_or("");
-    let privileged = groups.split(',').any(|g| {
-        matches!(
-            g,
-            "root"
-                | "0"
-                | "sudo"
-                | "wheel"
-                | "admin"
-                | "adm"
-                | "docker"
-                | "lxd"
-                | "disk"
-                | "shadow"
-        )
-    });
+    // The groups behaviours.toml calls privileged, and gid 0 (root's, by number). Not adm:
+    // log shippers' service accounts join it to read /var/log.
+    let privileged = groups
+        .split(',')
+        .any(|g| g == "0" || crate::knowledge::LIST_PRIVILEGED_GROUPS.contains(&g));
     // adduser --system gives a nologin shell unless told otherwise (adduser(8)).
     creates && !password && !privileged && (nologin || (system && c.program() == "adduser"))
 }
@@ -413,6 +403,15 @@ mod tests {
             &["useradd", "-r", "-M", "-s", "/usr/sbin/nologin", "svc"][..],
             &["useradd", "--shell", "/bin/false", "svc"],
             &["adduser", "--system", "--no-create-home", "prometheus"],
+            &[
+                "useradd",
+                "-r",
+                "-s",
+                "/usr/sbin/nologin",
+                "-G",
+                "adm",
+                "promtail",
+            ],
         ] {
             let (ids, notes) = run_with(detect, &facts(argv), &crate::analysis::Lineage::default());
             assert!(
@@ -426,6 +425,7 @@ mod tests {
             &["useradd", "-s", "/usr/sbin/nologin", "-G", "docker", "svc"],
             &["useradd", "-s", "/usr/sbin/nologin", "-p", "x", "svc"],
             &["adduser", "--system", "--ingroup", "sudo", "svc"],
+            &["useradd", "-s", "/usr/sbin/nologin", "-g", "0", "svc"],
         ] {
             assert_eq!(run(detect, argv), ["account_manipulation"], "{argv:?}");
         }

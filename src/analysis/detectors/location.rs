@@ -113,11 +113,10 @@ pub fn detect(cx: &Ctx, out: &mut Findings) {
         }
         return;
     }
-    let workdir = temporary_workdir(cx);
-    check_path(cx.exe_path, workdir, out);
+    check_path(cx.exe_path, cx, out);
     for c in cx.commands() {
         if let Some(a0) = c.argv.first().filter(|a| a.starts_with('/')) {
-            check_path(a0, workdir, out);
+            check_path(a0, cx, out);
         }
         // `sh /tmp/x.sh`, `sh -c /dev/shm/x.sh`: the script a shell runs.
         if super::runs_shell(c) {
@@ -209,7 +208,7 @@ fn hidden(dir: &str) -> bool {
     })
 }
 
-fn check_path(path: &str, workdir: Option<&str>, out: &mut Findings) {
+fn check_path(path: &str, cx: &Ctx, out: &mut Findings) {
     if !path.starts_with('/') {
         return;
     }
@@ -226,7 +225,8 @@ fn check_path(path: &str, workdir: Option<&str>, out: &mut Findings) {
         );
     }
     if in_writable_dir(path) {
-        if under(path, workdir) {
+        // The working directory is looked at only for the few paths in a staging directory.
+        if under(path, temporary_workdir(cx)) {
             out.hit(
                 signals::EXEC_FROM_TEMP_WORKDIR,
                 format!(

@@ -145,27 +145,22 @@ fn repeat_of_parent(facts: &ExecFacts, lineage: &Lineage, risk: u8) -> bool {
     let Some(ours) = facts.argv.get(1..).filter(|a| !a.is_empty()) else {
         return false;
     };
-    let same_process = lineage.earlier.as_ref().map(|earlier| {
-        let rest = Lineage {
-            earlier: None,
-            ..lineage.clone()
-        };
-        (earlier, rest)
+    // An earlier image of this process had the same parents: judged with this lineage
+    // (`analyze_exec` does not read `earlier`).
+    let earlier_repeats = lineage.earlier.as_ref().is_some_and(|earlier| {
+        carries_same_payload(earlier, ours)
+            && analyze_exec(&facts_of_earlier(earlier, facts), lineage).risk >= risk
     });
-    let parent = lineage.ancestors.first().map(|parent| {
-        let rest = Lineage {
-            ancestors: lineage.ancestors.get(1..).unwrap_or_default().to_vec(),
-            known: lineage.known,
-            earlier: None,
-        };
-        (parent, rest)
-    });
-    same_process
-        .into_iter()
-        .chain(parent)
-        .any(|(before, its_lineage)| {
-            carries_same_payload(before, ours)
-                && analyze_exec(&facts_of_earlier(before, facts), &its_lineage).risk >= risk
+    earlier_repeats
+        || lineage.ancestors.first().is_some_and(|parent| {
+            carries_same_payload(parent, ours) && {
+                let above = Lineage {
+                    ancestors: lineage.ancestors[1..].to_vec(),
+                    known: lineage.known,
+                    earlier: None,
+                };
+                analyze_exec(&facts_of_earlier(parent, facts), &above).risk >= risk
+            }
         })
 }
 

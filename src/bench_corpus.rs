@@ -248,6 +248,19 @@ pub fn decode(raw: &[u8], limits: &DecodeLimits) -> Option<ExecFacts> {
     Some(facts::from_execve(&event.params, limits))
 }
 
+/// [`decode`] into the facts of an earlier exec, as the plugin decodes each event over the
+/// previous one. False when the bytes are not an execve exit event.
+pub fn decode_into(raw: &[u8], limits: &DecodeLimits, facts: &mut ExecFacts) -> bool {
+    let Ok(raw) = RawEvent::from(raw) else {
+        return false;
+    };
+    let Ok(event) = raw.load::<PPME_SYSCALL_EXECVE_19_X>() else {
+        return false;
+    };
+    facts::execve_into(&event.params, limits, facts);
+    true
+}
+
 /// One measured exec: its event, and the facts and lineage the analysis gets.
 #[derive(Debug, Clone)]
 pub struct Sample {

@@ -119,6 +119,24 @@ pub struct Verdict {
     pub repeat_of_parent: bool,
 }
 
+impl Default for Verdict {
+    /// Nothing found: risk 0, `benign`.
+    fn default() -> Self {
+        Verdict {
+            risk: 0,
+            severity: Severity::Debug,
+            category: "benign",
+            hits: Vec::new(),
+            techniques: Vec::new(),
+            tactics: Vec::new(),
+            mitigations: Vec::new(),
+            notes: Vec::new(),
+            test_activity: false,
+            repeat_of_parent: false,
+        }
+    }
+}
+
 /// Judge one exec. Pure and deterministic: the same facts and lineage give the same verdict.
 ///
 /// The command line is parsed once and shared by every detector; detectors allocate only when
@@ -202,16 +220,8 @@ fn facts_of_earlier(before: &Ancestor, facts: &ExecFacts) -> ExecFacts {
 fn analyze_exec(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     if let Some(why) = nothing_ran(facts) {
         return Verdict {
-            risk: 0,
-            severity: Severity::Debug,
-            category: "benign",
-            hits: Vec::new(),
-            techniques: Vec::new(),
-            tactics: Vec::new(),
-            mitigations: Vec::new(),
             notes: vec![why.to_string()],
-            test_activity: false,
-            repeat_of_parent: false,
+            ..Verdict::default()
         };
     }
     // Pathological argv/env (a 1 MiB `rm -f` list) is judged on a bounded view, so the work

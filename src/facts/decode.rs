@@ -74,77 +74,79 @@ macro_rules! exec_params {
 
 /// Decode an execve exit event (code 293: every successful execve and execveat live).
 pub fn from_execve(ev: &PPME_SYSCALL_EXECVE_19_X, limits: &DecodeLimits) -> ExecFacts {
-    exec_params!(ev).decode(limits)
+    let mut facts = ExecFacts::default();
+    execve_into(ev, limits, &mut facts);
+    facts
 }
 
 /// Decode an execveat exit event (code 331: failed execveat calls).
 pub fn from_execveat(ev: &PPME_SYSCALL_EXECVEAT_X, limits: &DecodeLimits) -> ExecFacts {
-    exec_params!(ev).decode(limits)
+    let mut facts = ExecFacts::default();
+    execveat_into(ev, limits, &mut facts);
+    facts
+}
+
+/// [`from_execve`] into facts decoded before, reusing their text buffers: an exec like the
+/// one before it allocates nothing. Every field of `out` is overwritten.
+pub fn execve_into(ev: &PPME_SYSCALL_EXECVE_19_X, limits: &DecodeLimits, out: &mut ExecFacts) {
+    exec_params!(ev).decode_into(limits, out)
+}
+
+/// [`from_execveat`] into facts decoded before, as [`execve_into`].
+pub fn execveat_into(ev: &PPME_SYSCALL_EXECVEAT_X, limits: &DecodeLimits, out: &mut ExecFacts) {
+    exec_params!(ev).decode_into(limits, out)
 }
 
 impl ExecParams<'_> {
-    fn decode(&self, limits: &DecodeLimits) -> ExecFacts {
+    fn decode_into(&self, limits: &DecodeLimits, out: &mut ExecFacts) {
         let exe = self.exe.map(CStr::to_bytes).filter(|b| !b.is_empty());
 
-        let (argv, argv_truncated) = match (exe, self.args) {
-            (None, None) => (Vec::new(), false),
+        out.argv_truncated = match (exe, self.args) {
+            (None, None) => {
+                out.argv.clear();
+                false
+            }
             (exe, args) => {
                 // argv[0] keeps its slot even when unknown, so argv[1] stays argv[1].
                 let first = exe.unwrap_or_default();
                 let pieces = std::iter::once(first).chain(split_nul(args.unwrap_or_default()));
-                bounded_lossy(pieces, limits.max_args, limits.max_args_bytes)
+                fill_lossy(&mut out.argv, pieces, limits.max_args, limits.max_args_bytes)
             }
         };
-        let env = env::keep_read(
+        let env = env::keep_read_into(
             self.env.unwrap_or_default(),
             limits.max_env,
             limits.max_env_bytes,
+            &mut out.env,
         );
+        out.env_truncated = env.truncated;
+        out.env_entries = env.walked;
 
-        let exe_path = self
-            .trusted_exepath
-            .filter(|p| !p.is_empty())
-            .or(exe)
-            .map(bounded_path);
+        let exe_path = self.trusted_exepath.filter(|p| !p.is_empty()).or(exe);
+        set_path(&mut out.exe_path, exe_path);
+        set_path(&mut out.cwd, non_empty(self.cwd));
+        set_path(&mut out.comm, non_empty(self.comm));
         let cgroups = self.cgroups.filter(|c| !c.is_empty());
 
-        ExecFacts {
-            argv,
-            argv_truncated,
-            exe_path,
-            cwd: self
-                .cwd
-                .map(CStr::to_bytes)
-                .filter(|b| !b.is_empty())
-                .map(bounded_path),
-            comm: self
-                .comm
-                .map(CStr::to_bytes)
-                .filter(|b| !b.is_empty())
-                .map(bounded_path),
-            env: env.entries,
-            env_truncated: env.truncated,
-            env_entries: env.walked,
-            tty: self.tty,
-            uid: self.uid,
-            gid: self.gid,
-            loginuid: self.loginuid,
-            tid: self.tid,
-            pid: self.pid,
-            ptid: self.ptid,
-            res: self.res,
-            exe_flags: self.flags.map(ExeFlags),
-            caps: Capabilities {
-                inheritable: self.cap_inheritable,
-                permitted: self.cap_permitted,
-                effective: self.cap_effective,
-            },
-            container: cgroups.and_then(cgroups::container_from_cgroups),
-            cgroups_present: cgroups.is_some(),
-            exe_ino: self.exe_ino,
-            exe_ino_ctime: self.exe_ino_ctime,
-            exe_ino_mtime: self.exe_ino_mtime,
-        }
+        out.tty = self.tty;
+        out.uid = self.uid;
+        out.gid = self.gid;
+        out.loginuid = self.loginuid;
+        out.tid = self.tid;
+        out.pid = self.pid;
+        out.ptid = self.ptid;
+        out.res = self.res;
+        out.exe_flags = self.flags.map(ExeFlags);
+        out.caps = Capabilities {
+            inheritable: self.cap_inheritable,
+            permitted: self.cap_permitted,
+            effective: self.cap_effective,
+        };
+        out.container = cgroups.and_then(cgroups::container_from_cgroups);
+        out.cgroups_present = cgroups.is_some();
+        out.exe_ino = self.exe_ino;
+        out.exe_ino_ctime = self.exe_ino_ctime;
+        out.exe_ino_mtime = self.exe_ino_mtime;
     }
 }
 
@@ -159,49 +161,78 @@ pub(crate) fn split_nul(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Lossy UTF-8 of at most `max_items` pieces and `max_bytes` raw bytes in total. A piece cut
 /// by the byte budget is kept up to the budget. Returns whether anything was dropped or cut.
+#[cfg(test)]
 pub(crate) fn bounded_lossy<'a>(
     pieces: impl Iterator<Item = &'a [u8]>,
     max_items: usize,
     max_bytes: usize,
 ) -> (Vec<String>, bool) {
-    // Most argv have a handful of entries: one allocation instead of growing from 4.
-    let mut out = Vec::with_capacity(8);
-    let mut budget = max_bytes;
-    for piece in pieces {
-        if out.len() >= max_items {
-            return (out, true);
-        }
-        let (text, cut) = lossy_within(piece, budget);
-        if cut {
-            if !text.is_empty() {
-                out.push(text);
-            }
-            return (out, true);
-        }
-        budget -= text.len();
-        out.push(text);
-    }
-    (out, false)
+    let mut out = Vec::new();
+    let cut = fill_lossy(&mut out, pieces, max_items, max_bytes);
+    (out, cut)
 }
 
-/// `bytes` as text of at most `max` bytes (invalid UTF-8 replaced by U+FFFD, which takes
-/// three bytes for one), and whether it was cut.
-pub(crate) fn lossy_within(bytes: &[u8], max: usize) -> (String, bool) {
+/// [`bounded_lossy`] into `out`, whose strings' buffers are reused: `out` ends holding the
+/// pieces kept, and whether anything was dropped or cut is returned.
+pub(crate) fn fill_lossy<'a>(
+    out: &mut Vec<String>,
+    pieces: impl Iterator<Item = &'a [u8]>,
+    max_items: usize,
+    max_bytes: usize,
+) -> bool {
+    let mut kept = 0;
+    let mut budget = max_bytes;
+    let mut cut = false;
+    for piece in pieces {
+        if kept >= max_items {
+            cut = true;
+            break;
+        }
+        if kept == out.len() {
+            out.push(String::new());
+        }
+        let text = &mut out[kept];
+        if lossy_into(text, piece, budget) {
+            kept += usize::from(!text.is_empty());
+            cut = true;
+            break;
+        }
+        budget -= text.len();
+        kept += 1;
+    }
+    out.truncate(kept);
+    cut
+}
+
+/// Set `out` (cleared first, its buffer reused) to `bytes` as text of at most `max` bytes
+/// (invalid UTF-8 replaced by U+FFFD, which takes three bytes for one); whether it was cut.
+pub(crate) fn lossy_into(out: &mut String, bytes: &[u8], max: usize) -> bool {
+    out.clear();
     // Each input byte gives at least one output byte: no more than `max` input bytes count.
     let taken = &bytes[..bytes.len().min(max)];
     // Valid UTF-8 (nearly every argument and path) is checked by the fast validator and
     // copied once; only invalid text goes through the replacing conversion.
-    let mut text = match std::str::from_utf8(taken) {
-        Ok(valid) => valid.to_owned(),
-        Err(_) => String::from_utf8_lossy(taken).into_owned(),
-    };
-    let cut = taken.len() < bytes.len() || text.len() > max;
-    text.truncate(crate::text::floor_char_boundary(&text, max));
-    (text, cut)
+    match std::str::from_utf8(taken) {
+        Ok(valid) => out.push_str(valid),
+        Err(_) => out.push_str(&String::from_utf8_lossy(taken)),
+    }
+    let cut = taken.len() < bytes.len() || out.len() > max;
+    out.truncate(crate::text::floor_char_boundary(out, max));
+    cut
 }
 
-fn bounded_path(bytes: &[u8]) -> String {
-    lossy_within(bytes, MAX_PATH_BYTES).0
+fn non_empty(text: Option<&CStr>) -> Option<&[u8]> {
+    text.map(CStr::to_bytes).filter(|b| !b.is_empty())
+}
+
+/// Set `slot` to the bounded text of `bytes`, reusing the string it held.
+fn set_path(slot: &mut Option<String>, bytes: Option<&[u8]>) {
+    match bytes {
+        Some(bytes) => {
+            lossy_into(slot.get_or_insert_default(), bytes, MAX_PATH_BYTES);
+        }
+        None => *slot = None,
+    }
 }
 
 #[cfg(test)]
@@ -400,11 +431,54 @@ mod tests {
     }
 
     #[test]
+    fn decoding_into_earlier_facts_equals_a_fresh_decode() {
+        use falco_event::events::RawEvent;
+        // Every realistic and mix exec, each decoded into the facts of the one before (longer
+        // and shorter argv, other variables, a container and none), and at last into facts
+        // of a hand-made event with every field set.
+        let realistic = crate::bench_corpus::realistic();
+        let samples = realistic
+            .mix
+            .iter()
+            .chain([&realistic.attack, &realistic.plain])
+            .chain(crate::bench_corpus::mix().iter().rev())
+            .map(|s| s.event.clone())
+            .collect::<Vec<_>>();
+        let limits = DecodeLimits {
+            max_args: 6,
+            max_args_bytes: 200,
+            ..DecodeLimits::default()
+        };
+        for limits in [DecodeLimits::default(), limits] {
+            let mut reused = ExecFacts {
+                argv: vec!["x".repeat(300); 40],
+                env: vec!["LD_PRELOAD=/x.so".into(); 9],
+                exe_path: Some("/previous".into()),
+                comm: Some("previous".into()),
+                cwd: Some("/previous".into()),
+                ..ExecFacts::default()
+            };
+            for raw in &samples {
+                let raw = RawEvent::from(raw).expect("an event");
+                let event = raw.load::<PPME_SYSCALL_EXECVE_19_X>().expect("execve");
+                execve_into(&event.params, &limits, &mut reused);
+                assert_eq!(reused, from_execve(&event.params, &limits));
+            }
+            let empty = empty_execve();
+            execve_into(&empty, &limits, &mut reused);
+            assert_eq!(reused, from_execve(&empty, &limits));
+            assert!(reused.argv.is_empty() && reused.exe_path.is_none());
+        }
+    }
+
+    #[test]
     fn invalid_utf8_stays_within_the_byte_bounds() {
         // Each invalid byte becomes U+FFFD (three bytes): the bounds hold on what is kept.
         // Found by the event_decode fuzzer (a 4 KiB path of 0xff bytes kept as 12 KiB).
         let invalid = vec![0xffu8; 5000];
-        let path = bounded_path(&invalid);
+        let mut path = Some("/previous/path".to_string());
+        set_path(&mut path, Some(&invalid));
+        let path = path.expect("set");
         assert_eq!(path.len(), MAX_PATH_BYTES / 3 * 3);
         assert!(path.chars().all(|c| c == '\u{fffd}'));
 

@@ -10,7 +10,7 @@
 //!
 //! Not here: what the variables mean (the detectors).
 
-use super::decode::lossy_within;
+use super::decode::lossy_into;
 
 /// The environment variables the analysis reads: the dynamic linker's (LD_PRELOAD,
 /// LD_LIBRARY_PATH, GLIBC_TUNABLES), shell history (HISTFILE, HISTSIZE, HISTFILESIZE), the
@@ -76,11 +76,9 @@ fn read_key(entry: &[u8]) -> bool {
         .is_some_and(|eq| is_read(&head[..eq]))
 }
 
-/// What the walk of an environment kept.
+/// What the walk of an environment found besides the entries kept.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct Kept {
-    /// The entries whose key the analysis reads, in order, lossy UTF-8.
-    pub entries: Vec<String>,
+pub(crate) struct Walked {
     /// Entries walked (all of them unless the limits cut the walk).
     pub walked: usize,
     /// Whether the limits cut the walk or an entry.
@@ -89,10 +87,17 @@ pub(crate) struct Kept {
 
 /// Walk the raw `KEY=VALUE\0` entries of `raw`, at most `max_items` entries and `max_bytes`
 /// bytes (counted as the whole environment's decode counted them: raw bytes, and the
-/// replacement of invalid UTF-8 in the entries kept), and keep the entries the analysis
-/// reads. A missing final NUL (cut by the driver) keeps the last entry.
-pub(crate) fn keep_read(raw: &[u8], max_items: usize, max_bytes: usize) -> Kept {
-    let mut kept = Kept::default();
+/// replacement of invalid UTF-8 in the entries kept), and keep in `kept` (its strings'
+/// buffers reused) the entries the analysis reads, in order, lossy UTF-8. A missing final NUL
+/// (cut by the driver) keeps the last entry.
+pub(crate) fn keep_read_into(
+    raw: &[u8],
+    max_items: usize,
+    max_bytes: usize,
+    kept: &mut Vec<String>,
+) -> Walked {
+    let mut walk = Walked::default();
+    let mut count = 0;
     let mut rest = raw.strip_suffix(b"\0").unwrap_or(raw);
     let mut budget = max_bytes;
     let mut any = !rest.is_empty();
@@ -101,26 +106,28 @@ pub(crate) fn keep_read(raw: &[u8], max_items: usize, max_bytes: usize) -> Kept 
             Some(i) => (&rest[..i], Some(&rest[i + 1..])),
             None => (rest, None),
         };
-        if kept.walked >= max_items {
-            kept.truncated = true;
-            return kept;
+        if walk.walked >= max_items {
+            walk.truncated = true;
+            break;
         }
-        kept.walked += 1;
+        walk.walked += 1;
         if read_key(entry) {
-            let (text, cut) = lossy_within(entry, budget);
+            if count == kept.len() {
+                kept.push(String::new());
+            }
+            let text = &mut kept[count];
+            let cut = lossy_into(text, entry, budget);
             if cut {
                 // A value cut by the budget is kept in part; a key cut before its `=` is not.
-                if text.contains('=') {
-                    kept.entries.push(text);
-                }
-                kept.truncated = true;
-                return kept;
+                count += usize::from(text.contains('='));
+                walk.truncated = true;
+                break;
             }
             budget -= text.len();
-            kept.entries.push(text);
+            count += 1;
         } else if entry.len() > budget {
-            kept.truncated = true;
-            return kept;
+            walk.truncated = true;
+            break;
         } else {
             budget -= entry.len();
         }
@@ -129,7 +136,8 @@ pub(crate) fn keep_read(raw: &[u8], max_items: usize, max_bytes: usize) -> Kept 
             None => any = false,
         }
     }
-    kept
+    kept.truncate(count);
+    walk
 }
 
 #[cfg(test)]
@@ -138,6 +146,13 @@ mod tests {
     use crate::facts::decode::{bounded_lossy, split_nul};
 
     /// What decoding every entry and filtering afterwards would keep.
+    /// What [`keep_read_into`] keeps in a fresh list, and what it found.
+    fn keep_read(raw: &[u8], max_items: usize, max_bytes: usize) -> (Vec<String>, Walked) {
+        let mut kept = Vec::new();
+        let walked = keep_read_into(raw, max_items, max_bytes, &mut kept);
+        (kept, walked)
+    }
+
     fn reference(raw: &[u8], max_items: usize, max_bytes: usize) -> (Vec<String>, bool) {
         let (all, cut) = bounded_lossy(split_nul(raw), max_items, max_bytes);
         let read = all
@@ -155,18 +170,23 @@ mod tests {
         let env = b"HOME=/root\0PATH=/usr/bin:/bin\0LS_COLORS=rs=0:di=01;34\0LD_PRELOAD=/tmp/x.so\0\0PATHX=1\0PAT=2\0http_proxy=http://p:3128\0=odd\0LD_PRELOAD\0HISTSIZE=0";
         for max_items in [0, 1, 3, 4, 9, 100] {
             for max_bytes in [0, 5, 20, 40, 60, 80, 1000] {
-                let kept = keep_read(env, max_items, max_bytes);
+                let (entries, walked) = keep_read(env, max_items, max_bytes);
+                let expected = reference(env, max_items, max_bytes);
                 assert_eq!(
-                    (kept.entries, kept.truncated),
-                    reference(env, max_items, max_bytes),
+                    (entries, walked.truncated),
+                    expected.clone(),
                     "{max_items} {max_bytes}"
                 );
+                // A list that held another environment's entries ends the same.
+                let mut reused = vec!["LD_PRELOAD=/previous.so".to_string(); 6];
+                let again = keep_read_into(env, max_items, max_bytes, &mut reused);
+                assert_eq!((reused, again), (expected.0, walked));
             }
         }
-        let kept = keep_read(env, 100, 1000);
-        assert_eq!(kept.walked, 11);
+        let (entries, walked) = keep_read(env, 100, 1000);
+        assert_eq!(walked.walked, 11);
         assert_eq!(
-            kept.entries,
+            entries,
             [
                 "PATH=/usr/bin:/bin",
                 "LD_PRELOAD=/tmp/x.so",
@@ -180,13 +200,13 @@ mod tests {
     fn realistic_environments_keep_only_what_is_read() {
         for seed in 0..16 {
             let env = crate::bench_corpus::realistic_env(seed);
-            let kept = keep_read(&env, 256, 16 * 1024);
+            let (entries, walked) = keep_read(&env, 256, 16 * 1024);
+            assert!(entries.iter().any(|e| e.starts_with("PATH=")));
             assert_eq!(
-                (kept.entries.clone(), kept.truncated),
+                (entries, walked.truncated),
                 reference(&env, 256, 16 * 1024)
             );
-            assert!(kept.walked >= 40);
-            assert!(kept.entries.iter().any(|e| e.starts_with("PATH=")));
+            assert!(walked.walked >= 40);
         }
     }
 

@@ -10,7 +10,7 @@ pub(crate) mod decode;
 mod env;
 
 pub use caps::{cap_name, cap_number, DANGEROUS_CAPS};
-pub use decode::{from_execve, from_execveat};
+pub use decode::{execve_into, execveat_into, from_execve, from_execveat};
 pub use env::{is_read as env_is_read, ENV_KEYS};
 
 /// Limits applied while decoding attacker-controlled lists. Truncation is marked in the facts.

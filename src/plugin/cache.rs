@@ -20,7 +20,7 @@ pub struct EventKey {
 }
 
 /// Everything the fields of one exec event are read from.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Triaged {
     pub facts: ExecFacts,
     pub lineage: Lineage,
@@ -35,20 +35,13 @@ pub struct Triaged {
 }
 
 impl Triaged {
-    pub fn new(
-        facts: ExecFacts,
-        lineage: Lineage,
-        verdict: Verdict,
-        table_container_id: Option<String>,
-    ) -> Self {
-        Triaged {
-            facts,
-            lineage,
-            verdict,
-            table_container_id,
-            text: None,
-            report_json: None,
-        }
+    /// This triage with a new verdict for the facts and lineage now in it (decoded over the
+    /// previous event's), and nothing rendered yet.
+    pub fn renew(&mut self, verdict: Verdict, table_container_id: Option<String>) {
+        self.verdict = verdict;
+        self.table_container_id = table_container_id;
+        self.text = None;
+        self.report_json = None;
     }
 
     /// The summary and evidence, rendered once per event.
@@ -90,6 +83,11 @@ impl EventCache {
     /// Replace the cached event and return its triage.
     pub fn insert(&mut self, key: EventKey, triaged: Triaged) -> &mut Triaged {
         &mut self.entry.insert((key, triaged)).1
+    }
+
+    /// Take the cached event's triage out, to decode the next event over it.
+    pub fn take(&mut self) -> Option<Triaged> {
+        self.entry.take().map(|(_, triaged)| triaged)
     }
 
     pub fn clear(&mut self) {

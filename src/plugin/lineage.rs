@@ -10,7 +10,7 @@
 //! Not here: judging the chain (the analysis does), writing to the table.
 
 use crate::analysis::{Ancestor, Lineage};
-use crate::facts::decode::lossy_within;
+use crate::facts::decode::lossy_into;
 use falco_plugin::tables::import::{Field, RuntimeEntry, Table};
 use falco_plugin::tables::{TableReader, TablesInput};
 use std::ffi::CStr;
@@ -41,19 +41,17 @@ pub struct ThreadTable {
     container_id: Option<Field<CStr, Thread>>,
 }
 
-/// What one walk found.
+/// What one walk found besides the ancestors.
 #[derive(Debug, Default)]
 pub struct Walk {
-    pub lineage: Lineage,
     /// `container_id` of the exec'ing thread, when the container plugin provides it.
     pub container_id: Option<String>,
     /// Table entries read.
     pub reads: u64,
 }
 
-/// One ancestor's entry, read in full before deciding whether to go on.
-struct Row {
-    ancestor: Ancestor,
+/// Where an ancestor's entry says the walk goes on.
+struct Links {
     pid: Option<i64>,
     vpid: Option<i64>,
     ptid: Option<i64>,
@@ -87,14 +85,17 @@ impl ThreadTable {
         self.container_id.is_some()
     }
 
-    /// Walk the parents of `tid`, nearest first. `ptid` is the event's own parent thread id
-    /// (preferred: it is what the kernel said); without it the table's is used.
+    /// Walk the parents of `tid`, nearest first, into `lineage` (its entries' text buffers
+    /// reused, so a walk like the one before allocates nothing). `ptid` is the event's own
+    /// parent thread id (preferred: it is what the kernel said); without it the table's is
+    /// used. `lineage.earlier` is left for the caller.
     pub fn walk(
         &self,
         reader: &impl TableReader,
         tid: i64,
         ptid: Option<i64>,
         depth: usize,
+        lineage: &mut Lineage,
     ) -> Walk {
         let mut walk = Walk::default();
         let mut next = ptid;
@@ -114,7 +115,9 @@ impl ThreadTable {
         // so the array holds every tid of a walk; the modulo only keeps the index in bounds.
         let mut seen = [tid; 17];
         let mut reads = 1usize;
-        while walk.lineage.ancestors.len() < depth {
+        let ancestors = &mut lineage.ancestors;
+        let mut found = 0;
+        while found < depth {
             // ptid 0 (the kernel) and -1 (unknown) have no entry worth reading.
             let Some(parent) = next.filter(|p| *p > 0 && !seen.contains(p)) else {
                 break;
@@ -122,99 +125,93 @@ impl ThreadTable {
             seen[reads % seen.len()] = parent;
             reads += 1;
             walk.reads += 1;
-            let position = walk.lineage.ancestors.len();
-            let Some(row) = self.read_row(reader, parent, position) else {
+            if found == ancestors.len() {
+                ancestors.push(Ancestor::default());
+            }
+            let Some(links) = self.read_row(reader, parent, found, &mut ancestors[found]) else {
                 break;
             };
-            walk.lineage.ancestors.push(row.ancestor);
-            if row.pid == Some(1) || row.vpid == Some(1) {
+            found += 1;
+            if links.pid == Some(1) || links.vpid == Some(1) {
                 break;
             }
-            next = row.ptid;
+            next = links.ptid;
         }
-        walk.lineage.known = !walk.lineage.ancestors.is_empty();
+        ancestors.truncate(found);
+        lineage.known = found > 0;
         walk
     }
 
-    /// Read one entry, the ancestor at `position` (0: the parent); `None` when missing or a
-    /// placeholder. Its arguments only when the analysis reads them
-    /// ([`crate::analysis::detectors::ancestor_args_read`]): a nested table read per argument
-    /// is most of a row's cost.
-    fn read_row(&self, reader: &impl TableReader, tid: i64, position: usize) -> Option<Row> {
+    /// Read one entry, the ancestor at `position` (0: the parent), into `into`; `None` when
+    /// missing or a placeholder (then `into` holds nothing worth keeping). Its arguments
+    /// only when the analysis reads them ([`crate::analysis::detectors::ancestor_args_read`]):
+    /// a nested table read per argument is most of a row's cost.
+    fn read_row(
+        &self,
+        reader: &impl TableReader,
+        tid: i64,
+        position: usize,
+        into: &mut Ancestor,
+    ) -> Option<Links> {
         let entry = self.table.get_entry(reader, &tid).ok()?;
-        let comm = string(entry.read_field(reader, &self.comm).ok())?;
-        if comm == "<NA>" {
+        let comm = entry.read_field(reader, &self.comm).ok()?.to_bytes();
+        if comm.is_empty() || comm == b"<NA>" {
             return None;
         }
+        lossy_into(&mut into.comm, comm, MAX_STRING_BYTES);
         let exe_path = self
             .exe_path
             .as_ref()
-            .and_then(|f| string(entry.read_field(reader, f).ok()));
-        let exe = exe_path.or_else(|| string(entry.read_field(reader, &self.exe).ok()));
-        let args = self
+            .and_then(|f| entry.read_field(reader, f).ok())
+            .map(CStr::to_bytes)
+            .filter(|p| !p.is_empty());
+        let exe = exe_path.or_else(|| {
+            let exe = entry.read_field(reader, &self.exe).ok()?.to_bytes();
+            (!exe.is_empty()).then_some(exe)
+        });
+        match exe {
+            Some(exe) => {
+                lossy_into(into.exe.get_or_insert_default(), exe, MAX_STRING_BYTES);
+            }
+            None => into.exe = None,
+        }
+        let args = &mut into.args;
+        let mut kept = 0;
+        if let Some((table_field, value_field)) = self
             .args
             .as_ref()
-            .filter(|_| crate::analysis::detectors::ancestor_args_read(position, &comm))
-            .map(|(table_field, value_field)| {
-                let Ok(args) = entry.read_field(reader, table_field) else {
-                    return Vec::new();
-                };
-                let size = args.get_size(reader).unwrap_or(0).min(MAX_ANCESTOR_ARGS);
-                // Each value is converted while its entry is held: no copy of the raw bytes.
-                let mut values = Vec::with_capacity(size);
+            .filter(|_| crate::analysis::detectors::ancestor_args_read(position, &into.comm))
+        {
+            if let Ok(table) = entry.read_field(reader, table_field) {
+                let size = table.get_size(reader).unwrap_or(0).min(MAX_ANCESTOR_ARGS);
                 let mut budget = MAX_ANCESTOR_ARGS_BYTES;
                 for i in 0..size as u64 {
-                    if values.len() >= MAX_ANCESTOR_ARGS {
-                        break;
-                    }
-                    let Ok(arg) = args.get_entry(reader, &i) else {
+                    let Ok(arg) = table.get_entry(reader, &i) else {
                         break;
                     };
                     let Ok(value) = arg.read_field(reader, value_field) else {
                         break;
                     };
-                    let (text, cut) = lossy_within(value.to_bytes(), budget);
-                    if cut {
-                        if !text.is_empty() {
-                            values.push(text);
-                        }
+                    if kept == args.len() {
+                        args.push(String::new());
+                    }
+                    // Each value is converted while its entry is held: no copy of the raw
+                    // bytes.
+                    let text = &mut args[kept];
+                    if lossy_into(text, value.to_bytes(), budget) {
+                        kept += usize::from(!text.is_empty());
                         break;
                     }
                     budget -= text.len();
-                    values.push(text);
+                    kept += 1;
                 }
-                values
-            })
-            .unwrap_or_default();
-        Some(Row {
-            ancestor: Ancestor { comm, exe, args },
+            }
+        }
+        args.truncate(kept);
+        Some(Links {
             pid: entry.read_field(reader, &self.pid).ok(),
             vpid: entry.read_field(reader, &self.vpid).ok(),
             ptid: entry.read_field(reader, &self.ptid).ok(),
         })
-    }
-}
-
-/// A non-empty, bounded (on the text kept), lossy UTF-8 copy of a table string.
-fn string(value: Option<&CStr>) -> Option<String> {
-    let (text, _) = lossy_within(value?.to_bytes(), MAX_STRING_BYTES);
-    (!text.is_empty()).then_some(text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::ffi::CString;
-
-    #[test]
-    fn table_strings_are_bounded_on_the_text_kept() {
-        // 0xff becomes U+FFFD (three bytes): the bound holds after the replacement.
-        let invalid = CString::new(vec![0xffu8; 5000]).expect("no NUL");
-        let text = string(Some(&invalid)).expect("non-empty");
-        assert!(text.len() <= MAX_STRING_BYTES);
-        assert!(text.chars().all(|c| c == '\u{fffd}'));
-        assert_eq!(string(Some(c"")), None);
-        assert_eq!(string(None), None);
-        assert_eq!(string(Some(c"bash")).as_deref(), Some("bash"));
     }
 }

@@ -10,7 +10,7 @@
 //! Not here: analysis logic, rendering (beyond picking values), any unsafe code but `ffi.rs`.
 
 use crate::analysis::{self, Lineage};
-use crate::facts::{self, ExecFacts};
+use crate::facts;
 use falco_event::events::{AnyEventPayload, RawEvent};
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
 use falco_plugin::anyhow::{self, Context};
@@ -214,38 +214,43 @@ impl TriagePlugin {
             }
         };
 
+        // The previous event's triage is decoded over: its text buffers are reused, so a
+        // benign exec like the one before allocates nothing for argv, paths or lineage.
+        let mut triaged = self.cache.take().unwrap_or_default();
         let limits = self.settings.limits;
-        let facts: ExecFacts = match &event.params {
-            ExecExit::Execve(ev) => facts::from_execve(ev, &limits),
-            ExecExit::Execveat(ev) => facts::from_execveat(ev, &limits),
-        };
+        let facts = &mut triaged.facts;
+        match &event.params {
+            ExecExit::Execve(ev) => facts::execve_into(ev, &limits, facts),
+            ExecExit::Execveat(ev) => facts::execveat_into(ev, &limits, facts),
+        }
         if facts.argv_truncated || facts.env_truncated {
             self.counters.truncations += 1;
         }
+        let lineage = &mut triaged.lineage;
         let walk = match &self.threads {
             Some(threads) => threads.walk(
                 req.table_reader,
                 event.metadata.tid,
                 facts.ptid,
                 self.settings.lineage_depth,
+                lineage,
             ),
-            None => lineage::Walk::default(),
+            None => {
+                *lineage = Lineage::default();
+                lineage::Walk::default()
+            }
         };
         self.counters.lineage_reads += walk.reads;
-        let mut lineage: Lineage = walk.lineage;
         lineage.earlier = self.earlier.get(event.metadata.tid, facts.ptid);
         #[cfg(test)]
         LAST_LINEAGE.with(|l| *l.borrow_mut() = Some(lineage.clone()));
-        let verdict = analysis::analyze(&facts, &lineage);
+        let verdict = analysis::analyze(facts, lineage);
         self.counters.events_analysed += 1;
         if verdict.risk >= analysis::scoring::WARNING_RISK {
-            self.earlier.remember(event.metadata.tid, &facts);
+            self.earlier.remember(event.metadata.tid, facts);
         }
-
-        Ok(self.cache.insert(
-            key,
-            cache::Triaged::new(facts, lineage, verdict, walk.container_id),
-        ))
+        triaged.renew(verdict, walk.container_id);
+        Ok(self.cache.insert(key, triaged))
     }
 }
 

@@ -774,8 +774,9 @@ pub fn build_ancestor<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
 /// Directory shapes that build tools and package managers create for their own output and
 /// scratch space (cargo's `target/`, pip's build environments, `go-build`, `node_modules`,
 /// CMake build trees, virtual environments): a program or library there is the build's
-/// own, while a dropped payload sits in a directory of its own choosing.
-const BUILD_SCRATCH: &[&str] = &[
+/// own, while a dropped payload sits in a directory of its own choosing. One [`Needles`]
+/// set: a path is walked once, not searched once per shape.
+static BUILD_SCRATCH: Needles = Needles::new(&[
     "/target/debug/",
     "/target/release/",
     "/target/x86_64-",
@@ -798,11 +799,11 @@ const BUILD_SCRATCH: &[&str] = &[
     "/build/bdist",
     "/.cargo/",
     "/.rustup/",
-];
+]);
 
 /// Whether `path` is in a build tool's output or scratch directory ([`BUILD_SCRATCH`]).
 pub fn in_build_scratch(path: &str) -> bool {
-    BUILD_SCRATCH.iter().any(|s| path.contains(s))
+    BUILD_SCRATCH.any_in(path)
         || path.ends_with("/target/release/deps")
         || path.ends_with("/target/debug/deps")
 }

@@ -1,7 +1,8 @@
 //! Arbitrary bytes as an execve/execveat exit event, through the plugin's own path: parse the
 //! raw event as the SDK does (`TryInto<Event<ExecExit>>`), decode it with the default limits,
 //! analyse it, render the reports, and check every invariant (tests/common/invariants.rs)
-//! plus the decode limits.
+//! plus the decode limits. It is also decoded over the facts of the input before, as the
+//! plugin decodes each event over the previous one's, and must come out the same.
 //!
 //! The first byte picks how the rest is read, so the fuzzer spends its time past the header:
 //! - 0: the whole event, header included, as libsinsp hands it over;
@@ -27,6 +28,11 @@ use std::ffi::CString;
 use typed_path::UnixPath;
 
 const HEADER: usize = 26;
+
+thread_local! {
+    /// The facts of the last input decoded, decoded over by the next one.
+    static PREVIOUS: std::cell::RefCell<ExecFacts> = std::cell::RefCell::default();
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -88,6 +94,13 @@ fn decode_and_check(buf: &[u8]) {
         ExecExit::Execveat(ev) => facts::from_execveat(ev, &limits),
     };
     check_decoded(&facts, &limits);
+    PREVIOUS.with_borrow_mut(|previous| {
+        match &event.params {
+            ExecExit::Execve(ev) => facts::execve_into(ev, &limits, previous),
+            ExecExit::Execveat(ev) => facts::execveat_into(ev, &limits, previous),
+        }
+        assert_eq!(*previous, facts, "decoded over the previous input's facts");
+    });
     invariants::check_analysis(&facts, &Lineage::default());
     invariants::check_analysis(&facts, &Lineage::from_comms(["bash", "sshd"]));
 }

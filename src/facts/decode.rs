@@ -110,7 +110,12 @@ impl ExecParams<'_> {
                 // argv[0] keeps its slot even when unknown, so argv[1] stays argv[1].
                 let first = exe.unwrap_or_default();
                 let pieces = std::iter::once(first).chain(split_nul(args.unwrap_or_default()));
-                fill_lossy(&mut out.argv, pieces, limits.max_args, limits.max_args_bytes)
+                fill_lossy(
+                    &mut out.argv,
+                    pieces,
+                    limits.max_args,
+                    limits.max_args_bytes,
+                )
             }
         };
         let env = env::keep_read_into(

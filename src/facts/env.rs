@@ -202,10 +202,7 @@ mod tests {
             let env = crate::bench_corpus::realistic_env(seed);
             let (entries, walked) = keep_read(&env, 256, 16 * 1024);
             assert!(entries.iter().any(|e| e.starts_with("PATH=")));
-            assert_eq!(
-                (entries, walked.truncated),
-                reference(&env, 256, 16 * 1024)
-            );
+            assert_eq!((entries, walked.truncated), reference(&env, 256, 16 * 1024));
             assert!(walked.walked >= 40);
         }
     }

@@ -494,3 +494,51 @@ fn a_shim_that_re_execs_in_place_marks_the_repeat() {
         );
     }
 }
+
+#[test]
+fn each_event_decoded_over_the_one_before_reads_as_if_alone() {
+    // The plugin decodes and walks each event over the previous one's buffers: longer and
+    // shorter argv, deeper and shallower lineage, a container and the host, one after the
+    // other and back. Each must give what its own sample says, as if it were alone.
+    let realistic = crate::bench_corpus::realistic();
+    let mut samples: Vec<_> = realistic.mix.iter().collect();
+    samples.push(&realistic.attack);
+    samples.extend(realistic.mix.iter().rev());
+    samples.push(&realistic.plain);
+    let mut h = Harness::new(
+        c"{}",
+        true,
+        samples.iter().map(|s| s.event.clone()).collect(),
+    );
+    for sample in samples {
+        let e = h.next_event();
+        let risk = h.field(&e, "triage.risk");
+        let lineage = last_lineage();
+        // The walk goes as deep as `lineage_depth` (default 5), and reads an ancestor's
+        // arguments only where the analysis reads them.
+        let depth = 5;
+        let mut alone =
+            sample.lineage.ancestors[..sample.lineage.ancestors.len().min(depth)].to_vec();
+        for (position, a) in alone.iter_mut().enumerate() {
+            if !analysis::detectors::ancestor_args_read(position, &a.comm) {
+                a.args.clear();
+            }
+        }
+        assert_eq!(
+            (&lineage.ancestors, lineage.known),
+            (&alone, sample.lineage.known),
+            "{}",
+            sample.name
+        );
+        let expected = analysis::analyze(&sample.facts, &lineage);
+        assert_eq!(
+            risk,
+            ExtractedField::U64(u64::from(expected.risk)),
+            "{}",
+            sample.name
+        );
+        let summary = h.string(&e, "triage.summary").unwrap_or_default();
+        let alone = crate::report::render(&sample.facts, &lineage, &expected).summary;
+        assert_eq!(summary, alone, "{}", sample.name);
+    }
+}

@@ -6,6 +6,7 @@
 use crate::analysis::{Lineage, Verdict};
 use crate::facts::ExecFacts;
 use crate::report::{self, Rendered};
+use std::cell::OnceCell;
 use std::ffi::CString;
 
 /// Identifies an event: its number, with the header's timestamp, thread id and length as a
@@ -25,8 +26,9 @@ pub struct Triaged {
     pub facts: ExecFacts,
     pub lineage: Lineage,
     pub verdict: Verdict,
-    /// `container_id` from the thread table (the official container plugin), when present.
-    pub table_container_id: Option<String>,
+    /// `container_id` of the exec's thread in the thread table (the official container
+    /// plugin), read on first use: `None` inside when the table has none.
+    pub table_container_id: OnceCell<Option<String>>,
     /// Summary and evidence, rendered on first use (most execs never need them: Falco reads
     /// output fields only when a rule fires).
     pub text: Option<Rendered>,
@@ -37,9 +39,9 @@ pub struct Triaged {
 impl Triaged {
     /// This triage with a new verdict for the facts and lineage now in it (decoded over the
     /// previous event's), and nothing rendered yet.
-    pub fn renew(&mut self, verdict: Verdict, table_container_id: Option<String>) {
+    pub fn renew(&mut self, verdict: Verdict) {
         self.verdict = verdict;
-        self.table_container_id = table_container_id;
+        self.table_container_id = OnceCell::new();
         self.text = None;
         self.report_json = None;
     }

@@ -134,7 +134,7 @@ impl TriagePlugin {
     }
 
     fn extract_container_id(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_triage(&req, |t| Ok(container_id(t).map(cstring)))
+        self.with_triage_and_container_id(&req, |t| Ok(container_id(t).map(cstring)))
     }
 
     fn extract_caps_dangerous(&mut self, req: Req) -> Result<Vec<CString>> {
@@ -249,7 +249,7 @@ impl TriagePlugin {
 /// The container plugin's view wins: it knows containers the cgroup path does not name.
 /// It says `host` for host processes.
 fn container_id(t: &Triaged) -> Option<String> {
-    match t.table_container_id.as_deref() {
+    match t.table_container_id.get().and_then(Option::as_deref) {
         Some("host") => None,
         Some(id) if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) => {
             Some(id[..12].to_string())

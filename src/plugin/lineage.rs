@@ -44,8 +44,6 @@ pub struct ThreadTable {
 /// What one walk found besides the ancestors.
 #[derive(Debug, Default)]
 pub struct Walk {
-    /// `container_id` of the exec'ing thread, when the container plugin provides it.
-    pub container_id: Option<String>,
     /// Table entries read.
     pub reads: u64,
 }
@@ -85,6 +83,16 @@ impl ThreadTable {
         self.container_id.is_some()
     }
 
+    /// `container_id` of thread `tid`, when the container plugin provides it (escaped, at
+    /// most 64 characters).
+    pub fn container_id(&self, reader: &impl TableReader, tid: i64) -> Option<String> {
+        let field = self.container_id.as_ref()?;
+        let own = self.table.get_entry(reader, &tid).ok()?;
+        let id = own.read_field(reader, field).ok()?;
+        let id = String::from_utf8_lossy(id.to_bytes());
+        (!id.is_empty()).then(|| crate::report::escape(&id, 64))
+    }
+
     /// Walk the parents of `tid`, nearest first, into `lineage` (its entries' text buffers
     /// reused, so a walk like the one before allocates nothing). `ptid` is the event's own
     /// parent thread id (preferred: it is what the kernel said); without it the table's is
@@ -99,15 +107,10 @@ impl ThreadTable {
     ) -> Walk {
         let mut walk = Walk::default();
         let mut next = ptid;
-        if next.is_none() || self.container_id.is_some() {
+        if next.is_none() {
             walk.reads += 1;
             if let Ok(own) = self.table.get_entry(reader, &tid) {
-                next = next.or_else(|| own.read_field(reader, &self.ptid).ok());
-                walk.container_id = self.container_id.as_ref().and_then(|field| {
-                    let id = own.read_field(reader, field).ok()?;
-                    let id = String::from_utf8_lossy(id.to_bytes());
-                    (!id.is_empty()).then(|| crate::report::escape(&id, 64))
-                });
+                next = own.read_field(reader, &self.ptid).ok();
             }
         }
 

@@ -177,8 +177,28 @@ impl TriagePlugin {
         req: &ExtractRequest<Self>,
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
+        self.read_triage(req, false, read)
+    }
+
+    /// [`Self::with_triage`], with the thread table's `container_id` of the exec's thread read
+    /// into the triage first (`triage.container_id` alone needs it: one more table lookup,
+    /// made only when that field is read).
+    fn with_triage_and_container_id<R>(
+        &mut self,
+        req: &ExtractRequest<Self>,
+        read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
+    ) -> anyhow::Result<R> {
+        self.read_triage(req, true, read)
+    }
+
+    fn read_triage<R>(
+        &mut self,
+        req: &ExtractRequest<Self>,
+        container_id: bool,
+        read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
+    ) -> anyhow::Result<R> {
         self.counters.field_extractions += 1;
-        let outcome = crate::panic_guard::catch_panic(|| read(self.triage(req)?));
+        let outcome = crate::panic_guard::catch_panic(|| read(self.triage(req, container_id)?));
         outcome.unwrap_or_else(|message| {
             self.counters.panics_caught += 1;
             self.cache.clear();
@@ -187,8 +207,26 @@ impl TriagePlugin {
         })
     }
 
-    /// The cached triage of the request's event, computed once per event.
-    fn triage(&mut self, req: &ExtractRequest<Self>) -> anyhow::Result<&mut cache::Triaged> {
+    /// The cached triage of the request's event, computed once per event; with the table's
+    /// `container_id` when `container_id` asks for it.
+    fn triage(
+        &mut self,
+        req: &ExtractRequest<Self>,
+        container_id: bool,
+    ) -> anyhow::Result<&mut cache::Triaged> {
+        let key = self.analyse(req)?;
+        let triaged = self.cache.get_mut(&key).context("cache entry vanished")?;
+        if container_id {
+            let threads = self.threads.as_ref();
+            triaged
+                .table_container_id
+                .get_or_init(|| threads?.container_id(req.table_reader, key.tid));
+        }
+        Ok(triaged)
+    }
+
+    /// Make sure the cache holds the triage of the request's event, and return its key.
+    fn analyse(&mut self, req: &ExtractRequest<Self>) -> anyhow::Result<cache::EventKey> {
         let ExecExitEvent(raw) = match req.event.event() {
             Ok(event) => event,
             Err(e) => {
@@ -202,9 +240,8 @@ impl TriagePlugin {
             tid: raw.metadata.tid,
             len: raw.len,
         };
-        // Two lookups because returning the borrow from the first blocks the insert below.
         if self.cache.get_mut(&key).is_some() {
-            return self.cache.get_mut(&key).context("cache entry vanished");
+            return Ok(key);
         }
         let event = match raw.load::<ExecExit>() {
             Ok(event) => event,
@@ -249,8 +286,9 @@ impl TriagePlugin {
         if verdict.risk >= analysis::scoring::WARNING_RISK {
             self.earlier.remember(event.metadata.tid, facts);
         }
-        triaged.renew(verdict, walk.container_id);
-        Ok(self.cache.insert(key, triaged))
+        triaged.renew(verdict);
+        self.cache.insert(key, triaged);
+        Ok(key)
     }
 }
 

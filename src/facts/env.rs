@@ -36,17 +36,22 @@ pub fn is_read(key: &[u8]) -> bool {
     ENV_KEYS.iter().any(|k| k.as_bytes() == key)
 }
 
-/// The first byte of every key of [`ENV_KEYS`], as a bit set: most entries are ruled out by
-/// their first byte.
-const FIRST_BYTES: [u64; 4] = {
-    let mut set = [0u64; 4];
+/// For each byte, the lengths of the keys of [`ENV_KEYS`] that start with it, as a bit set
+/// (bit `n`: a key of `n` bytes): most entries are ruled out by their first byte, most of the
+/// rest (`HOME`, `LANG`, `LS_COLORS`) by their key's length, before any comparison.
+const KEY_SHAPES: [u32; 256] = {
+    let mut shapes = [0u32; 256];
     let mut i = 0;
     while i < ENV_KEYS.len() {
-        let b = ENV_KEYS[i].as_bytes()[0] as usize;
-        set[b / 64] |= 1 << (b % 64);
+        let key = ENV_KEYS[i].as_bytes();
+        assert!(
+            !key.is_empty() && key.len() < 32,
+            "ENV_KEYS: a key of 1-31 bytes"
+        );
+        shapes[key[0] as usize] |= 1 << key.len();
         i += 1;
     }
-    set
+    shapes
 };
 
 /// Length of the longest key of [`ENV_KEYS`]: an entry whose `=` comes later is not read.
@@ -67,13 +72,14 @@ fn read_key(entry: &[u8]) -> bool {
     let Some(&first) = entry.first() else {
         return false;
     };
-    if FIRST_BYTES[first as usize / 64] & 1 << (first % 64) == 0 {
+    let lengths = KEY_SHAPES[first as usize];
+    if lengths == 0 {
         return false;
     }
     let head = &entry[..entry.len().min(MAX_KEY + 1)];
     head.iter()
         .position(|&b| b == b'=')
-        .is_some_and(|eq| is_read(&head[..eq]))
+        .is_some_and(|eq| lengths & 1 << eq != 0 && is_read(&head[..eq]))
 }
 
 /// What the walk of an environment found besides the entries kept.

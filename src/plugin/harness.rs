@@ -135,6 +135,8 @@ pub const SHIM_ID: &str = "aaaaaaaaaaaa";
 ///   10 nc -e /bin/sh 10.0.0.1 4444` under it.
 /// - 950 php-fpm (vpid 1): a web application container's main process.
 /// - 1000..=1020: a 21-deep chain p0 > ... > p20.
+/// - 1110 a thread of init (pid 1) whose vpid the table does not know (0), with a bogus
+///   parent 1000 above it > 1111 bash.
 /// - from [`crate::bench_corpus::REALISTIC_TIDS`]: the realistic execs and their parents.
 const ROWS: &[Row] = &[
     (
@@ -208,6 +210,17 @@ const ROWS: &[Row] = &[
         &["--nodaemonize"],
         "dddddddddddd",
     ),
+    (
+        1110,
+        1,
+        1000,
+        0,
+        "systemd",
+        "/usr/lib/systemd/systemd",
+        &[],
+        "host",
+    ),
+    (1111, 1111, 1110, 1111, "bash", "/bin/bash", &[], "host"),
 ];
 
 impl Plugin for ThreadsFixture {

@@ -50,8 +50,8 @@ pub struct Walk {
 
 /// Where an ancestor's entry says the walk goes on.
 struct Links {
-    pid: Option<i64>,
-    vpid: Option<i64>,
+    /// Init: of the host (pid 1) or of a container (vpid 1).
+    init: bool,
     ptid: Option<i64>,
 }
 
@@ -135,7 +135,7 @@ impl ThreadTable {
                 break;
             };
             found += 1;
-            if links.pid == Some(1) || links.vpid == Some(1) {
+            if links.init {
                 break;
             }
             next = links.ptid;
@@ -211,9 +211,14 @@ impl ThreadTable {
             }
         }
         args.truncate(kept);
+        // vpid is the pid in the process's own namespace: the pid itself on the host, so a
+        // known vpid settles both kinds of init; the pid is read only when it is unknown.
+        let init = match entry.read_field(reader, &self.vpid).ok() {
+            Some(vpid) if vpid > 0 => vpid == 1,
+            _ => entry.read_field(reader, &self.pid).ok() == Some(1),
+        };
         Some(Links {
-            pid: entry.read_field(reader, &self.pid).ok(),
-            vpid: entry.read_field(reader, &self.vpid).ok(),
+            init,
             ptid: entry.read_field(reader, &self.ptid).ok(),
         })
     }

@@ -266,10 +266,11 @@ fn lineage_depth_is_bounded() {
 #[test]
 fn lineage_stops_at_placeholders_missing_parents_cycles_and_container_init() {
     let events = vec![
-        Exec::nc(1, 502, 501).to_bytes(), // bash, then a <NA> placeholder
-        Exec::nc(2, 600, 599).to_bytes(), // parent not in the table
-        Exec::nc(3, 702, 700).to_bytes(), // a -> b -> a
-        Exec::nc(4, 803, 802).to_bytes(), // sh -> tini (vpid 1) -> (shim not reached)
+        Exec::nc(1, 502, 501).to_bytes(),   // bash, then a <NA> placeholder
+        Exec::nc(2, 600, 599).to_bytes(),   // parent not in the table
+        Exec::nc(3, 702, 700).to_bytes(),   // a -> b -> a
+        Exec::nc(4, 803, 802).to_bytes(),   // sh -> tini (vpid 1) -> (shim not reached)
+        Exec::nc(5, 1112, 1111).to_bytes(), // bash -> init (pid 1, vpid unknown) -> (p0 not reached)
     ];
     let mut h = Harness::new(c"{}", true, events);
     let e = h.next_event();
@@ -286,6 +287,8 @@ fn lineage_stops_at_placeholders_missing_parents_cycles_and_container_init() {
         h.string(&e, "triage.container_id").as_deref(),
         Some(&CONTAINER_ID[..12])
     );
+    let e = h.next_event();
+    assert_eq!(h.list(&e, "triage.ancestors"), ["bash", "systemd"]);
 }
 
 #[test]

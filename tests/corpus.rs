@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use falco_triage::analysis::{analyze, Ancestor, Lineage, Verdict};
+use falco_triage::analysis::{self, analyze, Ancestor, Lineage, Verdict};
 use falco_triage::facts::{Capabilities, ContainerInfo, ContainerRuntime, ExeFlags, ExecFacts};
 use serde::Deserialize;
 
@@ -627,6 +627,41 @@ fn analysis_meets_quality_bar() {
 
 /// The harness's own translation is right: a wrong cap table or comm rule would silently skew
 /// every number above.
+/// The plugin's walk reads an ancestor's arguments only where the analysis reads them
+/// (`ancestor_args_read`), and the parent's only for an exec that pages
+/// (`analysis::mark_repeat`). Over every scenario, labelled, recorded and chained, the
+/// judgement without the others must be the same verdict.
+#[test]
+fn the_verdict_does_not_read_the_arguments_the_walk_skips() {
+    let mut files = toml_files(&corpus_dir());
+    files.extend(toml_files(&recorded_dir()));
+    files.extend(toml_files(&chains_dir()));
+    let (mut checked, mut stripped_some) = (0usize, 0usize);
+    for path in files {
+        for s in parse_file(&path) {
+            let facts = facts_of(&s);
+            let full = lineage_of(&s);
+            let mut walked = full.clone();
+            for a in &mut walked.ancestors {
+                if !falco_triage::analysis::detectors::ancestor_args_read(&a.comm) {
+                    stripped_some += usize::from(!a.args.is_empty());
+                    a.args.clear();
+                }
+            }
+            assert_eq!(
+                analysis::analyze_exec(&facts, &walked),
+                analysis::analyze_exec(&facts, &full),
+                "{}: {}",
+                path.display(),
+                s.name
+            );
+            checked += 1;
+        }
+    }
+    println!("{checked} scenarios, {stripped_some} ancestors' arguments skipped");
+    assert!(checked > 5_000 && stripped_some > 1_000);
+}
+
 #[test]
 fn scenario_translation_matches_kernel_conventions() {
     assert_eq!(cap_bit("CAP_SYS_ADMIN"), Some(1 << 21));

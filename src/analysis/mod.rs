@@ -145,10 +145,17 @@ impl Default for Verdict {
 /// when a rule fired.
 pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     let mut v = analyze_exec(facts, lineage);
+    mark_repeat(&mut v, facts, lineage);
+    v
+}
+
+/// Set `v.repeat_of_parent` when the risk is at the Warning threshold
+/// ([`repeat_of_parent`]); it reads the parent's arguments (whatever its class) and the
+/// earlier image.
+pub fn mark_repeat(v: &mut Verdict, facts: &ExecFacts, lineage: &Lineage) {
     if v.risk >= scoring::WARNING_RISK {
         v.repeat_of_parent = repeat_of_parent(facts, lineage, v.risk);
     }
-    v
 }
 
 /// Whether this exec repeats an exec before it: its parent (a wrapper that forks: `timeout 10
@@ -216,8 +223,11 @@ fn facts_of_earlier(before: &Ancestor, facts: &ExecFacts) -> ExecFacts {
     }
 }
 
-/// [`analyze`] without the comparison with the parent.
-fn analyze_exec(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
+/// [`analyze`] without [`mark_repeat`], the comparison with the parent: for a caller that
+/// reads the lineage from a table and the parent's arguments only for a risky exec. The
+/// verdict does not depend on the arguments of an ancestor that
+/// [`detectors::ancestor_args_read`] rules out.
+pub fn analyze_exec(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     if let Some(why) = nothing_ran(facts) {
         return Verdict {
             notes: vec![why.to_string()],

@@ -46,10 +46,15 @@ pub struct ThreadTable {
 pub struct Walk {
     /// Table entries read.
     pub reads: u64,
+    /// The parent's thread id, when the walk found the parent and did not read its arguments
+    /// ([`ThreadTable::read_parent_args`] reads them when they are needed).
+    pub parent_args_unread: Option<i64>,
 }
 
 /// Where an ancestor's entry says the walk goes on.
 struct Links {
+    /// Whether the entry's arguments were read.
+    args_read: bool,
     /// Init: of the host (pid 1) or of a container (vpid 1).
     init: bool,
     ptid: Option<i64>,
@@ -131,9 +136,12 @@ impl ThreadTable {
             if found == ancestors.len() {
                 ancestors.push(Ancestor::default());
             }
-            let Some(links) = self.read_row(reader, parent, found, &mut ancestors[found]) else {
+            let Some(links) = self.read_row(reader, parent, &mut ancestors[found]) else {
                 break;
             };
+            if found == 0 && !links.args_read {
+                walk.parent_args_unread = Some(parent);
+            }
             found += 1;
             if links.init {
                 break;
@@ -145,17 +153,11 @@ impl ThreadTable {
         walk
     }
 
-    /// Read one entry, the ancestor at `position` (0: the parent), into `into`; `None` when
-    /// missing or a placeholder (then `into` holds nothing worth keeping). Its arguments
-    /// only when the analysis reads them ([`crate::analysis::detectors::ancestor_args_read`]):
-    /// a nested table read per argument is most of a row's cost.
-    fn read_row(
-        &self,
-        reader: &impl TableReader,
-        tid: i64,
-        position: usize,
-        into: &mut Ancestor,
-    ) -> Option<Links> {
+    /// Read one entry into `into`; `None` when missing or a placeholder (then `into` holds
+    /// nothing worth keeping). Its arguments only when the analysis reads them
+    /// ([`crate::analysis::detectors::ancestor_args_read`]): a nested table read per argument
+    /// is most of a row's cost.
+    fn read_row(&self, reader: &impl TableReader, tid: i64, into: &mut Ancestor) -> Option<Links> {
         let entry = self.table.get_entry(reader, &tid).ok()?;
         let comm = entry.read_field(reader, &self.comm).ok()?.to_bytes();
         if comm.is_empty() || comm == b"<NA>" {
@@ -178,13 +180,41 @@ impl ThreadTable {
             }
             None => into.exe = None,
         }
-        let args = &mut into.args;
+        let args_read = crate::analysis::detectors::ancestor_args_read(&into.comm);
+        if args_read {
+            self.read_args(reader, &entry, &mut into.args);
+        } else {
+            into.args.clear();
+        }
+        // vpid is the pid in the process's own namespace: the pid itself on the host, so a
+        // known vpid settles both kinds of init; the pid is read only when it is unknown.
+        let init = match entry.read_field(reader, &self.vpid).ok() {
+            Some(vpid) if vpid > 0 => vpid == 1,
+            _ => entry.read_field(reader, &self.pid).ok() == Some(1),
+        };
+        Some(Links {
+            args_read,
+            init,
+            ptid: entry.read_field(reader, &self.ptid).ok(),
+        })
+    }
+
+    /// The parent's arguments, into `lineage`'s first ancestor, when the walk did not read
+    /// them: for [`crate::analysis::mark_repeat`], which compares them with the exec's own.
+    pub fn read_parent_args(&self, reader: &impl TableReader, walk: &Walk, lineage: &mut Lineage) {
+        let (Some(tid), Some(parent)) = (walk.parent_args_unread, lineage.ancestors.first_mut())
+        else {
+            return;
+        };
+        if let Ok(entry) = self.table.get_entry(reader, &tid) {
+            self.read_args(reader, &entry, &mut parent.args);
+        }
+    }
+
+    /// An entry's arguments into `args` (its strings reused), bounded.
+    fn read_args(&self, reader: &impl TableReader, entry: &Thread, args: &mut Vec<String>) {
         let mut kept = 0;
-        if let Some((table_field, value_field)) = self
-            .args
-            .as_ref()
-            .filter(|_| crate::analysis::detectors::ancestor_args_read(position, &into.comm))
-        {
+        if let Some((table_field, value_field)) = &self.args {
             if let Ok(table) = entry.read_field(reader, table_field) {
                 let size = table.get_size(reader).unwrap_or(0).min(MAX_ANCESTOR_ARGS);
                 let mut budget = MAX_ANCESTOR_ARGS_BYTES;
@@ -211,15 +241,5 @@ impl ThreadTable {
             }
         }
         args.truncate(kept);
-        // vpid is the pid in the process's own namespace: the pid itself on the host, so a
-        // known vpid settles both kinds of init; the pid is read only when it is unknown.
-        let init = match entry.read_field(reader, &self.vpid).ok() {
-            Some(vpid) if vpid > 0 => vpid == 1,
-            _ => entry.read_field(reader, &self.pid).ok() == Some(1),
-        };
-        Some(Links {
-            init,
-            ptid: entry.read_field(reader, &self.ptid).ok(),
-        })
     }
 }

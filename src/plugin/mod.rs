@@ -279,9 +279,17 @@ impl TriagePlugin {
         };
         self.counters.lineage_reads += walk.reads;
         lineage.earlier = self.earlier.get(event.metadata.tid, facts.ptid);
+        let mut verdict = analysis::analyze_exec(facts, lineage);
+        if verdict.risk >= analysis::scoring::WARNING_RISK {
+            // Whether this exec repeats its parent's command compares their arguments: read
+            // the parent's now, for the few execs that page.
+            if let Some(threads) = &self.threads {
+                threads.read_parent_args(req.table_reader, &walk, lineage);
+            }
+            analysis::mark_repeat(&mut verdict, facts, lineage);
+        }
         #[cfg(test)]
         LAST_LINEAGE.with(|l| *l.borrow_mut() = Some(lineage.clone()));
-        let verdict = analysis::analyze(facts, lineage);
         self.counters.events_analysed += 1;
         if verdict.risk >= analysis::scoring::WARNING_RISK {
             self.earlier.remember(event.metadata.tid, facts);

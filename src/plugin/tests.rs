@@ -519,12 +519,15 @@ fn each_event_decoded_over_the_one_before_reads_as_if_alone() {
         let risk = h.field(&e, "triage.risk");
         let lineage = last_lineage();
         // The walk goes as deep as `lineage_depth` (default 5), and reads an ancestor's
-        // arguments only where the analysis reads them.
+        // arguments only where the analysis reads them: an interpreter's, and the parent's
+        // when the exec pages.
         let depth = 5;
         let mut alone =
             sample.lineage.ancestors[..sample.lineage.ancestors.len().min(depth)].to_vec();
+        let pages = analysis::analyze(&sample.facts, &sample.lineage).risk
+            >= analysis::scoring::WARNING_RISK;
         for (position, a) in alone.iter_mut().enumerate() {
-            if !analysis::detectors::ancestor_args_read(position, &a.comm) {
+            if !(analysis::detectors::ancestor_args_read(&a.comm) || position == 0 && pages) {
                 a.args.clear();
             }
         }

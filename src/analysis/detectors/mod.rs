@@ -721,12 +721,13 @@ pub fn piped_into<'c, 'a>(
     cmds.get(i + 1).filter(|n| n.joiner == Joiner::Pipe)
 }
 
-/// Whether the analysis reads the arguments of the ancestor at `position` (0: the parent)
-/// whose comm is `comm`, so a caller that pays per field read (the plugin's thread-table walk)
-/// can skip the others: the parent's (a wrapper's re-exec, a socket one-liner that started a
-/// shell) and an interpreter's (the tool whose script it runs, [`ancestor_class`]).
-pub fn ancestor_args_read(position: usize, comm: &str) -> bool {
-    position == 0 || class_of(comm) == Some(ToolClass::Interpreter)
+/// Whether the analysis reads the arguments of an ancestor whose comm is `comm`, so a caller
+/// that pays per field read (the plugin's thread-table walk) can skip the others: an
+/// interpreter's (the tool whose script it runs, [`ancestor_class`]; a socket one-liner that
+/// started a shell). The parent's arguments are read besides, but only by
+/// [`crate::analysis::mark_repeat`], for a risky exec ([`crate::analysis::analyze`]).
+pub fn ancestor_args_read(comm: &str) -> bool {
+    class_of(comm) == Some(ToolClass::Interpreter)
 }
 
 /// The class of an ancestor: of its comm, or, for an interpreter running a tool's script, of

@@ -62,6 +62,8 @@ pub fn empty_execve<'a>() -> PPME_SYSCALL_EXECVE_19_X<'a> {
 #[derive(Debug, Clone)]
 pub struct ExecEvent {
     pub ts: u64,
+    /// The syscall's result: 0, or a negative errno for a failed attempt.
+    pub res: i64,
     pub tid: i64,
     pub ptid: i64,
     /// argv[0] as the kernel reports it (the `exe` parameter).
@@ -113,6 +115,7 @@ impl ExecEvent {
         let comm: String = comm.chars().take(15).collect();
         ExecEvent {
             ts,
+            res: 0,
             tid,
             ptid,
             exe: c_string(argv0),
@@ -161,7 +164,7 @@ impl ExecEvent {
     /// than an event can carry (u16 lengths) are cut after their last whole entry.
     pub fn to_bytes(&self) -> Vec<u8> {
         let params = PPME_SYSCALL_EXECVE_19_X {
-            res: Some(SyscallResult(0)),
+            res: Some(SyscallResult(self.res)),
             exe: Some(&self.exe),
             args: Some(fit(&self.args)),
             tid: Some(Pid(self.tid)),

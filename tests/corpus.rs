@@ -628,15 +628,16 @@ fn analysis_meets_quality_bar() {
 /// The harness's own translation is right: a wrong cap table or comm rule would silently skew
 /// every number above.
 /// The plugin's walk reads an ancestor's arguments only where the analysis reads them
-/// (`ancestor_args_read`), and the parent's only for an exec that pages
-/// (`analysis::mark_repeat`). Over every scenario, labelled, recorded and chained, the
-/// judgement without the others must be the same verdict.
+/// (`ancestor_args_read`), the parent's only for an exec that pages
+/// (`analysis::mark_repeat`), and no lineage at all for an exec that ran nothing
+/// (`analysis::reads_lineage`). Over every scenario, labelled, recorded and chained, the
+/// judgement without what is skipped must be the same verdict.
 #[test]
-fn the_verdict_does_not_read_the_arguments_the_walk_skips() {
+fn the_verdict_does_not_read_what_the_walk_skips() {
     let mut files = toml_files(&corpus_dir());
     files.extend(toml_files(&recorded_dir()));
     files.extend(toml_files(&chains_dir()));
-    let (mut checked, mut stripped_some) = (0usize, 0usize);
+    let (mut checked, mut stripped_some, mut unwalked) = (0usize, 0usize, 0usize);
     for path in files {
         for s in parse_file(&path) {
             let facts = facts_of(&s);
@@ -655,11 +656,23 @@ fn the_verdict_does_not_read_the_arguments_the_walk_skips() {
                 path.display(),
                 s.name
             );
+            if !analysis::reads_lineage(&facts) {
+                unwalked += 1;
+                assert_eq!(
+                    analyze(&facts, &Lineage::default()),
+                    analyze(&facts, &full),
+                    "{}: {}",
+                    path.display(),
+                    s.name
+                );
+            }
             checked += 1;
         }
     }
-    println!("{checked} scenarios, {stripped_some} ancestors' arguments skipped");
-    assert!(checked > 5_000 && stripped_some > 1_000);
+    println!(
+        "{checked} scenarios, {stripped_some} ancestors' arguments skipped, {unwalked} judged without lineage"
+    );
+    assert!(checked > 5_000 && stripped_some > 1_000 && unwalked > 100);
 }
 
 #[test]

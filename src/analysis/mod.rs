@@ -149,6 +149,13 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     v
 }
 
+/// Whether the verdict of `facts` depends on the lineage: not for an exec that ran nothing
+/// (an ENOENT attempt of a PATH search is benign whoever started it), so a caller that reads
+/// the lineage from a table can skip it.
+pub fn reads_lineage(facts: &ExecFacts) -> bool {
+    nothing_ran(facts).is_none()
+}
+
 /// Set `v.repeat_of_parent` when the risk is at the Warning threshold
 /// ([`repeat_of_parent`]); it reads the parent's arguments (whatever its class) and the
 /// earlier image.

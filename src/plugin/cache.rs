@@ -25,6 +25,9 @@ pub struct EventKey {
 pub struct Triaged {
     pub facts: ExecFacts,
     pub lineage: Lineage,
+    /// Whether `lineage` was read from the thread table (or there is none): an exec that ran
+    /// nothing is judged without it, and it is read when a field shows it.
+    pub lineage_read: bool,
     pub verdict: Verdict,
     /// `container_id` of the exec's thread in the thread table (the official container
     /// plugin), read on first use: `None` inside when the table has none.
@@ -46,14 +49,17 @@ impl Triaged {
         self.report_json = None;
     }
 
-    /// The summary and evidence, rendered once per event.
+    /// The summary and evidence, rendered once per event (from a lineage read: the field
+    /// reads it through `with_lineage`).
     pub fn text(&mut self) -> &Rendered {
+        debug_assert!(self.lineage_read, "rendering an unread lineage");
         self.text
             .get_or_insert_with(|| report::render(&self.facts, &self.lineage, &self.verdict))
     }
 
     /// `triage.report`, rendered once per event.
     pub fn report_json(&mut self) -> &CString {
+        debug_assert!(self.lineage_read, "rendering an unread lineage");
         if self.report_json.is_none() {
             let text = self
                 .text

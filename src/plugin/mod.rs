@@ -9,7 +9,9 @@
 //!
 //! Not here: analysis logic, rendering (beyond picking values), any unsafe code but `ffi.rs`.
 
-use crate::analysis::{self, Lineage};
+use crate::analysis;
+#[cfg(test)]
+use crate::analysis::Lineage;
 use crate::facts;
 use falco_event::events::{AnyEventPayload, RawEvent};
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
@@ -77,6 +79,14 @@ impl std::fmt::Display for NotAnExecExit {
 }
 
 impl std::error::Error for NotAnExecExit {}
+
+/// What a field reads beyond the verdict, which the thread table may have to give first.
+#[derive(Clone, Copy)]
+enum Needs {
+    Verdict,
+    Lineage,
+    ContainerId,
+}
 
 /// The plugin state: checked settings, the thread table (if the host has one), the cache of
 /// the current event, and the counters.
@@ -177,7 +187,18 @@ impl TriagePlugin {
         req: &ExtractRequest<Self>,
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
-        self.read_triage(req, false, read)
+        self.read_triage(req, Needs::Verdict, read)
+    }
+
+    /// [`Self::with_triage`] for a field that shows the lineage (the lineage, the ancestors,
+    /// the summary, the evidence, the report): an exec judged without it (one that ran
+    /// nothing) has it read from the thread table first.
+    fn with_lineage<R>(
+        &mut self,
+        req: &ExtractRequest<Self>,
+        read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
+    ) -> anyhow::Result<R> {
+        self.read_triage(req, Needs::Lineage, read)
     }
 
     /// [`Self::with_triage`], with the thread table's `container_id` of the exec's thread read
@@ -188,17 +209,17 @@ impl TriagePlugin {
         req: &ExtractRequest<Self>,
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
-        self.read_triage(req, true, read)
+        self.read_triage(req, Needs::ContainerId, read)
     }
 
     fn read_triage<R>(
         &mut self,
         req: &ExtractRequest<Self>,
-        container_id: bool,
+        needs: Needs,
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
         self.counters.field_extractions += 1;
-        let outcome = crate::panic_guard::catch_panic(|| read(self.triage(req, container_id)?));
+        let outcome = crate::panic_guard::catch_panic(|| read(self.triage(req, needs)?));
         outcome.unwrap_or_else(|message| {
             self.counters.panics_caught += 1;
             self.cache.clear();
@@ -207,20 +228,37 @@ impl TriagePlugin {
         })
     }
 
-    /// The cached triage of the request's event, computed once per event; with the table's
-    /// `container_id` when `container_id` asks for it.
+    /// The cached triage of the request's event, computed once per event, with what `needs`
+    /// asks for read from the thread table.
     fn triage(
         &mut self,
         req: &ExtractRequest<Self>,
-        container_id: bool,
+        needs: Needs,
     ) -> anyhow::Result<&mut cache::Triaged> {
         let key = self.analyse(req)?;
         let triaged = self.cache.get_mut(&key).context("cache entry vanished")?;
-        if container_id {
-            let threads = self.threads.as_ref();
-            triaged
-                .table_container_id
-                .get_or_init(|| threads?.container_id(req.table_reader, key.tid));
+        match needs {
+            Needs::Verdict => {}
+            Needs::ContainerId => {
+                let threads = self.threads.as_ref();
+                triaged
+                    .table_container_id
+                    .get_or_init(|| threads?.container_id(req.table_reader, key.tid));
+            }
+            Needs::Lineage if !triaged.lineage_read => {
+                if let Some(threads) = &self.threads {
+                    let walk = threads.walk(
+                        req.table_reader,
+                        key.tid,
+                        triaged.facts.ptid,
+                        self.settings.lineage_depth,
+                        &mut triaged.lineage,
+                    );
+                    self.counters.lineage_reads += walk.reads;
+                }
+                triaged.lineage_read = true;
+            }
+            Needs::Lineage => {}
         }
         Ok(triaged)
     }
@@ -264,16 +302,23 @@ impl TriagePlugin {
             self.counters.truncations += 1;
         }
         let lineage = &mut triaged.lineage;
+        // An exec that ran nothing (a PATH search's ENOENT attempts: half of the exec events
+        // of ordinary work) is judged without its lineage: walked only if a field shows it.
         let walk = match &self.threads {
-            Some(threads) => threads.walk(
-                req.table_reader,
-                event.metadata.tid,
-                facts.ptid,
-                self.settings.lineage_depth,
-                lineage,
-            ),
-            None => {
-                *lineage = Lineage::default();
+            Some(threads) if analysis::reads_lineage(facts) => {
+                triaged.lineage_read = true;
+                threads.walk(
+                    req.table_reader,
+                    event.metadata.tid,
+                    facts.ptid,
+                    self.settings.lineage_depth,
+                    lineage,
+                )
+            }
+            threads => {
+                triaged.lineage_read = threads.is_none();
+                lineage.ancestors.clear();
+                lineage.known = false;
                 lineage::Walk::default()
             }
         };

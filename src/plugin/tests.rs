@@ -549,3 +549,25 @@ fn each_event_decoded_over_the_one_before_reads_as_if_alone() {
         assert_eq!(summary, alone, "{}", sample.name);
     }
 }
+
+#[test]
+fn an_exec_that_ran_nothing_is_judged_without_its_lineage_until_a_field_shows_it() {
+    // A PATH search's ENOENT attempt under the admin's login shell (901 bash < 900 sshd).
+    let mut attempt = Exec::new(1, 970, 901, "/usr/local/bin/ls", &["ls", "-la"]);
+    attempt.res = -2;
+    let mut h = Harness::new(c"{}", true, vec![attempt.to_bytes(), attempt.to_bytes()]);
+    let e = h.next_event();
+    assert_eq!(h.field(&e, "triage.risk"), ExtractedField::U64(0));
+    assert_eq!(h.string(&e, "triage.category").as_deref(), Some("benign"));
+    assert_eq!(h.metric("lineage_reads"), 0, "the verdict needs no lineage");
+    assert_eq!(h.list(&e, "triage.ancestors"), ["bash", "sshd", "systemd"]);
+    assert_eq!(h.metric("lineage_reads"), 3);
+    let summary = h.string(&e, "triage.summary").expect("a summary");
+    assert!(summary.contains("bash"), "{summary}");
+    assert_eq!(h.metric("lineage_reads"), 3, "read once");
+    // The next event starts unread again: the summary alone reads it.
+    let e = h.next_event();
+    let again = h.string(&e, "triage.summary").expect("a summary");
+    assert_eq!(again, summary);
+    assert_eq!(h.metric("lineage_reads"), 6);
+}

@@ -630,7 +630,8 @@ fn analysis_meets_quality_bar() {
 /// The plugin's walk reads an ancestor's arguments only where the analysis reads them
 /// (`ancestor_args_read`), the parent's only for an exec that pages
 /// (`analysis::mark_repeat`), and no lineage at all for an exec that ran nothing
-/// (`analysis::reads_lineage`). Over every scenario, labelled, recorded and chained, the
+/// (`analysis::reads_lineage`), nor its environment for one that failed with ENOENT or
+/// ENOTDIR (`analysis::reads_env`). Over every scenario, labelled, recorded and chained, the
 /// judgement without what is skipped must be the same verdict.
 #[test]
 fn the_verdict_does_not_read_what_the_walk_skips() {
@@ -658,14 +659,20 @@ fn the_verdict_does_not_read_what_the_walk_skips() {
             );
             if !analysis::reads_lineage(&facts) {
                 unwalked += 1;
+                // And without the environment, when the result says it is not read.
+                let mut seen = facts.clone();
+                if !analysis::reads_env(facts.res) {
+                    seen.env.clear();
+                }
                 assert_eq!(
-                    analyze(&facts, &Lineage::default()),
+                    analyze(&seen, &Lineage::default()),
                     analyze(&facts, &full),
                     "{}: {}",
                     path.display(),
                     s.name
                 );
             }
+            assert!(analysis::reads_env(facts.res) || !analysis::reads_lineage(&facts));
             checked += 1;
         }
     }

@@ -2,7 +2,8 @@
 //! raw event as the SDK does (`TryInto<Event<ExecExit>>`), decode it with the default limits,
 //! analyse it, render the reports, and check every invariant (tests/common/invariants.rs)
 //! plus the decode limits. It is also decoded over the facts of the input before, as the
-//! plugin decodes each event over the previous one's, and must come out the same.
+//! plugin decodes each event over the previous one's, whole and in two steps (all but the
+//! environment, then the environment), and must come out the same.
 //!
 //! The first byte picks how the rest is read, so the fuzzer spends its time past the header:
 //! - 0: the whole event, header included, as libsinsp hands it over;
@@ -100,6 +101,14 @@ fn decode_and_check(buf: &[u8]) {
             ExecExit::Execveat(ev) => facts::execveat_into(ev, &limits, previous),
         }
         assert_eq!(*previous, facts, "decoded over the previous input's facts");
+        // In two steps, as the plugin decodes an exec that ran nothing.
+        for parts in [facts::Parts::AllButEnv, facts::Parts::Env] {
+            match &event.params {
+                ExecExit::Execve(ev) => facts::execve_parts_into(ev, &limits, parts, previous),
+                ExecExit::Execveat(ev) => facts::execveat_parts_into(ev, &limits, parts, previous),
+            }
+        }
+        assert_eq!(*previous, facts, "decoded in two steps");
     });
     invariants::check_analysis(&facts, &Lineage::default());
     invariants::check_analysis(&facts, &Lineage::from_comms(["bash", "sshd"]));

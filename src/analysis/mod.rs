@@ -149,6 +149,16 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     v
 }
 
+/// Whether the verdict of an exec whose result is `res` reads its environment: not for an
+/// exec that failed with ENOENT or ENOTDIR, which ran nothing whatever else it says
+/// ([`reads_lineage`] is false for it too), so a caller can skip decoding it.
+pub fn reads_env(res: Option<i64>) -> bool {
+    !matches!(res, Some(ENOENT | ENOTDIR))
+}
+
+const ENOENT: i64 = -2;
+const ENOTDIR: i64 = -20;
+
 /// Whether the verdict of `facts` depends on the lineage: not for an exec that ran nothing
 /// (an ENOENT attempt of a PATH search is benign whoever started it), so a caller that reads
 /// the lineage from a table can skip it.
@@ -332,8 +342,8 @@ fn names_word(text: &str, word: &str) -> bool {
 /// a policy is news; ENOEXEC: a file that is not a program).
 fn nothing_ran(facts: &ExecFacts) -> Option<&'static str> {
     match facts.res? {
-        -2 => Some("the exec failed with ENOENT (no such file): nothing ran"),
-        -20 => {
+        ENOENT => Some("the exec failed with ENOENT (no such file): nothing ran"),
+        ENOTDIR => {
             Some("the exec failed with ENOTDIR (a path component is not a directory): nothing ran")
         }
         r if r < 0 && path_search_attempt(facts) => Some(

@@ -89,16 +89,66 @@ pub fn from_execveat(ev: &PPME_SYSCALL_EXECVEAT_X, limits: &DecodeLimits) -> Exe
 /// [`from_execve`] into facts decoded before, reusing their text buffers: an exec like the
 /// one before it allocates nothing. Every field of `out` is overwritten.
 pub fn execve_into(ev: &PPME_SYSCALL_EXECVE_19_X, limits: &DecodeLimits, out: &mut ExecFacts) {
-    exec_params!(ev).decode_into(limits, out)
+    execve_parts_into(ev, limits, Parts::All, out)
 }
 
 /// [`from_execveat`] into facts decoded before, as [`execve_into`].
 pub fn execveat_into(ev: &PPME_SYSCALL_EXECVEAT_X, limits: &DecodeLimits, out: &mut ExecFacts) {
-    exec_params!(ev).decode_into(limits, out)
+    execveat_parts_into(ev, limits, Parts::All, out)
+}
+
+/// Which parameters a decode into earlier facts reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Parts {
+    /// Every one: [`execve_into`].
+    All,
+    /// All but the environment, left empty (a caller that may not need it: the environment
+    /// is most of an event's bytes).
+    AllButEnv,
+    /// The environment alone, into facts decoded with [`Parts::AllButEnv`] from the same
+    /// event: together the two are [`Parts::All`].
+    Env,
+}
+
+/// [`execve_into`], of the parameters `parts` names.
+pub fn execve_parts_into(
+    ev: &PPME_SYSCALL_EXECVE_19_X,
+    limits: &DecodeLimits,
+    parts: Parts,
+    out: &mut ExecFacts,
+) {
+    exec_params!(ev).decode_into(limits, parts, out)
+}
+
+/// [`execveat_into`], of the parameters `parts` names.
+pub fn execveat_parts_into(
+    ev: &PPME_SYSCALL_EXECVEAT_X,
+    limits: &DecodeLimits,
+    parts: Parts,
+    out: &mut ExecFacts,
+) {
+    exec_params!(ev).decode_into(limits, parts, out)
 }
 
 impl ExecParams<'_> {
-    fn decode_into(&self, limits: &DecodeLimits, out: &mut ExecFacts) {
+    fn decode_into(&self, limits: &DecodeLimits, parts: Parts, out: &mut ExecFacts) {
+        if parts != Parts::AllButEnv {
+            let env = env::keep_read_into(
+                self.env.unwrap_or_default(),
+                limits.max_env,
+                limits.max_env_bytes,
+                &mut out.env,
+            );
+            out.env_truncated = env.truncated;
+            out.env_entries = env.walked;
+        } else {
+            out.env.clear();
+            out.env_truncated = false;
+            out.env_entries = 0;
+        }
+        if parts == Parts::Env {
+            return;
+        }
         let exe = self.exe.map(CStr::to_bytes).filter(|b| !b.is_empty());
 
         out.argv_truncated = match (exe, self.args) {
@@ -118,15 +168,6 @@ impl ExecParams<'_> {
                 )
             }
         };
-        let env = env::keep_read_into(
-            self.env.unwrap_or_default(),
-            limits.max_env,
-            limits.max_env_bytes,
-            &mut out.env,
-        );
-        out.env_truncated = env.truncated;
-        out.env_entries = env.walked;
-
         let exe_path = self.trusted_exepath.filter(|p| !p.is_empty()).or(exe);
         set_path(&mut out.exe_path, exe_path);
         set_path(&mut out.cwd, non_empty(self.cwd));
@@ -467,7 +508,13 @@ mod tests {
                 let raw = RawEvent::from(raw).expect("an event");
                 let event = raw.load::<PPME_SYSCALL_EXECVE_19_X>().expect("execve");
                 execve_into(&event.params, &limits, &mut reused);
-                assert_eq!(reused, from_execve(&event.params, &limits));
+                let fresh = from_execve(&event.params, &limits);
+                assert_eq!(reused, fresh);
+                // In two steps, the environment last, over the same earlier facts.
+                execve_parts_into(&event.params, &limits, Parts::AllButEnv, &mut reused);
+                assert!(reused.env.is_empty() && reused.env_entries == 0);
+                execve_parts_into(&event.params, &limits, Parts::Env, &mut reused);
+                assert_eq!(reused, fresh);
             }
             let empty = empty_execve();
             execve_into(&empty, &limits, &mut reused);

@@ -10,7 +10,10 @@ pub(crate) mod decode;
 mod env;
 
 pub use caps::{cap_name, cap_number, DANGEROUS_CAPS};
-pub use decode::{execve_into, execveat_into, from_execve, from_execveat};
+pub use decode::{
+    execve_into, execve_parts_into, execveat_into, execveat_parts_into, from_execve, from_execveat,
+    Parts,
+};
 pub use env::{is_read as env_is_read, ENV_KEYS};
 
 /// Limits applied while decoding attacker-controlled lists. Truncation is marked in the facts.

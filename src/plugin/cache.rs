@@ -28,6 +28,9 @@ pub struct Triaged {
     /// Whether `lineage` was read from the thread table (or there is none): an exec that ran
     /// nothing is judged without it, and it is read when a field shows it.
     pub lineage_read: bool,
+    /// Whether the environment was decoded into `facts`: as the lineage, not for an exec
+    /// that ran nothing until a field shows it.
+    pub env_read: bool,
     pub verdict: Verdict,
     /// `container_id` of the exec's thread in the thread table (the official container
     /// plugin), read on first use: `None` inside when the table has none.
@@ -52,14 +55,20 @@ impl Triaged {
     /// The summary and evidence, rendered once per event (from a lineage read: the field
     /// reads it through `with_lineage`).
     pub fn text(&mut self) -> &Rendered {
-        debug_assert!(self.lineage_read, "rendering an unread lineage");
+        debug_assert!(
+            self.lineage_read && self.env_read,
+            "rendering an exec read in part"
+        );
         self.text
             .get_or_insert_with(|| report::render(&self.facts, &self.lineage, &self.verdict))
     }
 
     /// `triage.report`, rendered once per event.
     pub fn report_json(&mut self) -> &CString {
-        debug_assert!(self.lineage_read, "rendering an unread lineage");
+        debug_assert!(
+            self.lineage_read && self.env_read,
+            "rendering an exec read in part"
+        );
         if self.report_json.is_none() {
             let text = self
                 .text

@@ -180,7 +180,7 @@ impl TriagePlugin {
     }
 
     fn extract_summary(&mut self, req: Req) -> Result<CString> {
-        self.with_lineage(&req, |t| Ok(cstring(t.text().summary.as_str())))
+        self.with_whole_exec(&req, |t| Ok(cstring(t.text().summary.as_str())))
     }
 
     fn extract_mitigation(&mut self, req: Req) -> Result<Option<CString>> {
@@ -196,7 +196,7 @@ impl TriagePlugin {
     }
 
     fn extract_evidence(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_lineage(&req, |t| Ok(cstrings(t.text().evidence.iter())))
+        self.with_whole_exec(&req, |t| Ok(cstrings(t.text().evidence.iter())))
     }
 
     fn extract_test_activity(&mut self, req: Req) -> Result<bool> {
@@ -208,11 +208,11 @@ impl TriagePlugin {
     }
 
     fn extract_report(&mut self, req: Req) -> Result<CString> {
-        self.with_lineage(&req, |t| Ok(t.report_json().clone()))
+        self.with_whole_exec(&req, |t| Ok(t.report_json().clone()))
     }
 
     fn extract_lineage(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_lineage(&req, |t| {
+        self.with_whole_exec(&req, |t| {
             if !t.lineage.known {
                 return Ok(None);
             }
@@ -236,7 +236,7 @@ impl TriagePlugin {
     }
 
     fn extract_ancestors(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_lineage(&req, |t| {
+        self.with_whole_exec(&req, |t| {
             Ok(t.lineage
                 .ancestors
                 .iter()

@@ -12,7 +12,7 @@
 use crate::analysis;
 #[cfg(test)]
 use crate::analysis::Lineage;
-use crate::facts;
+use crate::facts::{self, Parts};
 use falco_event::events::{AnyEventPayload, RawEvent};
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
 use falco_plugin::anyhow::{self, Context};
@@ -84,7 +84,7 @@ impl std::error::Error for NotAnExecExit {}
 #[derive(Clone, Copy)]
 enum Needs {
     Verdict,
-    Lineage,
+    WholeExec,
     ContainerId,
 }
 
@@ -190,15 +190,15 @@ impl TriagePlugin {
         self.read_triage(req, Needs::Verdict, read)
     }
 
-    /// [`Self::with_triage`] for a field that shows the lineage (the lineage, the ancestors,
-    /// the summary, the evidence, the report): an exec judged without it (one that ran
-    /// nothing) has it read from the thread table first.
-    fn with_lineage<R>(
+    /// [`Self::with_triage`] for a field that shows the exec whole (the lineage, the
+    /// ancestors, the summary, the evidence, the report): an exec judged without its lineage
+    /// and environment (one that ran nothing) has them read first.
+    fn with_whole_exec<R>(
         &mut self,
         req: &ExtractRequest<Self>,
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
-        self.read_triage(req, Needs::Lineage, read)
+        self.read_triage(req, Needs::WholeExec, read)
     }
 
     /// [`Self::with_triage`], with the thread table's `container_id` of the exec's thread read
@@ -245,20 +245,34 @@ impl TriagePlugin {
                     .table_container_id
                     .get_or_init(|| threads?.container_id(req.table_reader, key.tid));
             }
-            Needs::Lineage if !triaged.lineage_read => {
-                if let Some(threads) = &self.threads {
-                    let walk = threads.walk(
-                        req.table_reader,
-                        key.tid,
-                        triaged.facts.ptid,
-                        self.settings.lineage_depth,
-                        &mut triaged.lineage,
-                    );
-                    self.counters.lineage_reads += walk.reads;
+            Needs::WholeExec => {
+                if !triaged.env_read {
+                    let event = req.event.event()?.0.load::<ExecExit>()?;
+                    let (limits, facts) = (&self.settings.limits, &mut triaged.facts);
+                    match &event.params {
+                        ExecExit::Execve(ev) => {
+                            facts::execve_parts_into(ev, limits, Parts::Env, facts)
+                        }
+                        ExecExit::Execveat(ev) => {
+                            facts::execveat_parts_into(ev, limits, Parts::Env, facts)
+                        }
+                    }
+                    triaged.env_read = true;
                 }
-                triaged.lineage_read = true;
+                if !triaged.lineage_read {
+                    if let Some(threads) = &self.threads {
+                        let walk = threads.walk(
+                            req.table_reader,
+                            key.tid,
+                            triaged.facts.ptid,
+                            self.settings.lineage_depth,
+                            &mut triaged.lineage,
+                        );
+                        self.counters.lineage_reads += walk.reads;
+                    }
+                    triaged.lineage_read = true;
+                }
             }
-            Needs::Lineage => {}
         }
         Ok(triaged)
     }
@@ -294,9 +308,21 @@ impl TriagePlugin {
         let mut triaged = self.cache.take().unwrap_or_default();
         let limits = self.settings.limits;
         let facts = &mut triaged.facts;
+        // The environment is most of an event's bytes, and an exec that failed with ENOENT
+        // (a PATH search's attempts) is judged without it: decoded only if a field shows it.
+        let res = match &event.params {
+            ExecExit::Execve(ev) => ev.res,
+            ExecExit::Execveat(ev) => ev.res,
+        };
+        triaged.env_read = analysis::reads_env(res.map(|r| r.0));
+        let parts = if triaged.env_read {
+            Parts::All
+        } else {
+            Parts::AllButEnv
+        };
         match &event.params {
-            ExecExit::Execve(ev) => facts::execve_into(ev, &limits, facts),
-            ExecExit::Execveat(ev) => facts::execveat_into(ev, &limits, facts),
+            ExecExit::Execve(ev) => facts::execve_parts_into(ev, &limits, parts, facts),
+            ExecExit::Execveat(ev) => facts::execveat_parts_into(ev, &limits, parts, facts),
         }
         if facts.argv_truncated || facts.env_truncated {
             self.counters.truncations += 1;

@@ -565,6 +565,9 @@ fn an_exec_that_ran_nothing_is_judged_without_its_lineage_until_a_field_shows_it
     let summary = h.string(&e, "triage.summary").expect("a summary");
     assert!(summary.contains("bash"), "{summary}");
     assert_eq!(h.metric("lineage_reads"), 3, "read once");
+    // The environment, decoded only now, is the event's: the report counts its variables.
+    let report = h.string(&e, "triage.report").expect("a report");
+    assert!(report.contains("\"env_count\":2"), "{report}");
     // The next event starts unread again: the summary alone reads it.
     let e = h.next_event();
     let again = h.string(&e, "triage.summary").expect("a summary");

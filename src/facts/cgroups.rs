@@ -21,14 +21,21 @@ const SCOPE_PREFIXES: &[(&str, ContainerRuntime)] = &[
     ("docker-", ContainerRuntime::Docker),
 ];
 
+/// Length of a full container id (64 hex characters).
+const ID_LEN: usize = 64;
+
 /// The container the cgroups place the process in, or `None` on the host.
 pub fn container_from_cgroups(cgroups: &[u8]) -> Option<ContainerInfo> {
     super::decode::split_nul(cgroups)
         .filter_map(|entry| {
+            // `cpuset=/docker/..`; tolerate a bare path too. Most entries are the host's
+            // short paths (`cpu:/`), ruled out by their length before any conversion.
+            let path = memchr::memchr(b'=', entry).map_or(entry, |i| &entry[i + 1..]);
+            if path.len() < ID_LEN {
+                return None;
+            }
             let entry = std::str::from_utf8(entry).ok()?;
-            // `cpuset=/docker/..`; tolerate a bare path too.
-            let path = entry.split_once('=').map_or(entry, |(_, p)| p);
-            container_from_path(path)
+            container_from_path(entry.split_once('=').map_or(entry, |(_, p)| p))
         })
         .next()
 }
@@ -36,7 +43,7 @@ pub fn container_from_cgroups(cgroups: &[u8]) -> Option<ContainerInfo> {
 /// The container a single cgroup path belongs to.
 pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
     // Every layout holds a 64-character id: shorter paths (the host's) are ruled out at once.
-    if path.len() < 64 {
+    if path.len() < ID_LEN {
         return None;
     }
     // The innermost id wins: nested runtimes (docker in kubepods) name the container last.
@@ -77,7 +84,7 @@ pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
 
 /// The 12-character short id of a full 64-hex container id.
 fn short_id(s: &str) -> Option<String> {
-    let full = s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let full = s.len() == ID_LEN && s.bytes().all(|b| b.is_ascii_hexdigit());
     full.then(|| s[..12].to_ascii_lowercase())
 }
 

@@ -1,11 +1,12 @@
 //! The `triage.*` fields: one small extractor each, all reading the cached triage of the
-//! current event through [`TriagePlugin::with_triage`] (which runs the guard and the cache).
+//! current event through [`TriagePlugin::with_triage`] or, for a field that reads more than
+//! the verdict, `with_triage_needing` (which runs the guard and the cache).
 //!
 //! Not here: any analysis. Every value is computed by the core; extractors only pick and
 //! convert. Attacker text is escaped before it becomes a field value.
 
 use super::cache::Triaged;
-use super::TriagePlugin;
+use super::{Needs, TriagePlugin};
 use crate::report;
 use falco_plugin::anyhow::Result;
 use falco_plugin::extract::{field, ExtractFieldInfo, ExtractRequest};
@@ -134,7 +135,9 @@ impl TriagePlugin {
     }
 
     fn extract_container_id(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_triage_and_container_id(&req, |t| Ok(container_id(t).map(cstring)))
+        self.with_triage_needing(&req, Needs::ContainerId, |t| {
+            Ok(container_id(t).map(cstring))
+        })
     }
 
     fn extract_caps_dangerous(&mut self, req: Req) -> Result<Vec<CString>> {
@@ -180,7 +183,9 @@ impl TriagePlugin {
     }
 
     fn extract_summary(&mut self, req: Req) -> Result<CString> {
-        self.with_whole_exec(&req, |t| Ok(cstring(t.text().summary.as_str())))
+        self.with_triage_needing(&req, Needs::WholeExec, |t| {
+            Ok(cstring(t.text().summary.as_str()))
+        })
     }
 
     fn extract_mitigation(&mut self, req: Req) -> Result<Option<CString>> {
@@ -196,7 +201,9 @@ impl TriagePlugin {
     }
 
     fn extract_evidence(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_whole_exec(&req, |t| Ok(cstrings(t.text().evidence.iter())))
+        self.with_triage_needing(&req, Needs::WholeExec, |t| {
+            Ok(cstrings(t.text().evidence.iter()))
+        })
     }
 
     fn extract_test_activity(&mut self, req: Req) -> Result<bool> {
@@ -208,11 +215,11 @@ impl TriagePlugin {
     }
 
     fn extract_report(&mut self, req: Req) -> Result<CString> {
-        self.with_whole_exec(&req, |t| Ok(t.report_json().clone()))
+        self.with_triage_needing(&req, Needs::WholeExec, |t| Ok(t.report_json().clone()))
     }
 
     fn extract_lineage(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_whole_exec(&req, |t| {
+        self.with_triage_needing(&req, Needs::WholeExec, |t| {
             if !t.lineage.known {
                 return Ok(None);
             }
@@ -236,7 +243,7 @@ impl TriagePlugin {
     }
 
     fn extract_ancestors(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_whole_exec(&req, |t| {
+        self.with_triage_needing(&req, Needs::WholeExec, |t| {
             Ok(t.lineage
                 .ancestors
                 .iter()

@@ -80,11 +80,15 @@ impl std::fmt::Display for NotAnExecExit {
 
 impl std::error::Error for NotAnExecExit {}
 
-/// What a field reads beyond the verdict, which the thread table may have to give first.
+/// What a field reads beyond the verdict and facts, which the thread table or the event may
+/// have to give first.
 #[derive(Clone, Copy)]
 enum Needs {
     Verdict,
+    /// The lineage and the environment: the summary, the evidence, the report, the lineage
+    /// and the ancestors.
     WholeExec,
+    /// The container plugin's `container_id` of the exec's thread.
     ContainerId,
 }
 
@@ -181,38 +185,19 @@ thread_local! {
 
 impl TriagePlugin {
     /// Run `read` over the triage of the request's event, computing it on the first field of
-    /// the event. The single place where panics are caught.
+    /// the event.
     fn with_triage<R>(
         &mut self,
         req: &ExtractRequest<Self>,
         read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
     ) -> anyhow::Result<R> {
-        self.read_triage(req, Needs::Verdict, read)
+        self.with_triage_needing(req, Needs::Verdict, read)
     }
 
-    /// [`Self::with_triage`] for a field that shows the exec whole (the lineage, the
-    /// ancestors, the summary, the evidence, the report): an exec judged without its lineage
-    /// and environment (one that ran nothing) has them read first.
-    fn with_whole_exec<R>(
-        &mut self,
-        req: &ExtractRequest<Self>,
-        read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
-    ) -> anyhow::Result<R> {
-        self.read_triage(req, Needs::WholeExec, read)
-    }
-
-    /// [`Self::with_triage`], with the thread table's `container_id` of the exec's thread read
-    /// into the triage first (`triage.container_id` alone needs it: one more table lookup,
-    /// made only when that field is read).
-    fn with_triage_and_container_id<R>(
-        &mut self,
-        req: &ExtractRequest<Self>,
-        read: impl FnOnce(&mut cache::Triaged) -> anyhow::Result<R>,
-    ) -> anyhow::Result<R> {
-        self.read_triage(req, Needs::ContainerId, read)
-    }
-
-    fn read_triage<R>(
+    /// [`Self::with_triage`] for a field that reads more than the verdict: what `needs`
+    /// names is read first (the exec's own thread entry, or the lineage and environment an
+    /// exec that ran nothing was judged without). The single place where panics are caught.
+    fn with_triage_needing<R>(
         &mut self,
         req: &ExtractRequest<Self>,
         needs: Needs,

@@ -45,6 +45,29 @@ pub enum ExecExit<'a> {
     Execveat(PPME_SYSCALL_EXECVEAT_X<'a>),
 }
 
+impl ExecExit<'_> {
+    fn res(&self) -> Option<i64> {
+        match self {
+            ExecExit::Execve(ev) => ev.res,
+            ExecExit::Execveat(ev) => ev.res,
+        }
+        .map(|r| r.0)
+    }
+
+    /// Decode `parts` of the event into `facts` (decoded before: their buffers are reused).
+    fn decode_into(
+        &self,
+        limits: &facts::DecodeLimits,
+        parts: Parts,
+        facts: &mut facts::ExecFacts,
+    ) {
+        match self {
+            ExecExit::Execve(ev) => facts::execve_parts_into(ev, limits, parts, facts),
+            ExecExit::Execveat(ev) => facts::execveat_parts_into(ev, limits, parts, facts),
+        }
+    }
+}
+
 /// The plugin's event type: an [`ExecExit`] whose parameters are parsed only when the event is
 /// triaged. libsinsp asks for one field per call and the SDK converts the event on every
 /// call; this conversion reads only the header, which is all a cache hit needs. The event
@@ -233,29 +256,14 @@ impl TriagePlugin {
             Needs::WholeExec => {
                 if !triaged.env_read {
                     let event = req.event.event()?.0.load::<ExecExit>()?;
-                    let (limits, facts) = (&self.settings.limits, &mut triaged.facts);
-                    match &event.params {
-                        ExecExit::Execve(ev) => {
-                            facts::execve_parts_into(ev, limits, Parts::Env, facts)
-                        }
-                        ExecExit::Execveat(ev) => {
-                            facts::execveat_parts_into(ev, limits, Parts::Env, facts)
-                        }
-                    }
+                    let limits = &self.settings.limits;
+                    (event.params).decode_into(limits, Parts::Env, &mut triaged.facts);
                     triaged.env_read = true;
                 }
                 if !triaged.lineage_read {
-                    if let Some(threads) = &self.threads {
-                        let walk = threads.walk(
-                            req.table_reader,
-                            key.tid,
-                            triaged.facts.ptid,
-                            self.settings.lineage_depth,
-                            &mut triaged.lineage,
-                        );
-                        self.counters.lineage_reads += walk.reads;
-                    }
-                    triaged.lineage_read = true;
+                    let (threads, depth) = (self.threads.as_ref(), self.settings.lineage_depth);
+                    let reads = &mut self.counters.lineage_reads;
+                    walk_lineage(threads, req, key.tid, depth, triaged, reads);
                 }
             }
         }
@@ -295,45 +303,29 @@ impl TriagePlugin {
         let facts = &mut triaged.facts;
         // The environment is most of an event's bytes, and an exec that failed with ENOENT
         // (a PATH search's attempts) is judged without it: decoded only if a field shows it.
-        let res = match &event.params {
-            ExecExit::Execve(ev) => ev.res,
-            ExecExit::Execveat(ev) => ev.res,
-        };
-        triaged.env_read = analysis::reads_env(res.map(|r| r.0));
+        triaged.env_read = analysis::reads_env(event.params.res());
         let parts = if triaged.env_read {
             Parts::All
         } else {
             Parts::AllButEnv
         };
-        match &event.params {
-            ExecExit::Execve(ev) => facts::execve_parts_into(ev, &limits, parts, facts),
-            ExecExit::Execveat(ev) => facts::execveat_parts_into(ev, &limits, parts, facts),
-        }
+        event.params.decode_into(&limits, parts, facts);
         if facts.argv_truncated || facts.env_truncated {
             self.counters.truncations += 1;
         }
-        let lineage = &mut triaged.lineage;
         // An exec that ran nothing (a PATH search's ENOENT attempts: half of the exec events
         // of ordinary work) is judged without its lineage: walked only if a field shows it.
-        let walk = match &self.threads {
-            Some(threads) if analysis::reads_lineage(facts) => {
-                triaged.lineage_read = true;
-                threads.walk(
-                    req.table_reader,
-                    event.metadata.tid,
-                    facts.ptid,
-                    self.settings.lineage_depth,
-                    lineage,
-                )
-            }
-            threads => {
-                triaged.lineage_read = threads.is_none();
-                lineage.ancestors.clear();
-                lineage.known = false;
-                lineage::Walk::default()
-            }
+        let walk = if analysis::reads_lineage(facts) {
+            let (threads, depth) = (self.threads.as_ref(), self.settings.lineage_depth);
+            let reads = &mut self.counters.lineage_reads;
+            walk_lineage(threads, req, event.metadata.tid, depth, &mut triaged, reads)
+        } else {
+            triaged.lineage_read = false;
+            triaged.lineage.ancestors.clear();
+            triaged.lineage.known = false;
+            lineage::Walk::default()
         };
-        self.counters.lineage_reads += walk.reads;
+        let (facts, lineage) = (&triaged.facts, &mut triaged.lineage);
         lineage.earlier = self.earlier.get(event.metadata.tid, facts.ptid);
         let mut verdict = analysis::analyze_exec(facts, lineage);
         if verdict.risk >= analysis::scoring::WARNING_RISK {
@@ -354,6 +346,33 @@ impl TriagePlugin {
         self.cache.insert(key, triaged);
         Ok(key)
     }
+}
+
+/// Walk the lineage of `triaged`'s exec (thread `tid`) into it, counting the table reads;
+/// without a thread table it is unknown.
+fn walk_lineage(
+    threads: Option<&lineage::ThreadTable>,
+    req: &ExtractRequest<TriagePlugin>,
+    tid: i64,
+    depth: usize,
+    triaged: &mut cache::Triaged,
+    reads: &mut u64,
+) -> lineage::Walk {
+    triaged.lineage_read = true;
+    let Some(threads) = threads else {
+        triaged.lineage.ancestors.clear();
+        triaged.lineage.known = false;
+        return lineage::Walk::default();
+    };
+    let walk = threads.walk(
+        req.table_reader,
+        tid,
+        triaged.facts.ptid,
+        depth,
+        &mut triaged.lineage,
+    );
+    *reads += walk.reads;
+    walk
 }
 
 // The C ABI exports. Unit tests and the `runner-harness` feature host the plugin in-process

@@ -250,10 +250,20 @@ pub(crate) fn fill_lossy<'a>(
     cut
 }
 
+/// Most capacity a reused string keeps for a text that fits in it: enough for nearly every
+/// argument, path and variable kept.
+pub(crate) const KEEP_CAPACITY: usize = 512;
+
 /// Set `out` (cleared first, its buffer reused) to `bytes` as text of at most `max` bytes
 /// (invalid UTF-8 replaced by U+FFFD, which takes three bytes for one); whether it was cut.
 pub(crate) fn lossy_into(out: &mut String, bytes: &[u8], max: usize) -> bool {
-    out.clear();
+    if out.capacity() > KEEP_CAPACITY && bytes.len().min(max) <= KEEP_CAPACITY {
+        // A large buffer from an earlier event is not kept for a small text: what the plugin
+        // holds between events stays near the size of the event it holds.
+        *out = String::new();
+    } else {
+        out.clear();
+    }
     // Each input byte gives at least one output byte: no more than `max` input bytes count.
     let taken = &bytes[..bytes.len().min(max)];
     // Valid UTF-8 (nearly every argument and path) is checked by the fast validator and
@@ -521,6 +531,22 @@ mod tests {
             assert_eq!(reused, from_execve(&empty, &limits));
             assert!(reused.argv.is_empty() && reused.exe_path.is_none());
         }
+    }
+
+    #[test]
+    fn reused_strings_keep_no_large_buffer_for_a_small_text() {
+        let mut text = String::new();
+        lossy_into(&mut text, &[b'a'; 10_000], 16 * 1024);
+        assert!(text.capacity() >= 10_000);
+        lossy_into(&mut text, b"small", 16 * 1024);
+        assert_eq!(text, "small");
+        assert!(text.capacity() <= KEEP_CAPACITY, "{}", text.capacity());
+        // A buffer within the bound is reused as it is.
+        lossy_into(&mut text, &[b'b'; 300], 16 * 1024);
+        let kept = (text.capacity(), text.as_ptr());
+        lossy_into(&mut text, b"x", 16 * 1024);
+        assert_eq!((text.capacity(), text.as_ptr()), kept);
+        assert_eq!(text, "x");
     }
 
     #[test]

@@ -169,9 +169,9 @@ impl ExecParams<'_> {
             }
         };
         let exe_path = self.trusted_exepath.filter(|p| !p.is_empty()).or(exe);
-        set_path(&mut out.exe_path, exe_path);
-        set_path(&mut out.cwd, non_empty(self.cwd));
-        set_path(&mut out.comm, non_empty(self.comm));
+        set_text(&mut out.exe_path, exe_path, MAX_PATH_BYTES);
+        set_text(&mut out.cwd, non_empty(self.cwd), MAX_PATH_BYTES);
+        set_text(&mut out.comm, non_empty(self.comm), MAX_PATH_BYTES);
         let cgroups = self.cgroups.filter(|c| !c.is_empty());
 
         out.tty = self.tty;
@@ -281,11 +281,12 @@ fn non_empty(text: Option<&CStr>) -> Option<&[u8]> {
     text.map(CStr::to_bytes).filter(|b| !b.is_empty())
 }
 
-/// Set `slot` to the bounded text of `bytes`, reusing the string it held.
-fn set_path(slot: &mut Option<String>, bytes: Option<&[u8]>) {
+/// Set `slot` to the text of `bytes` (at most `max` bytes, as [`lossy_into`]), reusing the
+/// string it held; `None` for `None`.
+pub(crate) fn set_text(slot: &mut Option<String>, bytes: Option<&[u8]>, max: usize) {
     match bytes {
         Some(bytes) => {
-            lossy_into(slot.get_or_insert_default(), bytes, MAX_PATH_BYTES);
+            lossy_into(slot.get_or_insert_default(), bytes, max);
         }
         None => *slot = None,
     }
@@ -555,7 +556,7 @@ mod tests {
         // Found by the event_decode fuzzer (a 4 KiB path of 0xff bytes kept as 12 KiB).
         let invalid = vec![0xffu8; 5000];
         let mut path = Some("/previous/path".to_string());
-        set_path(&mut path, Some(&invalid));
+        set_text(&mut path, Some(&invalid), MAX_PATH_BYTES);
         let path = path.expect("set");
         assert_eq!(path.len(), MAX_PATH_BYTES / 3 * 3);
         assert!(path.chars().all(|c| c == '\u{fffd}'));

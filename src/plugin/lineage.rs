@@ -10,7 +10,7 @@
 //! Not here: judging the chain (the analysis does), writing to the table.
 
 use crate::analysis::{Ancestor, Lineage};
-use crate::facts::decode::lossy_into;
+use crate::facts::decode::{lossy_into, set_text};
 use falco_plugin::tables::import::{Field, RuntimeEntry, Table};
 use falco_plugin::tables::{TableReader, TablesInput};
 use std::ffi::CStr;
@@ -174,12 +174,7 @@ impl ThreadTable {
             let exe = entry.read_field(reader, &self.exe).ok()?.to_bytes();
             (!exe.is_empty()).then_some(exe)
         });
-        match exe {
-            Some(exe) => {
-                lossy_into(into.exe.get_or_insert_default(), exe, MAX_STRING_BYTES);
-            }
-            None => into.exe = None,
-        }
+        set_text(&mut into.exe, exe, MAX_STRING_BYTES);
         let args_read = crate::analysis::detectors::ancestor_args_read(&into.comm);
         if args_read {
             self.read_args(reader, &entry, &mut into.args);

@@ -226,28 +226,59 @@ pub(crate) fn fill_lossy<'a>(
     max_items: usize,
     max_bytes: usize,
 ) -> bool {
-    let mut kept = 0;
-    let mut budget = max_bytes;
-    let mut cut = false;
+    let mut list = Refill::new(out, max_bytes);
     for piece in pieces {
-        if kept >= max_items {
-            cut = true;
-            break;
+        if list.len() >= max_items || !list.push(piece, |text| !text.is_empty()) {
+            return true;
         }
-        if kept == out.len() {
-            out.push(String::new());
-        }
-        let text = &mut out[kept];
-        if lossy_into(text, piece, budget) {
-            kept += usize::from(!text.is_empty());
-            cut = true;
-            break;
-        }
-        budget -= text.len();
-        kept += 1;
     }
-    out.truncate(kept);
-    cut
+    false
+}
+
+/// A list of texts decoded before, refilled in place: each string's buffer is reused, the
+/// texts share a byte budget, and the list is cut to what was pushed when this is dropped.
+pub(crate) struct Refill<'a> {
+    list: &'a mut Vec<String>,
+    len: usize,
+    /// Bytes left for the texts still to come.
+    pub budget: usize,
+}
+
+impl<'a> Refill<'a> {
+    pub(crate) fn new(list: &'a mut Vec<String>, budget: usize) -> Self {
+        Refill {
+            list,
+            len: 0,
+            budget,
+        }
+    }
+
+    /// Texts pushed so far.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Push `bytes` as the next text ([`lossy_into`], within the budget). False when the
+    /// budget cut it: it is kept in part if `keep_cut` says so, and nothing more should come.
+    pub(crate) fn push(&mut self, bytes: &[u8], keep_cut: fn(&str) -> bool) -> bool {
+        if self.len == self.list.len() {
+            self.list.push(String::new());
+        }
+        let text = &mut self.list[self.len];
+        if lossy_into(text, bytes, self.budget) {
+            self.len += usize::from(keep_cut(text));
+            return false;
+        }
+        self.budget -= text.len();
+        self.len += 1;
+        true
+    }
+}
+
+impl Drop for Refill<'_> {
+    fn drop(&mut self) {
+        self.list.truncate(self.len);
+    }
 }
 
 /// Most capacity a reused string keeps for a text that fits in it: enough for nearly every

@@ -10,7 +10,7 @@
 //!
 //! Not here: what the variables mean (the detectors).
 
-use super::decode::lossy_into;
+use super::decode::Refill;
 
 /// The environment variables the analysis reads: the dynamic linker's (LD_PRELOAD,
 /// LD_LIBRARY_PATH, GLIBC_TUNABLES), shell history (HISTFILE, HISTSIZE, HISTFILESIZE), the
@@ -103,9 +103,8 @@ pub(crate) fn keep_read_into(
     kept: &mut Vec<String>,
 ) -> Walked {
     let mut walk = Walked::default();
-    let mut count = 0;
+    let mut kept = Refill::new(kept, max_bytes);
     let mut rest = raw.strip_suffix(b"\0").unwrap_or(raw);
-    let mut budget = max_bytes;
     let mut any = !rest.is_empty();
     while any {
         let (entry, next) = match memchr::memchr(0, rest) {
@@ -118,31 +117,22 @@ pub(crate) fn keep_read_into(
         }
         walk.walked += 1;
         if read_key(entry) {
-            if count == kept.len() {
-                kept.push(String::new());
-            }
-            let text = &mut kept[count];
-            let cut = lossy_into(text, entry, budget);
-            if cut {
-                // A value cut by the budget is kept in part; a key cut before its `=` is not.
-                count += usize::from(text.contains('='));
+            // A value cut by the budget is kept in part; a key cut before its `=` is not.
+            if !kept.push(entry, |text| text.contains('=')) {
                 walk.truncated = true;
                 break;
             }
-            budget -= text.len();
-            count += 1;
-        } else if entry.len() > budget {
+        } else if entry.len() > kept.budget {
             walk.truncated = true;
             break;
         } else {
-            budget -= entry.len();
+            kept.budget -= entry.len();
         }
         match next {
             Some(next) => rest = next,
             None => any = false,
         }
     }
-    kept.truncate(count);
     walk
 }
 

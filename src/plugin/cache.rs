@@ -52,8 +52,8 @@ impl Triaged {
         self.report_json = None;
     }
 
-    /// The summary and evidence, rendered once per event (from a lineage read: the field
-    /// reads it through `with_lineage`).
+    /// The summary and evidence, rendered once per event (from the whole exec: a field that
+    /// shows it reads through `Needs::WholeExec`).
     pub fn text(&mut self) -> &Rendered {
         debug_assert!(
             self.lineage_read && self.env_read,

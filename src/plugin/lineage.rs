@@ -10,7 +10,7 @@
 //! Not here: judging the chain (the analysis does), writing to the table.
 
 use crate::analysis::{Ancestor, Lineage};
-use crate::facts::decode::{lossy_into, set_text};
+use crate::facts::decode::{lossy_into, set_text, Refill};
 use falco_plugin::tables::import::{Field, RuntimeEntry, Table};
 use falco_plugin::tables::{TableReader, TablesInput};
 use std::ffi::CStr;
@@ -208,33 +208,25 @@ impl ThreadTable {
 
     /// An entry's arguments into `args` (its strings reused), bounded.
     fn read_args(&self, reader: &impl TableReader, entry: &Thread, args: &mut Vec<String>) {
-        let mut kept = 0;
-        if let Some((table_field, value_field)) = &self.args {
-            if let Ok(table) = entry.read_field(reader, table_field) {
-                let size = table.get_size(reader).unwrap_or(0).min(MAX_ANCESTOR_ARGS);
-                let mut budget = MAX_ANCESTOR_ARGS_BYTES;
-                for i in 0..size as u64 {
-                    let Ok(arg) = table.get_entry(reader, &i) else {
-                        break;
-                    };
-                    let Ok(value) = arg.read_field(reader, value_field) else {
-                        break;
-                    };
-                    if kept == args.len() {
-                        args.push(String::new());
-                    }
-                    // Each value is converted while its entry is held: no copy of the raw
-                    // bytes.
-                    let text = &mut args[kept];
-                    if lossy_into(text, value.to_bytes(), budget) {
-                        kept += usize::from(!text.is_empty());
-                        break;
-                    }
-                    budget -= text.len();
-                    kept += 1;
-                }
+        let mut args = Refill::new(args, MAX_ANCESTOR_ARGS_BYTES);
+        let Some((table_field, value_field)) = &self.args else {
+            return;
+        };
+        let Ok(table) = entry.read_field(reader, table_field) else {
+            return;
+        };
+        let size = table.get_size(reader).unwrap_or(0).min(MAX_ANCESTOR_ARGS);
+        for i in 0..size as u64 {
+            let Ok(arg) = table.get_entry(reader, &i) else {
+                return;
+            };
+            let Ok(value) = arg.read_field(reader, value_field) else {
+                return;
+            };
+            // Each value is converted while its entry is held: no copy of the raw bytes.
+            if !args.push(value.to_bytes(), |text| !text.is_empty()) {
+                return;
             }
         }
-        args.truncate(kept);
     }
 }

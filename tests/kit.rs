@@ -179,6 +179,42 @@ fn rules_file_has_the_shape_falco_expects() {
     }
 }
 
+/// Every rule tests the plugin's `triage.risk` first: libsinsp evaluates a condition left to
+/// right and stops at the first false term, the risk is 0 for nearly every exec, and the
+/// plugin answers it from its cache for less than libsinsp's own `evt.type` comparison
+/// costs. `triage_spawned_process` must still be in every rule: Falco indexes the rules by
+/// the event types it names, and a rule without one would run on every event.
+#[test]
+fn rules_test_the_risk_first_and_name_the_exec_events() {
+    let rules = load("falco-rules/triage_rules.yaml");
+    let items = rules.as_vec().expect("a list");
+    let spawned = items
+        .iter()
+        .find(|i| s(i, "macro") == Some("triage_spawned_process"))
+        .and_then(|i| s(i, "condition"))
+        .expect("triage_spawned_process");
+    assert_eq!(spawned.trim(), "(evt.type in (execve, execveat))");
+    let mut rules_seen = 0;
+    for rule in items.iter().filter(|i| s(i, "rule").is_some()) {
+        let condition = s(rule, "condition").expect("a condition").trim();
+        let name = s(rule, "rule").unwrap();
+        assert!(
+            condition.starts_with("triage.risk >= "),
+            "{name}: the plugin's risk first: {condition}"
+        );
+        let first_and = condition.find(" and ").expect("more than the risk");
+        let spawned_at = condition
+            .find("triage_spawned_process")
+            .expect("the exec events");
+        assert!(
+            !condition[..spawned_at].contains("proc.") && !condition[..first_and].contains("evt."),
+            "{name}: nothing but the risk before the exec events: {condition}"
+        );
+        rules_seen += 1;
+    }
+    assert_eq!(rules_seen, 3);
+}
+
 #[test]
 fn risk_tiers_do_not_overlap() {
     let rules = load("falco-rules/triage_rules.yaml");

@@ -630,15 +630,15 @@ fn analysis_meets_quality_bar() {
 /// The plugin's walk reads an ancestor's arguments only where the analysis reads them
 /// (`ancestor_args_read`), the parent's only for an exec that pages
 /// (`analysis::mark_repeat`), and no lineage at all for an exec that ran nothing
-/// (`analysis::reads_lineage`), nor its environment for one that failed with ENOENT or
-/// ENOTDIR (`analysis::reads_env`). Over every scenario, labelled, recorded and chained, the
-/// judgement without what is skipped must be the same verdict.
+/// (`analysis::reads_lineage`), and nothing but the result for one that failed with ENOENT
+/// or ENOTDIR (`analysis::ran_nothing`). Over every scenario, labelled, recorded and
+/// chained, the judgement without what is skipped must be the same verdict.
 #[test]
 fn the_verdict_does_not_read_what_the_walk_skips() {
     let mut files = toml_files(&corpus_dir());
     files.extend(toml_files(&recorded_dir()));
     files.extend(toml_files(&chains_dir()));
-    let (mut checked, mut stripped_some, mut unwalked) = (0usize, 0usize, 0usize);
+    let (mut checked, mut stripped_some, mut unwalked, mut unread) = (0usize, 0, 0, 0);
     for path in files {
         for s in parse_file(&path) {
             let facts = facts_of(&s);
@@ -659,27 +659,38 @@ fn the_verdict_does_not_read_what_the_walk_skips() {
             );
             if !analysis::reads_lineage(&facts) {
                 unwalked += 1;
-                // And without the environment, when the result says it is not read.
-                let mut seen = facts.clone();
-                if !analysis::reads_env(facts.res) {
-                    seen.env.clear();
-                }
                 assert_eq!(
-                    analyze(&seen, &Lineage::default()),
+                    analyze(&facts, &Lineage::default()),
                     analyze(&facts, &full),
                     "{}: {}",
                     path.display(),
                     s.name
                 );
             }
-            assert!(analysis::reads_env(facts.res) || !analysis::reads_lineage(&facts));
+            if analysis::ran_nothing(facts.res) {
+                // Judged from the result alone: no hit, no risk, only the note saying why.
+                unread += 1;
+                let verdict = analyze(&facts, &full);
+                assert_eq!(verdict.notes.len(), 1, "{}: {}", path.display(), s.name);
+                assert_eq!(
+                    analysis::Verdict {
+                        notes: Vec::new(),
+                        ..verdict
+                    },
+                    analysis::Verdict::default(),
+                    "{}: {}",
+                    path.display(),
+                    s.name
+                );
+                assert!(!analysis::reads_lineage(&facts));
+            }
             checked += 1;
         }
     }
     println!(
-        "{checked} scenarios, {stripped_some} ancestors' arguments skipped, {unwalked} judged without lineage"
+        "{checked} scenarios, {stripped_some} ancestors' arguments skipped, {unwalked} judged without lineage, {unread} from the result alone"
     );
-    assert!(checked > 5_000 && stripped_some > 1_000 && unwalked > 100);
+    assert!(checked > 5_000 && stripped_some > 1_000 && unwalked > 100 && unread > 50);
 }
 
 #[test]

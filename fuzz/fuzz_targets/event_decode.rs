@@ -33,6 +33,8 @@ const HEADER: usize = 26;
 thread_local! {
     /// The facts of the last input decoded, decoded over by the next one.
     static PREVIOUS: std::cell::RefCell<ExecFacts> = std::cell::RefCell::default();
+    /// The environments of the last inputs decoded, as the plugin remembers them.
+    static RECENT_ENVS: std::cell::RefCell<facts::RecentEnvs> = std::cell::RefCell::default();
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -101,14 +103,29 @@ fn decode_and_check(buf: &[u8]) {
             ExecExit::Execveat(ev) => facts::execveat_into(ev, &limits, previous),
         }
         assert_eq!(*previous, facts, "decoded over the previous input's facts");
-        // In two steps, as the plugin decodes an exec that ran nothing.
-        for parts in [facts::Parts::AllButEnv, facts::Parts::Env] {
-            match &event.params {
-                ExecExit::Execve(ev) => facts::execve_parts_into(ev, &limits, parts, previous),
-                ExecExit::Execveat(ev) => facts::execveat_parts_into(ev, &limits, parts, previous),
+        RECENT_ENVS.with_borrow_mut(|recent| {
+            // In two steps, as the plugin decodes an exec that ran nothing, then whole, both
+            // through the environments of the previous inputs.
+            for parts in [facts::Parts::AllButEnv, facts::Parts::Env] {
+                match &event.params {
+                    ExecExit::Execve(ev) => {
+                        facts::execve_parts_into(ev, &limits, parts, previous, recent)
+                    }
+                    ExecExit::Execveat(ev) => {
+                        facts::execveat_parts_into(ev, &limits, parts, previous, recent)
+                    }
+                }
             }
-        }
-        assert_eq!(*previous, facts, "decoded in two steps");
+            assert_eq!(*previous, facts, "decoded in two steps");
+            let all = facts::Parts::All;
+            match &event.params {
+                ExecExit::Execve(ev) => facts::execve_parts_into(ev, &limits, all, previous, recent),
+                ExecExit::Execveat(ev) => {
+                    facts::execveat_parts_into(ev, &limits, all, previous, recent)
+                }
+            }
+            assert_eq!(*previous, facts, "decoded through the recent environments");
+        });
     });
     invariants::check_analysis(&facts, &Lineage::default());
     invariants::check_analysis(&facts, &Lineage::from_comms(["bash", "sshd"]));

@@ -149,11 +149,12 @@ pub fn analyze(facts: &ExecFacts, lineage: &Lineage) -> Verdict {
     v
 }
 
-/// Whether the verdict of an exec whose result is `res` reads its environment: not for an
-/// exec that failed with ENOENT or ENOTDIR, which ran nothing whatever else it says
-/// ([`reads_lineage`] is false for it too), so a caller can skip decoding it.
-pub fn reads_env(res: Option<i64>) -> bool {
-    !matches!(res, Some(ENOENT | ENOTDIR))
+/// Whether an exec whose result is `res` ran nothing whatever else its event says: it failed
+/// with ENOENT or ENOTDIR. Its verdict is [`Verdict::default`] but for a note saying why, so a
+/// caller can judge it from `res` alone and decode the rest only to show it (half the exec
+/// events of ordinary work are such attempts of a PATH search).
+pub fn ran_nothing(res: Option<i64>) -> bool {
+    matches!(res, Some(ENOENT | ENOTDIR))
 }
 
 const ENOENT: i64 = -2;

@@ -6,7 +6,7 @@
 //!
 //! Not here: cgroup layouts (see [`super::cgroups`]), any judgement.
 
-use super::{cgroups, env, Capabilities, DecodeLimits, ExeFlags, ExecFacts};
+use super::{cgroups, env, Capabilities, DecodeLimits, ExeFlags, ExecFacts, RecentEnvs};
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
 use std::ffi::CStr;
 
@@ -89,12 +89,12 @@ pub fn from_execveat(ev: &PPME_SYSCALL_EXECVEAT_X, limits: &DecodeLimits) -> Exe
 /// [`from_execve`] into facts decoded before, reusing their text buffers: an exec like the
 /// one before it allocates nothing. Every field of `out` is overwritten.
 pub fn execve_into(ev: &PPME_SYSCALL_EXECVE_19_X, limits: &DecodeLimits, out: &mut ExecFacts) {
-    execve_parts_into(ev, limits, Parts::All, out)
+    exec_params!(ev).decode_into(limits, Parts::All, out, None)
 }
 
 /// [`from_execveat`] into facts decoded before, as [`execve_into`].
 pub fn execveat_into(ev: &PPME_SYSCALL_EXECVEAT_X, limits: &DecodeLimits, out: &mut ExecFacts) {
-    execveat_parts_into(ev, limits, Parts::All, out)
+    exec_params!(ev).decode_into(limits, Parts::All, out, None)
 }
 
 /// Which parameters a decode into earlier facts reads.
@@ -110,35 +110,47 @@ pub enum Parts {
     Env,
 }
 
-/// [`execve_into`], of the parameters `parts` names.
+/// [`execve_into`], of the parameters `parts` names, the environment walked through `recent`
+/// (the same facts as without it, sooner for an environment seen before).
 pub fn execve_parts_into(
     ev: &PPME_SYSCALL_EXECVE_19_X,
     limits: &DecodeLimits,
     parts: Parts,
     out: &mut ExecFacts,
+    recent: &mut RecentEnvs,
 ) {
-    exec_params!(ev).decode_into(limits, parts, out)
+    exec_params!(ev).decode_into(limits, parts, out, Some(recent))
 }
 
-/// [`execveat_into`], of the parameters `parts` names.
+/// [`execveat_into`], as [`execve_parts_into`].
 pub fn execveat_parts_into(
     ev: &PPME_SYSCALL_EXECVEAT_X,
     limits: &DecodeLimits,
     parts: Parts,
     out: &mut ExecFacts,
+    recent: &mut RecentEnvs,
 ) {
-    exec_params!(ev).decode_into(limits, parts, out)
+    exec_params!(ev).decode_into(limits, parts, out, Some(recent))
 }
 
 impl ExecParams<'_> {
-    fn decode_into(&self, limits: &DecodeLimits, parts: Parts, out: &mut ExecFacts) {
+    fn decode_into(
+        &self,
+        limits: &DecodeLimits,
+        parts: Parts,
+        out: &mut ExecFacts,
+        recent: Option<&mut RecentEnvs>,
+    ) {
         if parts != Parts::AllButEnv {
-            let env = env::keep_read_into(
+            let (raw, max_items, max_bytes) = (
                 self.env.unwrap_or_default(),
                 limits.max_env,
                 limits.max_env_bytes,
-                &mut out.env,
             );
+            let env = match recent {
+                Some(recent) => recent.keep_read_into(raw, max_items, max_bytes, &mut out.env),
+                None => env::keep_read_into(raw, max_items, max_bytes, &mut out.env),
+            };
             out.env_truncated = env.truncated;
             out.env_entries = env.walked;
         } else {
@@ -537,7 +549,8 @@ mod tests {
             max_args_bytes: 200,
             ..DecodeLimits::default()
         };
-        for limits in [DecodeLimits::default(), limits] {
+        let mut recent = RecentEnvs::default();
+        for limits in [DecodeLimits::default(), limits, DecodeLimits::default()] {
             let mut reused = ExecFacts {
                 argv: vec!["x".repeat(300); 40],
                 env: vec!["LD_PRELOAD=/x.so".into(); 9],
@@ -552,10 +565,19 @@ mod tests {
                 execve_into(&event.params, &limits, &mut reused);
                 let fresh = from_execve(&event.params, &limits);
                 assert_eq!(reused, fresh);
-                // In two steps, the environment last, over the same earlier facts.
-                execve_parts_into(&event.params, &limits, Parts::AllButEnv, &mut reused);
+                // In two steps, the environment last, over the same earlier facts, through
+                // environments remembered from earlier events (and the other limits).
+                execve_parts_into(
+                    &event.params,
+                    &limits,
+                    Parts::AllButEnv,
+                    &mut reused,
+                    &mut recent,
+                );
                 assert!(reused.env.is_empty() && reused.env_entries == 0);
-                execve_parts_into(&event.params, &limits, Parts::Env, &mut reused);
+                execve_parts_into(&event.params, &limits, Parts::Env, &mut reused, &mut recent);
+                assert_eq!(reused, fresh);
+                execve_parts_into(&event.params, &limits, Parts::All, &mut reused, &mut recent);
                 assert_eq!(reused, fresh);
             }
             let empty = empty_execve();

@@ -14,7 +14,7 @@ pub use decode::{
     execve_into, execve_parts_into, execveat_into, execveat_parts_into, from_execve, from_execveat,
     Parts,
 };
-pub use env::{is_read as env_is_read, ENV_KEYS};
+pub use env::{is_read as env_is_read, RecentEnvs, ENV_KEYS};
 
 /// Limits applied while decoding attacker-controlled lists. Truncation is marked in the facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,7 +23,12 @@ pub struct EventKey {
 /// Everything the fields of one exec event are read from.
 #[derive(Debug, Default)]
 pub struct Triaged {
+    /// The exec's facts when `facts_read`, otherwise the previous event's buffers to decode
+    /// over: fields read them through [`Triaged::facts`].
     pub facts: ExecFacts,
+    /// Whether the event was decoded into `facts`: an exec that ran nothing is judged from
+    /// its result alone, and decoded when a field shows it.
+    pub facts_read: bool,
     pub lineage: Lineage,
     /// Whether `lineage` was read from the thread table (or there is none): an exec that ran
     /// nothing is judged without it, and it is read when a field shows it.
@@ -43,6 +48,12 @@ pub struct Triaged {
 }
 
 impl Triaged {
+    /// The exec's facts: read only after the plugin decoded them (`Needs::Facts`).
+    pub fn facts(&self) -> &ExecFacts {
+        debug_assert!(self.facts_read, "facts read before they were decoded");
+        &self.facts
+    }
+
     /// This triage with a new verdict for the facts and lineage now in it (decoded over the
     /// previous event's), and nothing rendered yet.
     pub fn renew(&mut self, verdict: Verdict) {
@@ -56,7 +67,7 @@ impl Triaged {
     /// shows it reads through `Needs::WholeExec`).
     pub fn text(&mut self) -> &Rendered {
         debug_assert!(
-            self.lineage_read && self.env_read,
+            self.facts_read && self.lineage_read && self.env_read,
             "rendering an exec read in part"
         );
         self.text
@@ -66,7 +77,7 @@ impl Triaged {
     /// `triage.report`, rendered once per event.
     pub fn report_json(&mut self) -> &CString {
         debug_assert!(
-            self.lineage_read && self.env_read,
+            self.facts_read && self.lineage_read && self.env_read,
             "rendering an exec read in part"
         );
         if self.report_json.is_none() {

@@ -112,22 +112,24 @@ type Req<'c, 'e, 'r, 't> = ExtractRequest<'c, 'e, 'r, 't, TriagePlugin>;
 /// Extractors: each a one-liner over [`Triaged`].
 impl TriagePlugin {
     fn extract_exe_origin(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_triage(&req, |t| {
-            Ok(t.facts.exe_origin().map(|o| cstring(o.as_str())))
+        self.with_triage_needing(&req, Needs::Facts, |t| {
+            Ok(t.facts().exe_origin().map(|o| cstring(o.as_str())))
         })
     }
 
     fn extract_exe_flags(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.facts.exe_flag_names())))
+        self.with_triage_needing(&req, Needs::Facts, |t| {
+            Ok(cstrings(t.facts().exe_flag_names()))
+        })
     }
 
     fn extract_in_container(&mut self, req: Req) -> Result<Option<bool>> {
-        self.with_triage(&req, |t| Ok(t.facts.in_container()))
+        self.with_triage_needing(&req, Needs::Facts, |t| Ok(t.facts().in_container()))
     }
 
     fn extract_container_runtime(&mut self, req: Req) -> Result<Option<CString>> {
-        self.with_triage(&req, |t| {
-            Ok(t.facts
+        self.with_triage_needing(&req, Needs::Facts, |t| {
+            Ok(t.facts()
                 .container
                 .as_ref()
                 .map(|c| cstring(c.runtime.as_str())))
@@ -141,15 +143,17 @@ impl TriagePlugin {
     }
 
     fn extract_caps_dangerous(&mut self, req: Req) -> Result<Vec<CString>> {
-        self.with_triage(&req, |t| Ok(cstrings(t.facts.dangerous_caps())))
+        self.with_triage_needing(&req, Needs::Facts, |t| {
+            Ok(cstrings(t.facts().dangerous_caps()))
+        })
     }
 
     fn extract_privileged(&mut self, req: Req) -> Result<Option<bool>> {
-        self.with_triage(&req, |t| Ok(t.facts.privileged()))
+        self.with_triage_needing(&req, Needs::Facts, |t| Ok(t.facts().privileged()))
     }
 
     fn extract_interactive(&mut self, req: Req) -> Result<bool> {
-        self.with_triage(&req, |t| Ok(t.facts.interactive()))
+        self.with_triage_needing(&req, Needs::Facts, |t| Ok(t.facts().interactive()))
     }
 
     fn extract_risk(&mut self, req: Req) -> Result<u64> {
@@ -224,10 +228,10 @@ impl TriagePlugin {
                 return Ok(None);
             }
             let own = t
-                .facts
+                .facts()
                 .comm
                 .as_deref()
-                .or(t.facts.executable_name())
+                .or(t.facts().executable_name())
                 .unwrap_or("?");
             let chain: Vec<String> = t
                 .lineage
@@ -262,6 +266,6 @@ fn container_id(t: &Triaged) -> Option<String> {
             Some(id[..12].to_string())
         }
         Some(id) => Some(id.to_string()),
-        None => t.facts.container.as_ref().map(|c| c.short_id.clone()),
+        None => t.facts().container.as_ref().map(|c| c.short_id.clone()),
     }
 }

@@ -54,16 +54,18 @@ impl ExecExit<'_> {
         .map(|r| r.0)
     }
 
-    /// Decode `parts` of the event into `facts` (decoded before: their buffers are reused).
+    /// Decode `parts` of the event into `facts` (decoded before: their buffers are reused),
+    /// the environment through the environments `recent` remembers.
     fn decode_into(
         &self,
         limits: &facts::DecodeLimits,
         parts: Parts,
         facts: &mut facts::ExecFacts,
+        recent: &mut facts::RecentEnvs,
     ) {
         match self {
-            ExecExit::Execve(ev) => facts::execve_parts_into(ev, limits, parts, facts),
-            ExecExit::Execveat(ev) => facts::execveat_parts_into(ev, limits, parts, facts),
+            ExecExit::Execve(ev) => facts::execve_parts_into(ev, limits, parts, facts, recent),
+            ExecExit::Execveat(ev) => facts::execveat_parts_into(ev, limits, parts, facts, recent),
         }
     }
 }
@@ -108,10 +110,12 @@ impl std::error::Error for NotAnExecExit {}
 #[derive(Clone, Copy)]
 enum Needs {
     Verdict,
-    /// The lineage and the environment: the summary, the evidence, the report, the lineage
-    /// and the ancestors.
+    /// The exec's decoded facts (not its environment).
+    Facts,
+    /// The facts, the lineage and the environment: the summary, the evidence, the report,
+    /// the lineage and the ancestors.
     WholeExec,
-    /// The container plugin's `container_id` of the exec's thread.
+    /// The container plugin's `container_id` of the exec's thread, and the facts.
     ContainerId,
 }
 
@@ -123,6 +127,8 @@ pub struct TriagePlugin {
     cache: cache::EventCache,
     /// Paging images of processes that may re-exec the same payload (`triage.repeat_of_parent`).
     earlier: earlier::EarlierImages,
+    /// The environments of the last execs decoded, and what the decode kept of each.
+    recent_envs: facts::RecentEnvs,
     counters: Counters,
 }
 
@@ -178,6 +184,7 @@ impl Plugin for TriagePlugin {
             threads,
             cache: cache::EventCache::default(),
             earlier: earlier::EarlierImages::default(),
+            recent_envs: facts::RecentEnvs::default(),
             counters: Counters::default(),
         })
     }
@@ -186,6 +193,7 @@ impl Plugin for TriagePlugin {
         self.settings = config.settings()?;
         self.cache.clear();
         self.earlier.clear();
+        self.recent_envs = facts::RecentEnvs::default();
         Ok(())
     }
 
@@ -218,8 +226,9 @@ impl TriagePlugin {
     }
 
     /// [`Self::with_triage`] for a field that reads more than the verdict: what `needs`
-    /// names is read first (the exec's own thread entry, or the lineage and environment an
-    /// exec that ran nothing was judged without). The single place where panics are caught.
+    /// names is read first (the facts, the environment and the lineage an exec that ran
+    /// nothing was judged without, or the exec's own thread entry). The single place where
+    /// panics are caught.
     fn with_triage_needing<R>(
         &mut self,
         req: &ExtractRequest<Self>,
@@ -245,8 +254,26 @@ impl TriagePlugin {
     ) -> anyhow::Result<&mut cache::Triaged> {
         let key = self.analyse(req)?;
         let triaged = self.cache.get_mut(&key).context("cache entry vanished")?;
+        if !matches!(needs, Needs::Verdict) && !triaged.facts_read {
+            // An exec that ran nothing, judged from its result alone: decoded now, and judged
+            // again from its facts for the note that says why.
+            let event = req.event.event()?.0.load::<ExecExit>()?;
+            let (limits, recent) = (&self.settings.limits, &mut self.recent_envs);
+            (event.params).decode_into(limits, Parts::AllButEnv, &mut triaged.facts, recent);
+            triaged.facts_read = true;
+            let verdict = analysis::analyze_exec(&triaged.facts, &triaged.lineage);
+            debug_assert_eq!(
+                analysis::Verdict {
+                    notes: Vec::new(),
+                    ..verdict.clone()
+                },
+                triaged.verdict,
+                "an exec that ran nothing judged from its facts"
+            );
+            triaged.renew(verdict);
+        }
         match needs {
-            Needs::Verdict => {}
+            Needs::Verdict | Needs::Facts => {}
             Needs::ContainerId => {
                 let threads = self.threads.as_ref();
                 triaged
@@ -256,8 +283,8 @@ impl TriagePlugin {
             Needs::WholeExec => {
                 if !triaged.env_read {
                     let event = req.event.event()?.0.load::<ExecExit>()?;
-                    let limits = &self.settings.limits;
-                    (event.params).decode_into(limits, Parts::Env, &mut triaged.facts);
+                    let (limits, recent) = (&self.settings.limits, &mut self.recent_envs);
+                    (event.params).decode_into(limits, Parts::Env, &mut triaged.facts, recent);
                     triaged.env_read = true;
                 }
                 if !triaged.lineage_read {
@@ -299,17 +326,25 @@ impl TriagePlugin {
         // The previous event's triage is decoded over: its text buffers are reused, so a
         // benign exec like the one before allocates nothing for argv, paths or lineage.
         let mut triaged = self.cache.take().unwrap_or_default();
+        self.counters.events_analysed += 1;
+        if analysis::ran_nothing(event.params.res()) {
+            // An exec that failed with ENOENT or ENOTDIR (a PATH search's attempts: half the
+            // exec events of ordinary work) is judged from its result alone; what it holds is
+            // decoded, and its lineage walked, only if a field shows it.
+            (triaged.facts_read, triaged.env_read, triaged.lineage_read) = (false, false, false);
+            triaged.lineage.ancestors.clear();
+            triaged.lineage.known = false;
+            triaged.lineage.earlier = None;
+            triaged.renew(analysis::Verdict::default());
+            self.cache.insert(key, triaged);
+            return Ok(key);
+        }
         let limits = self.settings.limits;
         let facts = &mut triaged.facts;
-        // The environment is most of an event's bytes, and an exec that failed with ENOENT
-        // (a PATH search's attempts) is judged without it: decoded only if a field shows it.
-        triaged.env_read = analysis::reads_env(event.params.res());
-        let parts = if triaged.env_read {
-            Parts::All
-        } else {
-            Parts::AllButEnv
-        };
-        event.params.decode_into(&limits, parts, facts);
+        event
+            .params
+            .decode_into(&limits, Parts::All, facts, &mut self.recent_envs);
+        (triaged.facts_read, triaged.env_read) = (true, true);
         if facts.argv_truncated || facts.env_truncated {
             self.counters.truncations += 1;
         }
@@ -338,7 +373,6 @@ impl TriagePlugin {
         }
         #[cfg(test)]
         LAST_LINEAGE.with(|l| *l.borrow_mut() = Some(lineage.clone()));
-        self.counters.events_analysed += 1;
         if verdict.risk >= analysis::scoring::WARNING_RISK {
             self.earlier.remember(event.metadata.tid, facts);
         }

@@ -574,3 +574,36 @@ fn an_exec_that_ran_nothing_is_judged_without_its_lineage_until_a_field_shows_it
     assert_eq!(again, summary);
     assert_eq!(h.metric("lineage_reads"), 6);
 }
+
+#[test]
+fn every_field_of_an_exec_that_ran_nothing_is_its_own() {
+    // An exec that ran nothing is judged from its result alone, over the buffers of the exec
+    // before it (here one in a container, as root, with a terminal and capabilities). Each
+    // field, asked first, must read this exec, as it does once the whole exec was decoded.
+    let mut attempt = Exec::new(2, 970, 901, "/usr/local/bin/ls", &["ls", "-la"]);
+    attempt.res = -2;
+    let events = || vec![Exec::nc(1, 300, 200).to_bytes(), attempt.to_bytes()];
+    for name in super::field_names() {
+        let mut first = Harness::new(c"{}", true, events());
+        let before = first.next_event();
+        first.field(&before, "triage.risk");
+        let e = first.next_event();
+        let asked_first = first.runner.extract_field(&e, name).map(|v| v.ok());
+        let mut whole = Harness::new(c"{}", true, events());
+        whole.next_event();
+        let e = whole.next_event();
+        whole.field(&e, "triage.report");
+        let asked_after = whole.runner.extract_field(&e, name).map(|v| v.ok());
+        assert_eq!(asked_first, asked_after, "{name}");
+        assert!(asked_first.is_some_and(|v| v.is_some()), "{name}");
+    }
+    // Judged without decoding: the verdict fields leave the facts unread.
+    let mut h = Harness::new(c"{}", true, events());
+    h.next_event();
+    let e = h.next_event();
+    assert_eq!(h.string(&e, "triage.severity").as_deref(), Some("debug"));
+    assert_eq!(
+        h.field(&e, "triage.in_container"),
+        ExtractedField::Bool(false)
+    );
+}

@@ -10,7 +10,7 @@
 //!
 //! Not here: what the variables mean (the detectors).
 
-use super::decode::Refill;
+use super::decode::{Refill, KEEP_CAPACITY};
 
 /// The environment variables the analysis reads: the dynamic linker's (LD_PRELOAD,
 /// LD_LIBRARY_PATH, GLIBC_TUNABLES), shell history (HISTFILE, HISTSIZE, HISTFILESIZE), the
@@ -213,11 +213,20 @@ impl RecentEnvs {
     }
 }
 
-/// Make `to` a copy of `from`, its strings' buffers reused ([`Refill`]).
+/// Make `to` a copy of `from`, its strings' buffers reused as [`Refill`] reuses them.
 fn copy_texts(from: &[String], to: &mut Vec<String>) {
-    let mut to = Refill::new(to, usize::MAX);
-    for text in from {
-        to.push(text.as_bytes(), |_| true);
+    to.truncate(from.len());
+    for (i, text) in from.iter().enumerate() {
+        match to.get_mut(i) {
+            Some(copy) => {
+                if copy.capacity() > KEEP_CAPACITY && text.len() <= KEEP_CAPACITY {
+                    *copy = String::new();
+                }
+                copy.clear();
+                copy.push_str(text);
+            }
+            None => to.push(text.clone()),
+        }
     }
 }
 

@@ -108,6 +108,10 @@ const GIT_HOOKS: &[&str] = &[
 /// The hook this exec runs under: a hook-named ancestor (within 3, the hook may run
 /// through a shell of the same name) right below `git`.
 fn git_hook<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+    // Most execs have no git near them: four short comparisons spare the hooks' list.
+    if !cx.ancestor_comms().take(4).any(|comm| comm == "git") {
+        return None;
+    }
     let mut up = cx.ancestors().take(4).peekable();
     while let Some((comm, _)) = up.next() {
         if GIT_HOOKS.contains(&comm) {

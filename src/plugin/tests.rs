@@ -607,3 +607,93 @@ fn every_field_of_an_exec_that_ran_nothing_is_its_own() {
         ExtractedField::Bool(false)
     );
 }
+
+#[test]
+fn the_result_read_alone_is_the_parsed_one() {
+    use falco_event::events::{Event, EventMetadata, EventToBytes, RawEvent};
+    use falco_event::types::SyscallResult;
+    use falco_event_schema::events::PPME_SYSCALL_EXECVEAT_X;
+    let mut events: Vec<Vec<u8>> = crate::bench_corpus::realistic()
+        .mix
+        .iter()
+        .map(|s| s.event.clone())
+        .collect();
+    for res in [0, -2, -20, -13, i64::MIN] {
+        let mut exec = Exec::new(1, 970, 901, "/usr/local/bin/ls", &["ls"]);
+        exec.res = res;
+        events.push(exec.to_bytes());
+        // execveat, whose parameters are laid out as execve's.
+        let params = PPME_SYSCALL_EXECVEAT_X {
+            res: (res != i64::MIN).then_some(SyscallResult(res)),
+            exe: Some(c"/tmp/x"),
+            args: Some(b"a\0"),
+            tid: None,
+            pid: None,
+            ptid: None,
+            cwd: None,
+            fdlimit: None,
+            pgft_maj: None,
+            pgft_min: None,
+            vm_size: None,
+            vm_rss: None,
+            vm_swap: None,
+            comm: None,
+            cgroups: None,
+            env: None,
+            tty: None,
+            vpgid: None,
+            loginuid: None,
+            flags: None,
+            cap_inheritable: None,
+            cap_permitted: None,
+            cap_effective: None,
+            exe_ino: None,
+            exe_ino_ctime: None,
+            exe_ino_mtime: None,
+            uid: None,
+            trusted_exepath: None,
+            pgid: None,
+            gid: None,
+        };
+        let mut bytes = Vec::new();
+        Event {
+            metadata: EventMetadata { ts: 1, tid: 970 },
+            params,
+        }
+        .write(&mut bytes)
+        .expect("an event");
+        events.push(bytes);
+    }
+    let mut compared = 0;
+    for bytes in &events {
+        let raw = RawEvent::from(bytes).expect("an event");
+        let parsed = raw.load::<super::ExecExit>().expect("an exec exit");
+        let alone = super::ExecExitEvent(RawEvent::from(bytes).expect("an event")).res();
+        assert_eq!(alone, parsed.params.res());
+        compared += usize::from(alone.is_some());
+    }
+    assert!(compared > 20);
+}
+
+#[test]
+fn a_malformed_exec_that_ran_nothing_fails_the_fields_that_show_it() {
+    // An ENOENT attempt whose parameters after the result are cut short: the risk is known
+    // from the result alone; the facts cannot be decoded, and say so.
+    let mut attempt = Exec::new(2, 970, 901, "/usr/local/bin/ls", &["ls", "-la"]);
+    attempt.res = -2;
+    let mut bytes = attempt.to_bytes();
+    let cut = bytes.len() - 40;
+    bytes.truncate(cut);
+    let len = u32::try_from(cut).expect("a short event");
+    // The header's total length (after ts, tid) follows the cut.
+    bytes[16..20].copy_from_slice(&len.to_ne_bytes());
+    let mut h = Harness::new(c"{}", true, vec![bytes]);
+    let e = h.next_event();
+    assert_eq!(h.field(&e, "triage.risk"), ExtractedField::U64(0));
+    assert!(matches!(
+        h.runner.extract_field(&e, "triage.summary"),
+        Some(Err(_))
+    ));
+    assert_eq!(h.metric("decode_failures"), 1);
+    assert_eq!(h.metric("panics_caught"), 0);
+}

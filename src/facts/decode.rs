@@ -300,7 +300,13 @@ pub(crate) const KEEP_CAPACITY: usize = 512;
 /// Set `out` (cleared first, its buffer reused) to `bytes` as text of at most `max` bytes
 /// (invalid UTF-8 replaced by U+FFFD, which takes three bytes for one); whether it was cut.
 pub(crate) fn lossy_into(out: &mut String, bytes: &[u8], max: usize) -> bool {
-    if out.capacity() > KEEP_CAPACITY && bytes.len().min(max) <= KEEP_CAPACITY {
+    let keeps_buffer = out.capacity() <= KEEP_CAPACITY || bytes.len().min(max) > KEEP_CAPACITY;
+    if keeps_buffer && bytes.len() <= max && out.as_bytes() == bytes {
+        // The text it already holds (an ancestor's comm, a loop's arguments, the same cwd):
+        // valid, whole, and nothing to copy.
+        return false;
+    }
+    if !keeps_buffer {
         // A large buffer from an earlier event is not kept for a small text: what the plugin
         // holds between events stays near the size of the event it holds.
         *out = String::new();
@@ -584,6 +590,38 @@ mod tests {
             execve_into(&empty, &limits, &mut reused);
             assert_eq!(reused, from_execve(&empty, &limits));
             assert!(reused.argv.is_empty() && reused.exe_path.is_none());
+        }
+    }
+
+    #[test]
+    fn converting_over_any_earlier_text_is_converting_alone() {
+        let big = "a".repeat(600);
+        let texts: [&[u8]; 9] = [
+            b"",
+            b"bash",
+            b"bas",
+            b"bash\xff",
+            "caf\u{e9}".as_bytes(),
+            b"/usr/bin/bash",
+            big.as_bytes(),
+            &big.as_bytes()[..599],
+            b"\xe9t\xe9",
+        ];
+        for held in texts {
+            for bytes in texts {
+                for max in [0, 3, 4, 599, 600, 16 * 1024] {
+                    let mut fresh = String::new();
+                    let fresh_cut = lossy_into(&mut fresh, bytes, max);
+                    let mut reused = String::new();
+                    lossy_into(&mut reused, held, 16 * 1024);
+                    let cut = lossy_into(&mut reused, bytes, max);
+                    assert_eq!(
+                        (reused, cut),
+                        (fresh, fresh_cut),
+                        "{held:?} {bytes:?} {max}"
+                    );
+                }
+            }
         }
     }
 

@@ -29,7 +29,10 @@ pub fn container_from_cgroups(cgroups: &[u8]) -> Option<ContainerInfo> {
     super::decode::split_nul(cgroups)
         .filter_map(|entry| {
             // `cpuset=/docker/..`; tolerate a bare path too. Most entries are the host's
-            // short paths (`cpu:/`), ruled out by their length before any conversion.
+            // short paths (`cpu=/`), ruled out by their length before any search.
+            if entry.len() < ID_LEN {
+                return None;
+            }
             let path = memchr::memchr(b'=', entry).map_or(entry, |i| &entry[i + 1..]);
             if path.len() < ID_LEN {
                 return None;

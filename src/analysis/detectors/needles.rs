@@ -75,6 +75,13 @@ impl Pairs {
         Pairs([0; 64])
     }
 
+    /// Whether every pair of adjacent bytes of `word` was recorded (in the classes' sense).
+    fn hold_every_pair_of(&self, word: &str) -> bool {
+        word.as_bytes()
+            .windows(2)
+            .all(|p| self.0[class(p[0])] & (1 << class(p[1])) != 0)
+    }
+
     /// Record every pair of adjacent bytes of `text`.
     pub fn add(&mut self, text: &str) {
         let Some((&first, rest)) = text.as_bytes().split_first() else {
@@ -148,12 +155,16 @@ impl Needles {
         }
     }
 
-    /// False when no text recorded in `pairs` can contain a keyword: none of the keywords'
-    /// first two bytes (in any case, when folding) occur there. True says only "maybe".
+    /// False when no text recorded in `pairs` can contain a keyword: a text that contains one
+    /// holds every pair of adjacent bytes of it (in any case, when folding), so a keyword with
+    /// a pair missing from `pairs` is ruled out (`/etc/ld.so.preload` by `ls -la /etc`, which
+    /// holds its first pairs). The keywords' first pairs are tested first, all at once. True
+    /// says only "maybe".
     pub fn may_occur(&self, pairs: &Pairs) -> bool {
         self.hot[..self.hot_len as usize]
             .iter()
             .any(|&a| self.starts[a as usize] & pairs.0[a as usize] != 0)
+            && self.words.iter().any(|w| pairs.hold_every_pair_of(w))
     }
 
     /// The keywords, in the order given.
@@ -289,19 +300,21 @@ mod tests {
     }
 
     #[test]
-    fn may_occur_rules_out_texts_without_first_pairs() {
+    fn may_occur_rules_out_texts_without_a_keywords_pairs() {
         // Exact set: no `/a`, `ku`, `:1` pair (nor one sharing their table bits).
         let benign = pairs_of(&["tar", "xzf", "-C", "/srv"]);
         assert!(!SET.may_occur(&benign));
         assert!(!FOLDED.may_occur(&benign));
         assert!(!SET.may_occur(&Pairs::new()));
-        // One pair is enough for a "maybe", even split across texts it is not.
-        assert!(SET.may_occur(&pairs_of(&["tar", "x:1"])));
-        assert!(
-            SET.may_occur(&pairs_of(&["backup.tgz"])),
-            "`ku` starts kubernetes"
-        );
-        assert!(FOLDED.may_occur(&pairs_of(&["ST"])));
+        // A first pair alone is not enough for a "maybe": every pair of a keyword is.
+        assert!(!SET.may_occur(&pairs_of(&["tar", "x:1"])));
+        assert!(!SET.may_occur(&pairs_of(&["backup.tgz"])), "`ku` alone");
+        assert!(!FOLDED.may_occur(&pairs_of(&["ST"])), "only the first pair");
+        assert!(FOLDED.may_occur(&pairs_of(&["STRATUM+TCP"])));
+        // Every pair of a keyword, each in another text, is still a "maybe".
+        assert!(SET.may_occur(&pairs_of(&[":10", "0250/"])));
+        // The first pairs of /api/v1/ and :10250/ without the rest.
+        assert!(!SET.may_occur(&pairs_of(&["/apx", ":1"])));
     }
 
     #[test]

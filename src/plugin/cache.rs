@@ -96,29 +96,34 @@ impl Triaged {
 
 #[derive(Debug, Default)]
 pub struct EventCache {
-    entry: Option<(EventKey, Triaged)>,
+    /// The event `triaged` holds, if it holds a whole one.
+    key: Option<EventKey>,
+    /// Kept in place from event to event: moving it in and out of the cache cost four copies
+    /// of its few hundred bytes per event.
+    triaged: Triaged,
 }
 
 impl EventCache {
     /// The cached triage of `key`, if it is the cached event.
     pub fn get_mut(&mut self, key: &EventKey) -> Option<&mut Triaged> {
-        match &mut self.entry {
-            Some((k, t)) if k == key => Some(t),
-            _ => None,
-        }
+        (self.key == Some(*key)).then_some(&mut self.triaged)
     }
 
-    /// Replace the cached event and return its triage.
-    pub fn insert(&mut self, key: EventKey, triaged: Triaged) -> &mut Triaged {
-        &mut self.entry.insert((key, triaged)).1
+    /// The previous event's triage, to decode the next event over: no event is cached until
+    /// [`EventCache::hold`] says which one it now holds.
+    pub fn reuse(&mut self) -> &mut Triaged {
+        self.key = None;
+        &mut self.triaged
     }
 
-    /// Take the cached event's triage out, to decode the next event over it.
-    pub fn take(&mut self) -> Option<Triaged> {
-        self.entry.take().map(|(_, triaged)| triaged)
+    /// The triage [`EventCache::reuse`] gave is now that of `key`, whole.
+    pub fn hold(&mut self, key: EventKey) -> &mut Triaged {
+        self.key = Some(key);
+        &mut self.triaged
     }
 
+    /// Forget the cached event and its buffers.
     pub fn clear(&mut self) {
-        self.entry = None;
+        *self = EventCache::default();
     }
 }

@@ -339,7 +339,7 @@ impl TriagePlugin {
         }
         // The previous event's triage is decoded over: its text buffers are reused, so a
         // benign exec like the one before allocates nothing for argv, paths or lineage.
-        let mut triaged = self.cache.take().unwrap_or_default();
+        let triaged = self.cache.reuse();
         if analysis::ran_nothing(exec.res()) {
             // An exec that failed with ENOENT or ENOTDIR (a PATH search's attempts: half the
             // exec events of ordinary work) is judged from its result alone; its other
@@ -351,7 +351,7 @@ impl TriagePlugin {
             triaged.lineage.known = false;
             triaged.lineage.earlier = None;
             triaged.renew(analysis::Verdict::default());
-            self.cache.insert(key, triaged);
+            self.cache.hold(key);
             return Ok(key);
         }
         let event = match raw.load::<ExecExit>() {
@@ -376,7 +376,7 @@ impl TriagePlugin {
         let walk = if analysis::reads_lineage(facts) {
             let (threads, depth) = (self.threads.as_ref(), self.settings.lineage_depth);
             let reads = &mut self.counters.lineage_reads;
-            walk_lineage(threads, req, event.metadata.tid, depth, &mut triaged, reads)
+            walk_lineage(threads, req, event.metadata.tid, depth, triaged, reads)
         } else {
             triaged.lineage_read = false;
             triaged.lineage.ancestors.clear();
@@ -400,7 +400,7 @@ impl TriagePlugin {
             self.earlier.remember(event.metadata.tid, facts);
         }
         triaged.renew(verdict);
-        self.cache.insert(key, triaged);
+        self.cache.hold(key);
         Ok(key)
     }
 }

@@ -255,6 +255,7 @@ impl TriagePlugin {
         outcome.unwrap_or_else(|message| {
             self.counters.panics_caught += 1;
             self.cache.clear();
+            self.recent_envs = facts::RecentEnvs::default();
             tracing::error!("triage: extractor panicked (a bug, please report it): {message}");
             Err(anyhow::anyhow!("extractor panicked: {message}"))
         })

@@ -12,7 +12,9 @@ use crate::analysis::{Ancestor, Lineage};
 use crate::facts::{self, DecodeLimits, ExecFacts};
 use falco_event::events::{Event, EventMetadata, EventToBytes, RawEvent};
 use falco_event::types::{Fd, Gid, Pid, SyscallResult, SystemTime, Uid};
-use falco_event_schema::events::{PPME_SYSCALL_EXECVE_19_X, PPME_SYSCALL_OPEN_X};
+use falco_event_schema::events::{
+    PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X, PPME_SYSCALL_OPEN_X,
+};
 use falco_event_schema::fields::types::{PT_FLAGS32_execve_flags, PT_FLAGS32_file_flags};
 use std::ffi::CString;
 use typed_path::UnixPath;
@@ -20,41 +22,54 @@ use typed_path::UnixPath;
 /// A full docker container id, in the cgroups of the container samples.
 pub const CONTAINER_ID: &str = "3f5e1e9a4b2c7d8e9f00112233445566778899aabbccddeeff00112233445566";
 
+/// An exec exit event of type `$event` (execve's and execveat's parameters are the same) with
+/// every parameter absent.
+macro_rules! empty_exec_exit {
+    ($event:ident) => {
+        $event {
+            res: None,
+            exe: None,
+            args: None,
+            tid: None,
+            pid: None,
+            ptid: None,
+            cwd: None,
+            fdlimit: None,
+            pgft_maj: None,
+            pgft_min: None,
+            vm_size: None,
+            vm_rss: None,
+            vm_swap: None,
+            comm: None,
+            cgroups: None,
+            env: None,
+            tty: None,
+            vpgid: None,
+            loginuid: None,
+            flags: None,
+            cap_inheritable: None,
+            cap_permitted: None,
+            cap_effective: None,
+            exe_ino: None,
+            exe_ino_ctime: None,
+            exe_ino_mtime: None,
+            uid: None,
+            trusted_exepath: None,
+            pgid: None,
+            gid: None,
+        }
+    };
+}
+
 /// An execve exit event with every parameter absent, as an old or cut capture gives it
 /// (the schema type has no `Default`); tests set the parameters they need.
 pub fn empty_execve<'a>() -> PPME_SYSCALL_EXECVE_19_X<'a> {
-    PPME_SYSCALL_EXECVE_19_X {
-        res: None,
-        exe: None,
-        args: None,
-        tid: None,
-        pid: None,
-        ptid: None,
-        cwd: None,
-        fdlimit: None,
-        pgft_maj: None,
-        pgft_min: None,
-        vm_size: None,
-        vm_rss: None,
-        vm_swap: None,
-        comm: None,
-        cgroups: None,
-        env: None,
-        tty: None,
-        vpgid: None,
-        loginuid: None,
-        flags: None,
-        cap_inheritable: None,
-        cap_permitted: None,
-        cap_effective: None,
-        exe_ino: None,
-        exe_ino_ctime: None,
-        exe_ino_mtime: None,
-        uid: None,
-        trusted_exepath: None,
-        pgid: None,
-        gid: None,
-    }
+    empty_exec_exit!(PPME_SYSCALL_EXECVE_19_X)
+}
+
+/// [`empty_execve`] for execveat.
+pub fn empty_execveat<'a>() -> PPME_SYSCALL_EXECVEAT_X<'a> {
+    empty_exec_exit!(PPME_SYSCALL_EXECVEAT_X)
 }
 
 /// An execve exit event to serialize: the parameters that vary, with realistic values for the

@@ -116,10 +116,9 @@ impl EventCache {
         &mut self.triaged
     }
 
-    /// The triage [`EventCache::reuse`] gave is now that of `key`, whole.
-    pub fn hold(&mut self, key: EventKey) -> &mut Triaged {
+    /// The triage [`EventCache::reuse`] gave is now that of `key`.
+    pub fn hold(&mut self, key: EventKey) {
         self.key = Some(key);
-        &mut self.triaged
     }
 
     /// Forget the cached event and its buffers.

@@ -10,8 +10,8 @@
 //! case-insensitive set) is a compile error.
 //!
 //! [`Pairs`] holds the byte pairs of every word of an exec's commands, collected once in one
-//! walk: a set none of whose first pairs occurs there ([`Needles::may_occur`]) cannot match
-//! any of those words, so a detector skips its per-argument walks on most execs.
+//! walk: a set none of whose keywords has all its pairs there ([`Needles::may_occur`]) cannot
+//! match any of those words, so a detector skips its per-argument walks on most execs.
 
 /// Haystacks longer than this are searched keyword by keyword with `str::contains`.
 const LONG: usize = 256;

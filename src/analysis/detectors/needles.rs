@@ -76,9 +76,12 @@ impl Pairs {
     }
 
     /// Whether every pair of adjacent bytes of `word` was recorded (in the classes' sense).
+    /// Tested from the end: keywords of a set often share their start (`/etc/...`), and the
+    /// text that let the first pair through (`/etc`) usually lacks their last.
     fn hold_every_pair_of(&self, word: &str) -> bool {
         word.as_bytes()
             .windows(2)
+            .rev()
             .all(|p| self.0[class(p[0])] & (1 << class(p[1])) != 0)
     }
 

@@ -441,6 +441,25 @@ const SSHD: Parent = ("sshd", "/usr/sbin/sshd", &["-D"]);
 /// An interactive login shell (`-bash`: argv[0] only).
 const LOGIN: Parent = ("bash", "/usr/bin/bash", &[]);
 
+/// The shell running a workload script of `scripts/workloads/` (`bash NAME.sh run`), as the
+/// recordings' parents show it.
+macro_rules! workload_script {
+    ($name:literal) => {
+        (
+            "bash",
+            "/usr/bin/bash",
+            &[
+                concat!(
+                    "/home/dev/src/falco-triage/scripts/workloads/",
+                    $name,
+                    ".sh"
+                ),
+                "run",
+            ],
+        )
+    };
+}
+
 /// One exec of a realistic workload: argv (argv[0] included), the executable, the working
 /// directory, the effective uid and the parents nearest first. The benign ones are rows of
 /// the recorded real work in `tests/corpus/recorded/` (the row is named), with the parents'
@@ -476,22 +495,8 @@ const fn recorded(
     }
 }
 
-const ADMIN_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/admin-work.sh",
-        "run",
-    ],
-);
-const APT_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/apt-install-remove.sh",
-        "run",
-    ],
-);
+const ADMIN_SH: Parent = workload_script!("admin-work");
+const APT_SH: Parent = workload_script!("apt-install-remove");
 const APT_GET: Parent = (
     "apt-get",
     "/usr/bin/apt-get",
@@ -509,14 +514,7 @@ const DPKG: Parent = (
         "/var/cache/apt/archives/figlet_2.2.5-3+b1_amd64.deb",
     ],
 );
-const CARGO_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/cargo-build-tmp.sh",
-        "run",
-    ],
-);
+const CARGO_SH: Parent = workload_script!("cargo-build-tmp");
 const CARGO: Parent = (
     "cargo",
     "/home/dev/.cargo/bin/cargo",
@@ -537,50 +535,22 @@ const RUSTC: Parent = (
         "opt-level=3",
     ],
 );
-const ENTRY_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/entrypoint-probes.sh",
-        "run",
-    ],
-);
+const ENTRY_SH: Parent = workload_script!("entrypoint-probes");
 const ENTRYPOINT: Parent = (
     "docker-entrypoi",
     "/tmp/rec-entry/docker-entrypoint.sh",
     &["app"],
 );
-const GIT_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/git-hooks.sh",
-        "run",
-    ],
-);
+const GIT_SH: Parent = workload_script!("git-hooks");
 const GIT: Parent = (
     "git",
     "/usr/local/bin/git",
     &["commit", "-q", "-m", "feat: add build script"],
 );
 const PRE_COMMIT: Parent = ("pre-commit", "/tmp/rec-git/repo/.git/hooks/pre-commit", &[]);
-const GO_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/go-build.sh",
-        "run",
-    ],
-);
+const GO_SH: Parent = workload_script!("go-build");
 const GO: Parent = ("go", "/usr/bin/go", &["test", "./..."]);
-const NPM_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/npm-install-scripts.sh",
-        "run",
-    ],
-);
+const NPM_SH: Parent = workload_script!("npm-install-scripts");
 const NODE_NPM: Parent = (
     "node",
     "/usr/bin/node",
@@ -593,14 +563,7 @@ const NODE_NPM: Parent = (
         "../hooks-pkg",
     ],
 );
-const PIP_SH: Parent = (
-    "bash",
-    "/usr/bin/bash",
-    &[
-        "/home/dev/src/falco-triage/scripts/workloads/pip-sdist.sh",
-        "run",
-    ],
-);
+const PIP_SH: Parent = workload_script!("pip-sdist");
 const PYTHON: Parent = (
     "python3",
     "/home/dev/.pyenv/versions/3.11.7/bin/python3.11",

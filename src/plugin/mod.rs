@@ -13,7 +13,7 @@ use crate::analysis;
 #[cfg(test)]
 use crate::analysis::Lineage;
 use crate::facts::{self, Parts};
-use falco_event::events::{AnyEventPayload, RawEvent};
+use falco_event::events::{AnyEventPayload, Event, RawEvent};
 use falco_event::types::SyscallResult;
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
 use falco_plugin::anyhow::{self, Context};
@@ -273,16 +273,13 @@ impl TriagePlugin {
         if !matches!(needs, Needs::Verdict) && !triaged.facts_read {
             // An exec that ran nothing, judged from its result alone: decoded now, and judged
             // again from its facts for the note that says why.
-            let event = match req.event.event()?.0.load::<ExecExit>() {
-                Ok(event) => event,
-                Err(e) => {
-                    self.counters.decode_failures += 1;
-                    return Err(e).context("not a decodable execve/execveat exit event");
-                }
-            };
+            let event = load_exec(&req.event.event()?.0, &mut self.counters.decode_failures)?;
+            // With its environment when the field shows the whole exec: one parse, not two.
+            let whole = matches!(needs, Needs::WholeExec);
+            let parts = if whole { Parts::All } else { Parts::AllButEnv };
             let (limits, recent) = (&self.settings.limits, &mut self.recent_envs);
-            (event.params).decode_into(limits, Parts::AllButEnv, &mut triaged.facts, recent);
-            triaged.facts_read = true;
+            (event.params).decode_into(limits, parts, &mut triaged.facts, recent);
+            (triaged.facts_read, triaged.env_read) = (true, whole);
             let verdict = analysis::analyze_exec(&triaged.facts, &triaged.lineage);
             debug_assert_eq!(
                 analysis::Verdict {
@@ -304,7 +301,8 @@ impl TriagePlugin {
             }
             Needs::WholeExec => {
                 if !triaged.env_read {
-                    let event = req.event.event()?.0.load::<ExecExit>()?;
+                    let raw = req.event.event()?.0;
+                    let event = load_exec(&raw, &mut self.counters.decode_failures)?;
                     let (limits, recent) = (&self.settings.limits, &mut self.recent_envs);
                     (event.params).decode_into(limits, Parts::Env, &mut triaged.facts, recent);
                     triaged.env_read = true;
@@ -355,13 +353,7 @@ impl TriagePlugin {
             self.cache.hold(key);
             return Ok(key);
         }
-        let event = match raw.load::<ExecExit>() {
-            Ok(event) => event,
-            Err(e) => {
-                self.counters.decode_failures += 1;
-                return Err(e).context("not a decodable execve/execveat exit event");
-            }
-        };
+        let event = load_exec(raw, &mut self.counters.decode_failures)?;
         self.counters.events_analysed += 1;
         let limits = self.settings.limits;
         let facts = &mut triaged.facts;
@@ -404,6 +396,14 @@ impl TriagePlugin {
         self.cache.hold(key);
         Ok(key)
     }
+}
+
+/// Parse every parameter of an exec exit event; a failure is counted in `failures`.
+fn load_exec<'a>(raw: &RawEvent<'a>, failures: &mut u64) -> anyhow::Result<Event<ExecExit<'a>>> {
+    raw.load::<ExecExit>().map_err(|e| {
+        *failures += 1;
+        anyhow::Error::from(e).context("not a decodable execve/execveat exit event")
+    })
 }
 
 /// Walk the lineage of `triaged`'s exec (thread `tid`) into it, counting the table reads;

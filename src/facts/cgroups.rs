@@ -65,9 +65,11 @@ pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
             }
             continue;
         }
-        let Some(id) = short_id(component) else {
+        // The id is copied only once a runtime claims it: a bare id under an unknown parent
+        // (`/process_api/<id>` of a sandbox) is no container and costs no allocation.
+        if !is_full_id(component) {
             continue;
-        };
+        }
         let mut parents = parents.split('/');
         let runtime = if parents.clone().any(|p| p.starts_with("kubepods")) {
             ContainerRuntime::Kubepods
@@ -79,16 +81,20 @@ pub fn container_from_path(path: &str) -> Option<ContainerInfo> {
         };
         return Some(ContainerInfo {
             runtime,
-            short_id: id,
+            short_id: component[..12].to_ascii_lowercase(),
         });
     }
     None
 }
 
+/// Whether `s` is a full container id: 64 hex characters.
+fn is_full_id(s: &str) -> bool {
+    s.len() == ID_LEN && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// The 12-character short id of a full 64-hex container id.
 fn short_id(s: &str) -> Option<String> {
-    let full = s.len() == ID_LEN && s.bytes().all(|b| b.is_ascii_hexdigit());
-    full.then(|| s[..12].to_ascii_lowercase())
+    is_full_id(s).then(|| s[..12].to_ascii_lowercase())
 }
 
 #[cfg(test)]

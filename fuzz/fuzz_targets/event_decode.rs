@@ -33,8 +33,8 @@ const HEADER: usize = 26;
 thread_local! {
     /// The facts of the last input decoded, decoded over by the next one.
     static PREVIOUS: std::cell::RefCell<ExecFacts> = std::cell::RefCell::default();
-    /// The environments of the last inputs decoded, as the plugin remembers them.
-    static RECENT_ENVS: std::cell::RefCell<facts::RecentEnvs> = std::cell::RefCell::default();
+    /// What the plugin remembers of the last inputs decoded (environments, cgroups).
+    static RECENT: std::cell::RefCell<facts::Recent> = std::cell::RefCell::default();
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -103,7 +103,7 @@ fn decode_and_check(buf: &[u8]) {
             ExecExit::Execveat(ev) => facts::execveat_into(ev, &limits, previous),
         }
         assert_eq!(*previous, facts, "decoded over the previous input's facts");
-        RECENT_ENVS.with_borrow_mut(|recent| {
+        RECENT.with_borrow_mut(|recent| {
             // In two steps, as the plugin decodes an exec that ran nothing, then whole, both
             // through the environments of the previous inputs.
             for parts in [facts::Parts::AllButEnv, facts::Parts::Env] {
@@ -124,7 +124,7 @@ fn decode_and_check(buf: &[u8]) {
                     facts::execveat_parts_into(ev, &limits, all, previous, recent)
                 }
             }
-            assert_eq!(*previous, facts, "decoded through the recent environments");
+            assert_eq!(*previous, facts, "decoded through what the decode remembers of recent execs");
         });
     });
     invariants::check_analysis(&facts, &Lineage::default());

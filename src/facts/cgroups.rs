@@ -24,6 +24,43 @@ const SCOPE_PREFIXES: &[(&str, ContainerRuntime)] = &[
 /// Length of a full container id (64 hex characters).
 const ID_LEN: usize = 64;
 
+/// Cgroups parameters longer than this are parsed each time, not remembered (a host's list
+/// of cgroup v1 hierarchies is a few hundred bytes).
+const MAX_REMEMBERED_BYTES: usize = 4096;
+
+/// The last cgroups parameter parsed and the container it gave. The execs of one process
+/// tree share their cgroups, so most events are answered by comparing their bytes with the
+/// last ones (a few dozen instructions, against a few hundred for the parse and an
+/// allocation for a container's id). Bounded: [`MAX_REMEMBERED_BYTES`].
+#[derive(Debug, Default)]
+pub struct LastCgroups {
+    raw: Vec<u8>,
+    container: Option<ContainerInfo>,
+}
+
+impl LastCgroups {
+    /// [`container_from_cgroups`] into `out`, whose id buffer is reused.
+    pub fn container_into(&mut self, cgroups: &[u8], out: &mut Option<ContainerInfo>) {
+        if self.raw != cgroups {
+            let container = container_from_cgroups(cgroups);
+            if cgroups.len() > MAX_REMEMBERED_BYTES {
+                *out = container;
+                return;
+            }
+            self.raw.clear();
+            self.raw.extend_from_slice(cgroups);
+            self.container = container;
+        }
+        match (out.as_mut(), &self.container) {
+            (Some(o), Some(c)) => {
+                o.runtime = c.runtime;
+                o.short_id.clone_from(&c.short_id);
+            }
+            (_, c) => *out = c.clone(),
+        }
+    }
+}
+
 /// The container the cgroups place the process in, or `None` on the host.
 pub fn container_from_cgroups(cgroups: &[u8]) -> Option<ContainerInfo> {
     super::decode::split_nul(cgroups)
@@ -220,5 +257,33 @@ mod tests {
             runtime_of(&format!("/docker/{upper}")),
             Some((Docker, "3f5e1e9a4b2c".to_string()))
         );
+    }
+
+    #[test]
+    fn the_last_cgroups_answer_as_a_parse() {
+        let other = ID.replace("3f5e", "9a0b");
+        let huge_host = format!("memory=/{}\0", "a/".repeat(3000));
+        let huge_docker = format!("{huge_host}cpu=/docker/{ID}\0");
+        let sequence: Vec<Vec<u8>> = vec![
+            format!("cpuset=/docker/{ID}\0").into_bytes(),
+            format!("cpuset=/docker/{ID}\0").into_bytes(),
+            format!("cpuset=/system.slice/crio-{other}.scope\0").into_bytes(),
+            b"cpuset=/\0cpu=/user.slice\0".to_vec(),
+            format!("cpuset=/somewhere/{ID}\0").into_bytes(),
+            format!("cpuset=/docker/{ID}\0").into_bytes(),
+            huge_docker.clone().into_bytes(),
+            huge_host.into_bytes(),
+            huge_docker.into_bytes(),
+            format!("cpuset=/docker/{ID}\0").into_bytes(),
+            b"\xff\xfe=\0".to_vec(),
+            format!("cpuset=/system.slice/crio-{other}.scope\0").into_bytes(),
+        ];
+        let mut last = LastCgroups::default();
+        let mut out = None;
+        for cgroups in &sequence {
+            last.container_into(cgroups, &mut out);
+            assert_eq!(out, container_from_cgroups(cgroups), "{cgroups:?}");
+            assert!(last.raw.len() <= MAX_REMEMBERED_BYTES);
+        }
     }
 }

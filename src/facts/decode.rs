@@ -6,7 +6,7 @@
 //!
 //! Not here: cgroup layouts (see [`super::cgroups`]), any judgement.
 
-use super::{cgroups, env, Capabilities, DecodeLimits, ExeFlags, ExecFacts, RecentEnvs};
+use super::{cgroups, env, Capabilities, DecodeLimits, ExeFlags, ExecFacts, Recent};
 use falco_event_schema::events::{PPME_SYSCALL_EXECVEAT_X, PPME_SYSCALL_EXECVE_19_X};
 use std::ffi::CStr;
 
@@ -110,14 +110,14 @@ pub enum Parts {
     Env,
 }
 
-/// [`execve_into`], of the parameters `parts` names, the environment walked through `recent`
+/// [`execve_into`], of the parameters `parts` names, the environment and cgroups read through `recent`
 /// (the same facts as without it, sooner for an environment seen before).
 pub fn execve_parts_into(
     ev: &PPME_SYSCALL_EXECVE_19_X,
     limits: &DecodeLimits,
     parts: Parts,
     out: &mut ExecFacts,
-    recent: &mut RecentEnvs,
+    recent: &mut Recent,
 ) {
     exec_params!(ev).decode_into(limits, parts, out, Some(recent))
 }
@@ -128,7 +128,7 @@ pub fn execveat_parts_into(
     limits: &DecodeLimits,
     parts: Parts,
     out: &mut ExecFacts,
-    recent: &mut RecentEnvs,
+    recent: &mut Recent,
 ) {
     exec_params!(ev).decode_into(limits, parts, out, Some(recent))
 }
@@ -139,7 +139,7 @@ impl ExecParams<'_> {
         limits: &DecodeLimits,
         parts: Parts,
         out: &mut ExecFacts,
-        recent: Option<&mut RecentEnvs>,
+        mut recent: Option<&mut Recent>,
     ) {
         if parts != Parts::AllButEnv {
             let (raw, max_items, max_bytes) = (
@@ -147,8 +147,10 @@ impl ExecParams<'_> {
                 limits.max_env,
                 limits.max_env_bytes,
             );
-            let env = match recent {
-                Some(recent) => recent.keep_read_into(raw, max_items, max_bytes, &mut out.env),
+            let env = match recent.as_deref_mut() {
+                Some(recent) => {
+                    (recent.envs).keep_read_into(raw, max_items, max_bytes, &mut out.env)
+                }
                 None => env::keep_read_into(raw, max_items, max_bytes, &mut out.env),
             };
             out.env_truncated = env.truncated;
@@ -200,7 +202,10 @@ impl ExecParams<'_> {
             permitted: self.cap_permitted,
             effective: self.cap_effective,
         };
-        out.container = cgroups.and_then(cgroups::container_from_cgroups);
+        match (cgroups, recent) {
+            (Some(raw), Some(recent)) => recent.cgroups.container_into(raw, &mut out.container),
+            (raw, _) => out.container = raw.and_then(cgroups::container_from_cgroups),
+        }
         out.cgroups_present = cgroups.is_some();
         out.exe_ino = self.exe_ino;
         out.exe_ino_ctime = self.exe_ino_ctime;
@@ -529,7 +534,7 @@ mod tests {
             max_args_bytes: 200,
             ..DecodeLimits::default()
         };
-        let mut recent = RecentEnvs::default();
+        let mut recent = Recent::default();
         for limits in [DecodeLimits::default(), limits, DecodeLimits::default()] {
             let mut reused = ExecFacts {
                 argv: vec!["x".repeat(300); 40],

@@ -14,7 +14,19 @@ pub use decode::{
     execve_into, execve_parts_into, execveat_into, execveat_parts_into, from_execve, from_execveat,
     Parts,
 };
-pub use env::{is_read as env_is_read, RecentEnvs, ENV_KEYS};
+use env::RecentEnvs;
+pub use env::{is_read as env_is_read, ENV_KEYS};
+
+/// What the decode remembers of the last execs, so that an exec whose environment or cgroups
+/// have the same bytes as one of them is answered without walking them again: most execs
+/// are a shell's or a build tool's children and share both. The facts decoded through it
+/// are those decoded without it. Bounded (docs/bounds.md); a caller forgets it by replacing
+/// it with the default.
+#[derive(Debug, Default)]
+pub struct Recent {
+    pub(crate) envs: RecentEnvs,
+    pub(crate) cgroups: cgroups::LastCgroups,
+}
 
 /// Limits applied while decoding attacker-controlled lists. Truncation is marked in the facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -59,13 +59,13 @@ impl ExecExit<'_> {
     }
 
     /// Decode `parts` of the event into `facts` (decoded before: their buffers are reused),
-    /// the environment through the environments `recent` remembers.
+    /// the environment and cgroups through what `recent` remembers of the last execs.
     fn decode_into(
         &self,
         limits: &facts::DecodeLimits,
         parts: Parts,
         facts: &mut facts::ExecFacts,
-        recent: &mut facts::RecentEnvs,
+        recent: &mut facts::Recent,
     ) {
         match self {
             ExecExit::Execve(ev) => facts::execve_parts_into(ev, limits, parts, facts, recent),
@@ -142,8 +142,9 @@ pub struct TriagePlugin {
     cache: cache::EventCache,
     /// Paging images of processes that may re-exec the same payload (`triage.repeat_of_parent`).
     earlier: earlier::EarlierImages,
-    /// The environments of the last execs decoded, and what the decode kept of each.
-    recent_envs: facts::RecentEnvs,
+    /// What the decode remembers of the last execs: their environments (with what it kept of
+    /// each) and their cgroups.
+    recent: facts::Recent,
     counters: Counters,
 }
 
@@ -199,7 +200,7 @@ impl Plugin for TriagePlugin {
             threads,
             cache: cache::EventCache::default(),
             earlier: earlier::EarlierImages::default(),
-            recent_envs: facts::RecentEnvs::default(),
+            recent: facts::Recent::default(),
             counters: Counters::default(),
         })
     }
@@ -208,7 +209,7 @@ impl Plugin for TriagePlugin {
         self.settings = config.settings()?;
         self.cache.clear();
         self.earlier.clear();
-        self.recent_envs = facts::RecentEnvs::default();
+        self.recent = facts::Recent::default();
         Ok(())
     }
 
@@ -255,7 +256,7 @@ impl TriagePlugin {
         outcome.unwrap_or_else(|message| {
             self.counters.panics_caught += 1;
             self.cache.clear();
-            self.recent_envs = facts::RecentEnvs::default();
+            self.recent = facts::Recent::default();
             tracing::error!("triage: extractor panicked (a bug, please report it): {message}");
             Err(anyhow::anyhow!("extractor panicked: {message}"))
         })
@@ -277,7 +278,7 @@ impl TriagePlugin {
             // With its environment when the field shows the whole exec: one parse, not two.
             let whole = matches!(needs, Needs::WholeExec);
             let parts = if whole { Parts::All } else { Parts::AllButEnv };
-            let (limits, recent) = (&self.settings.limits, &mut self.recent_envs);
+            let (limits, recent) = (&self.settings.limits, &mut self.recent);
             (event.params).decode_into(limits, parts, &mut triaged.facts, recent);
             (triaged.facts_read, triaged.env_read) = (true, whole);
             let verdict = analysis::analyze_exec(&triaged.facts, &triaged.lineage);
@@ -303,7 +304,7 @@ impl TriagePlugin {
                 if !triaged.env_read {
                     let raw = req.event.event()?.0;
                     let event = load_exec(&raw, &mut self.counters.decode_failures)?;
-                    let (limits, recent) = (&self.settings.limits, &mut self.recent_envs);
+                    let (limits, recent) = (&self.settings.limits, &mut self.recent);
                     (event.params).decode_into(limits, Parts::Env, &mut triaged.facts, recent);
                     triaged.env_read = true;
                 }
@@ -359,7 +360,7 @@ impl TriagePlugin {
         let facts = &mut triaged.facts;
         event
             .params
-            .decode_into(&limits, Parts::All, facts, &mut self.recent_envs);
+            .decode_into(&limits, Parts::All, facts, &mut self.recent);
         (triaged.facts_read, triaged.env_read) = (true, true);
         if facts.argv_truncated || facts.env_truncated {
             self.counters.truncations += 1;

@@ -105,7 +105,7 @@ fn decode_and_check(buf: &[u8]) {
         assert_eq!(*previous, facts, "decoded over the previous input's facts");
         RECENT.with_borrow_mut(|recent| {
             // In two steps, as the plugin decodes an exec that ran nothing, then whole, both
-            // through the environments of the previous inputs.
+            // through what is remembered of the previous inputs.
             for parts in [facts::Parts::AllButEnv, facts::Parts::Env] {
                 match &event.params {
                     ExecExit::Execve(ev) => {
@@ -124,7 +124,7 @@ fn decode_and_check(buf: &[u8]) {
                     facts::execveat_parts_into(ev, &limits, all, previous, recent)
                 }
             }
-            assert_eq!(*previous, facts, "decoded through what the decode remembers of recent execs");
+            assert_eq!(*previous, facts, "decoded through what is remembered of recent execs");
         });
     });
     invariants::check_analysis(&facts, &Lineage::default());

@@ -110,8 +110,8 @@ pub enum Parts {
     Env,
 }
 
-/// [`execve_into`], of the parameters `parts` names, the environment and cgroups read through `recent`
-/// (the same facts as without it, sooner for an environment seen before).
+/// [`execve_into`], of the parameters `parts` names, the environment and cgroups read
+/// through `recent` (the same facts as without it, sooner for those seen before).
 pub fn execve_parts_into(
     ev: &PPME_SYSCALL_EXECVE_19_X,
     limits: &DecodeLimits,

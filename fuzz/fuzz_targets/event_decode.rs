@@ -119,12 +119,17 @@ fn decode_and_check(buf: &[u8]) {
             assert_eq!(*previous, facts, "decoded in two steps");
             let all = facts::Parts::All;
             match &event.params {
-                ExecExit::Execve(ev) => facts::execve_parts_into(ev, &limits, all, previous, recent),
+                ExecExit::Execve(ev) => {
+                    facts::execve_parts_into(ev, &limits, all, previous, recent)
+                }
                 ExecExit::Execveat(ev) => {
                     facts::execveat_parts_into(ev, &limits, all, previous, recent)
                 }
             }
-            assert_eq!(*previous, facts, "decoded through what is remembered of recent execs");
+            assert_eq!(
+                *previous, facts,
+                "decoded through what is remembered of recent execs"
+            );
         });
     });
     invariants::check_analysis(&facts, &Lineage::default());

@@ -12,7 +12,9 @@ pub struct Counters {
     pub field_extractions: u64,
     /// Events that could not be parsed as an exec exit event.
     pub decode_failures: u64,
-    /// Events whose argv or env was cut by the configured limits.
+    /// Events judged on an argv or env cut by the configured limits. An exec that ran nothing
+    /// (ENOENT, ENOTDIR) is judged from its result alone, so it is never counted, even when a
+    /// field later shows it cut.
     pub truncations: u64,
     /// Thread table entries read for lineage.
     pub lineage_reads: u64,

@@ -30,7 +30,7 @@ pub fn wants(cx: &Ctx) -> bool {
 
 /// The parent's executable when it runs from a directory anyone can write (and is not a
 /// build tool's scratch output, where test binaries legitimately start shells).
-fn staging_parent<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+fn staging_parent<'a>(cx: &Ctx<'a, '_>) -> Option<&'a str> {
     cx.lineage
         .parent()
         .and_then(|a| a.exe.as_deref())
@@ -47,7 +47,7 @@ fn from_kthreadd(cx: &Ctx) -> bool {
 /// 1-99, which Debian (base-passwd) and Fedora/RHEL (setup) reserve for accounts such as
 /// daemon, bin, mail and www-data (33) that nobody logs in as, and nobody (65534). A person
 /// in a session as one of them got a shell through a service's account.
-fn system_account_login<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+fn system_account_login<'a>(cx: &Ctx<'a, '_>) -> Option<&'a str> {
     let uid = cx.facts.uid?;
     if !(matches!(uid, 1..=99 | 65534)) {
         return None;
@@ -107,7 +107,7 @@ const GIT_HOOKS: &[&str] = &[
 
 /// The hook this exec runs under: a hook-named ancestor (within 3, the hook may run
 /// through a shell of the same name) right below `git`.
-fn git_hook<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+fn git_hook<'a>(cx: &Ctx<'a, '_>) -> Option<&'a str> {
     // Most execs have no git near them: four short comparisons spare the hooks' list.
     if !cx.ancestor_comms().take(4).any(|comm| comm == "git") {
         return None;

@@ -168,7 +168,7 @@ fn shell_operand<'c>(c: &'c SimpleCommand) -> Option<&'c str> {
 /// tree there (`go build && ./hello` in /tmp/proj, a CI job's clone, `./docker-entrypoint.sh`)
 /// runs what it built or unpacked. A dropper stages in /tmp itself, /dev/shm or a hidden
 /// directory, or is started by something else, and those keep the full signal.
-fn temporary_workdir<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+fn temporary_workdir<'a>(cx: &Ctx<'a, '_>) -> Option<&'a str> {
     let cwd = cx.facts.cwd.as_deref()?.trim_end_matches('/');
     let own_dir = ["/tmp/", "/var/tmp/"]
         .iter()

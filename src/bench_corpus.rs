@@ -880,6 +880,17 @@ pub struct Realistic {
     pub attack: Sample,
 }
 
+impl Realistic {
+    /// The exec of the mix with the most arguments (a compile with 21), other paths,
+    /// variables and parents: what the allocation tests run before the plain exec, so that
+    /// the plain exec is decoded into buffers that held another exec.
+    pub fn most_arguments(&self) -> &Sample {
+        (self.mix.iter())
+            .max_by_key(|s| s.facts.argv.len())
+            .expect("a mix")
+    }
+}
+
 /// The first thread id of the realistic execs and their parents: exec `i` has tid
 /// `REALISTIC_TIDS + 16 i`, its parents the following tids, nearest first.
 pub const REALISTIC_TIDS: i64 = 20_000;

@@ -80,11 +80,7 @@ fn a_benign_exec_decoded_over_an_earlier_one_allocates_nothing() {
     let realistic = bench_corpus::realistic();
     let plain = &realistic.plain;
     // The exec before: a compile with 21 arguments, other paths and variables.
-    let before = realistic
-        .mix
-        .iter()
-        .max_by_key(|s| s.facts.argv.len())
-        .expect("a mix");
+    let before = realistic.most_arguments();
     let mut facts = bench_corpus::decode(&before.event, &limits).expect("decodes");
     assert!(facts.argv.len() > plain.facts.argv.len());
     // Warm up the analysis' lazily built tables.

@@ -29,11 +29,7 @@ fn a_benign_exec_after_another_allocates_nothing_in_the_plugin() {
     let plain = &realistic.plain;
     // The exec before: a compile with 21 arguments under other parents, other paths and
     // variables; then the plain exec (`ls -la /etc` under an admin's script, 42 variables).
-    let before = realistic
-        .mix
-        .iter()
-        .max_by_key(|s| s.facts.argv.len())
-        .expect("a mix");
+    let before = realistic.most_arguments();
     let samples = [before, plain, before, plain];
     let mut h = Harness::new(
         c"{}",

@@ -29,6 +29,8 @@ pub struct Triaged {
     /// Whether the event was decoded into `facts`: an exec that ran nothing is judged from
     /// its result alone, and decoded when a field shows it.
     pub facts_read: bool,
+    /// The exec's lineage when `lineage_read`, otherwise the previous walk's buffers to walk
+    /// over: fields read it through [`Triaged::lineage`].
     pub lineage: Lineage,
     /// Whether `lineage` was read from the thread table (or there is none): an exec that ran
     /// nothing is judged without it, and it is read when a field shows it.
@@ -52,6 +54,12 @@ impl Triaged {
     pub fn facts(&self) -> &ExecFacts {
         debug_assert!(self.facts_read, "facts read before they were decoded");
         &self.facts
+    }
+
+    /// The exec's lineage: read only after the plugin walked it (`Needs::WholeExec`).
+    pub fn lineage(&self) -> &Lineage {
+        debug_assert!(self.lineage_read, "lineage read before it was walked");
+        &self.lineage
     }
 
     /// This triage with a new verdict for the facts and lineage now in it (decoded over the

@@ -224,7 +224,7 @@ impl TriagePlugin {
 
     fn extract_lineage(&mut self, req: Req) -> Result<Option<CString>> {
         self.with_triage_needing(&req, Needs::WholeExec, |t| {
-            if !t.lineage.known {
+            if !t.lineage().known {
                 return Ok(None);
             }
             let own = t
@@ -234,7 +234,7 @@ impl TriagePlugin {
                 .or(t.facts().executable_name())
                 .unwrap_or("?");
             let chain: Vec<String> = t
-                .lineage
+                .lineage()
                 .ancestors
                 .iter()
                 .rev()
@@ -248,7 +248,7 @@ impl TriagePlugin {
 
     fn extract_ancestors(&mut self, req: Req) -> Result<Vec<CString>> {
         self.with_triage_needing(&req, Needs::WholeExec, |t| {
-            Ok(t.lineage
+            Ok(t.lineage()
                 .ancestors
                 .iter()
                 .map(|a| cstring(report::escape(&a.comm, MAX_COMM_CHARS)))

@@ -281,7 +281,7 @@ impl TriagePlugin {
             let (limits, recent) = (&self.settings.limits, &mut self.recent);
             (event.params).decode_into(limits, parts, &mut triaged.facts, recent);
             (triaged.facts_read, triaged.env_read) = (true, whole);
-            let verdict = analysis::analyze_exec(&triaged.facts, &triaged.lineage);
+            let verdict = analysis::analyze_exec(&triaged.facts, &analysis::Lineage::default());
             debug_assert_eq!(
                 analysis::Verdict {
                     notes: Vec::new(),
@@ -347,9 +347,6 @@ impl TriagePlugin {
             // them (a malformed event fails then).
             self.counters.events_analysed += 1;
             (triaged.facts_read, triaged.env_read, triaged.lineage_read) = (false, false, false);
-            triaged.lineage.ancestors.clear();
-            triaged.lineage.known = false;
-            triaged.lineage.earlier = None;
             triaged.renew(analysis::Verdict::default());
             self.cache.hold(key);
             return Ok(key);
@@ -365,18 +362,18 @@ impl TriagePlugin {
         if facts.argv_truncated || facts.env_truncated {
             self.counters.truncations += 1;
         }
-        // An exec that ran nothing (a PATH search's ENOENT attempts: half of the exec events
-        // of ordinary work) is judged without its lineage: walked only if a field shows it.
-        let walk = if analysis::reads_lineage(facts) {
-            let (threads, depth) = (self.threads.as_ref(), self.settings.lineage_depth);
-            let reads = &mut self.counters.lineage_reads;
-            walk_lineage(threads, req, event.metadata.tid, depth, triaged, reads)
-        } else {
+        // Another exec that ran nothing (a PATH search's refused attempt) is judged without
+        // its lineage: walked only if a field shows it.
+        if !analysis::reads_lineage(facts) {
             triaged.lineage_read = false;
-            triaged.lineage.ancestors.clear();
-            triaged.lineage.known = false;
-            lineage::Walk::default()
-        };
+            let verdict = analysis::analyze_exec(facts, &analysis::Lineage::default());
+            triaged.renew(verdict);
+            self.cache.hold(key);
+            return Ok(key);
+        }
+        let (threads, depth) = (self.threads.as_ref(), self.settings.lineage_depth);
+        let reads = &mut self.counters.lineage_reads;
+        let walk = walk_lineage(threads, req, event.metadata.tid, depth, triaged, reads);
         let (facts, lineage) = (&triaged.facts, &mut triaged.lineage);
         lineage.earlier = self.earlier.get(event.metadata.tid, facts.ptid);
         let mut verdict = analysis::analyze_exec(facts, lineage);
@@ -408,7 +405,7 @@ fn load_exec<'a>(raw: &RawEvent<'a>, failures: &mut u64) -> anyhow::Result<Event
 }
 
 /// Walk the lineage of `triaged`'s exec (thread `tid`) into it, counting the table reads;
-/// without a thread table it is unknown.
+/// without a thread table it is unknown. Its earlier image is left unknown, for the caller.
 fn walk_lineage(
     threads: Option<&lineage::ThreadTable>,
     req: &ExtractRequest<TriagePlugin>,
@@ -418,6 +415,7 @@ fn walk_lineage(
     reads: &mut u64,
 ) -> lineage::Walk {
     triaged.lineage_read = true;
+    triaged.lineage.earlier = None;
     let Some(threads) = threads else {
         triaged.lineage.ancestors.clear();
         triaged.lineage.known = false;

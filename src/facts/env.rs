@@ -148,13 +148,15 @@ const RECENT_ENVS: usize = 4;
 /// [`RECENT_ENVS`] environments of at most the walk's byte budget each.
 #[derive(Debug, Default)]
 pub struct RecentEnvs {
-    recent: Vec<Recent>,
+    recent: Vec<RememberedEnv>,
     /// Walks so far: when each remembered environment was last used.
     clock: u64,
 }
 
+/// One environment [`RecentEnvs`] remembers: its bytes, the limits it was walked with, what
+/// the walk kept and found, and when it was last used.
 #[derive(Debug)]
-struct Recent {
+struct RememberedEnv {
     raw: Vec<u8>,
     max_items: usize,
     max_bytes: usize,
@@ -175,7 +177,7 @@ impl RecentEnvs {
         kept: &mut Vec<String>,
     ) -> Walked {
         self.clock += 1;
-        let same = |r: &&mut Recent| {
+        let same = |r: &&mut RememberedEnv| {
             r.raw.len() == raw.len()
                 && (r.max_items, r.max_bytes) == (max_items, max_bytes)
                 && r.raw == raw
@@ -190,7 +192,7 @@ impl RecentEnvs {
             return walked;
         }
         let r = if self.recent.len() < RECENT_ENVS {
-            self.recent.push(Recent {
+            self.recent.push(RememberedEnv {
                 raw: Vec::new(),
                 max_items,
                 max_bytes,
